@@ -1,0 +1,62 @@
+# Shared Responsibility Trainer. `make run` serves the app; `make test` runs every check.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# Python 3.13 or 3.12: on PATH, or under pyenv (whose shims may refuse a version
+# that is installed but not selected).
+PYTHON_SYSTEM := $(shell for p in python3.13 python3.12 \
+	$(HOME)/.pyenv/versions/3.13*/bin/python3 $(HOME)/.pyenv/versions/3.12*/bin/python3; do \
+	  if $$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then \
+	    echo $$p; break; fi; done)
+
+.PHONY: run serve-dev install install-dev migrate content admin test lint bench clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON_SYSTEM)" || { echo "Python 3.12 or newer is required." >&2; exit 1; }
+	$(PYTHON_SYSTEM) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+content: migrate
+	$(BIN)/python manage.py load_content
+
+run: content
+	@echo
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (stop with Ctrl-C)"
+	@echo "To create an administrator, run: make admin"
+	@echo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+admin: migrate
+	$(BIN)/python manage.py createsuperuser
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install-dev lint
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+bench: install-dev
+	$(BIN)/python benchmarks/iam_engine.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

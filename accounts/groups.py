@@ -1,0 +1,4 @@
+"""Names of the auth groups the application relies on."""
+
+TRAINEES = "Trainees"
+INSTRUCTORS = "Instructors"

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from responsibility import views as responsibility_views
+
+admin.site.site_header = "Shared Responsibility Trainer administration"
+admin.site.site_title = "Shared Responsibility Trainer"
+admin.site.index_title = "Content and people"
+
+urlpatterns = [
+    path("", responsibility_views.home, name="home"),
+    path("", include("responsibility.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]

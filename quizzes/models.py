@@ -1,0 +1,1 @@
+"""Quizzes, policy exercises and workshops: models arrive with their issues."""
