@@ -1,0 +1,33 @@
+"""Markdown rendering for text written in the admin: CommonMark, then sanitized."""
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+# Raw HTML is off in the parser, and nh3 cleans the output as a second line of
+# defence, so text from the admin can never carry script into a trainee's page.
+_parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+_ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol",
+    "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}}
+
+
+def render_markdown(text: str) -> SafeString:
+    """Render Markdown to HTML that is safe to place in a page."""
+    tokens = _parser.parse(text)
+    for token in tokens:
+        # The page owns the only h1; a guide's own top-level headings become h2.
+        if token.tag == "h1":
+            token.tag = "h2"
+    html = _parser.renderer.render(tokens, _parser.options, {})
+    cleaned = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - nh3 has sanitized it

@@ -1,0 +1,114 @@
+"""Writes to the responsibility model."""
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import models, transaction
+
+from .content import CONTENT_DIR, read_content
+from .models import (
+    Duty,
+    Guide,
+    ResponsibilityArea,
+    Service,
+    ServiceCategory,
+    ServiceDuty,
+)
+
+
+class _Upserter:
+    """Create missing rows; overwrite existing ones only when asked to."""
+
+    def __init__(self, *, update: bool) -> None:
+        self.update = update
+        self.counts: Counter[str] = Counter()
+
+    def __call__(
+        self, model: type[models.Model], lookup: dict, values: dict
+    ) -> models.Model:
+        label = model._meta.verbose_name_plural
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            self.counts[f"{label} created"] += 1
+            return model.objects.create(**lookup, **values)
+        if self.update and any(getattr(obj, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(obj, key, value)
+            obj.full_clean()
+            obj.save()
+            self.counts[f"{label} updated"] += 1
+        return obj
+
+
+def _fields(entry: dict, names: tuple[str, ...]) -> dict:
+    return {name: entry.get(name, "") for name in names}
+
+
+@transaction.atomic
+def content_load(*, directory: Path = CONTENT_DIR, update: bool = False) -> Counter:
+    """
+    Load the shipped curriculum: add what is missing, keep what an admin edited.
+
+    With `update=True`, rows that exist are overwritten from the files. Either
+    everything loads or nothing does. Returns counts of what was created and
+    updated.
+    """
+    content = read_content(directory)
+    upsert: Callable = _Upserter(update=update)
+
+    areas = {
+        entry["slug"]: upsert(
+            ResponsibilityArea,
+            {"slug": entry["slug"]},
+            _fields(entry, ("name", "order", "description")),
+        )
+        for entry in content.areas
+    }
+    categories = {}
+    for entry in content.categories:
+        category = upsert(
+            ServiceCategory,
+            {"slug": entry["slug"]},
+            _fields(
+                entry,
+                (
+                    "name",
+                    "order",
+                    "summary",
+                    "aws_manages",
+                    "customer_manages",
+                    "examples",
+                    "note",
+                ),
+            ),  # fmt: skip
+        )
+        categories[entry["slug"]] = category
+        for area_slug, duty in entry.get("duties", {}).items():
+            upsert(
+                Duty,
+                {"category": category, "area": areas[area_slug]},
+                _fields(duty, ("owner", "explanation")),
+            )
+    for entry in content.services:
+        values = _fields(
+            entry, ("name", "short_name", "description", "docs_url", "placement")
+        )
+        service = upsert(
+            Service,
+            {"slug": entry["slug"]},
+            {**values, "category": categories[entry["category"]]},
+        )
+        for area_slug, duty in (entry.get("overrides") or {}).items():
+            upsert(
+                ServiceDuty,
+                {"service": service, "area": areas[area_slug]},
+                _fields(duty, ("owner", "explanation")),
+            )
+    for entry in content.guides:
+        upsert(
+            Guide,
+            {"slug": entry["slug"]},
+            _fields(entry, ("title", "order", "summary", "body")),
+        )
+    return upsert.counts
