@@ -1,14 +1,17 @@
 """Shared fixtures: the standard cast of users and the shipped curriculum."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
+# Imports of Django models stay inside the fixtures, so that the engine's tests
+# under tests/quizzes/iam/ also run without Django (`-p no:django`).
 from accounts.groups import INSTRUCTORS, TRAINEES
 
 PASSWORD = "correct horse battery staple"
 
 
-def _user(username: str, group: str | None = None, **extra) -> User:
+def _user(username: str, group: str | None = None, **extra):
+    from django.contrib.auth.models import Group, User
+
     user = User.objects.create_user(username=username, password=PASSWORD, **extra)
     if group:
         user.groups.add(Group.objects.get(name=group))
@@ -16,25 +19,25 @@ def _user(username: str, group: str | None = None, **extra) -> User:
 
 
 @pytest.fixture
-def alice(db) -> User:
+def alice(db):
     """A trainee."""
     return _user("alice", TRAINEES)
 
 
 @pytest.fixture
-def bob(db) -> User:
+def bob(db):
     """A second trainee."""
     return _user("bob", TRAINEES)
 
 
 @pytest.fixture
-def charlie(db) -> User:
+def charlie(db):
     """An instructor."""
     return _user("charlie", INSTRUCTORS)
 
 
 @pytest.fixture
-def admin_user(db) -> User:
+def admin_user(db):
     """A staff administrator."""
     return _user("dana", is_staff=True, is_superuser=True)
 

@@ -1,0 +1,92 @@
+"""Settings come from the environment and fail loudly on bad values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG)"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_debug_defaults_on_for_development():
+    result = _load_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_a_bad_boolean_is_refused():
+    result = _load_settings(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def test_production_requires_a_secret_key_and_allowed_hosts():
+    result = _load_settings(DJANGO_DEBUG="false")
+    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+    result = _load_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50)
+    assert "Set the DJANGO_ALLOWED_HOSTS environment variable" in result.stderr
+    result = _load_settings(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="trainer.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_sqlite_file_database_uses_wal_and_immediate_transactions(
+    tmp_path, django_db_blocker
+):
+    from django.conf import settings
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    options = settings.SQLITE_OPTIONS
+    assert options["transaction_mode"] == "IMMEDIATE"
+    wrapper = DatabaseWrapper(
+        {
+            **settings.DATABASES["default"],
+            "NAME": str(tmp_path / "trainer.sqlite3"),
+            "OPTIONS": options,
+        }
+    )
+    with django_db_blocker.unblock():
+        try:
+            with wrapper.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode")
+                assert cursor.fetchone()[0] == "wal"
+        finally:
+            wrapper.close()
+
+
+def _boom(request):
+    raise RuntimeError("broken on purpose")
+
+
+urlpatterns = [path("boom/", _boom)]
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__, DEBUG=False)
+def test_a_server_error_shows_the_friendly_500_page():
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "RuntimeError" not in response.content.decode()
