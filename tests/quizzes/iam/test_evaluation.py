@@ -1,0 +1,310 @@
+"""Combining policies; the case library in cases/ covers each rule in depth."""
+
+import pytest
+
+from quizzes.iam import Request, evaluate, parse_policy
+
+ACCOUNT = "111122223333"
+OTHER = "444455556666"
+ALICE = f"arn:aws:iam::{ACCOUNT}:user/alice"
+SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/Dev/alice"
+BUCKET_OBJECT = "arn:aws:s3:::reports/2024/q1.csv"
+
+
+def identity(effect="Allow", action="s3:GetObject", resource="*", **extra):
+    return parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": effect, "Action": action, "Resource": resource, **extra}
+            ],
+        }
+    )
+
+
+def bucket_policy(principal, effect="Allow", action="s3:GetObject"):
+    return parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": effect,
+                    "Principal": principal,
+                    "Action": action,
+                    "Resource": "arn:aws:s3:::reports/*",
+                }
+            ],
+        },
+        kind="resource",
+    )
+
+
+def test_nothing_allows_by_default():
+    decision = evaluate(Request(ALICE, "s3:GetObject", BUCKET_OBJECT))
+    assert decision.effect == "ImplicitDeny"
+    assert not decision.allowed
+
+
+def test_explicit_deny_overrides_allow():
+    decision = evaluate(
+        Request(ALICE, "s3:GetObject", BUCKET_OBJECT),
+        identity=[identity(), identity("Deny")],
+    )
+    assert decision.effect == "ExplicitDeny"
+    assert "explicit" in decision.explain().lower()
+
+
+def test_action_matching_is_case_insensitive():
+    assert evaluate(
+        Request(ALICE, "S3:getobject", BUCKET_OBJECT), identity=[identity()]
+    ).allowed
+
+
+def test_not_action_allows_everything_else():
+    policy = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}],
+        }
+    )
+    assert evaluate(
+        Request(ALICE, "s3:GetObject", BUCKET_OBJECT), identity=[policy]
+    ).allowed
+    assert not evaluate(
+        Request(ALICE, "iam:CreateUser", "*"), identity=[policy]
+    ).allowed
+
+
+def test_resource_policy_naming_the_user_allows_alone_in_the_same_account():
+    policy = bucket_policy({"AWS": ALICE})
+    request = Request(ALICE, "s3:GetObject", BUCKET_OBJECT, resource_account=ACCOUNT)
+    assert evaluate(request, resource_policy=policy).allowed
+    boundary = identity(action="ec2:*")
+    assert evaluate(request, resource_policy=policy, boundary=boundary).allowed
+
+
+def test_resource_policy_naming_the_account_delegates_to_identity_policies():
+    policy = bucket_policy({"AWS": ACCOUNT})
+    request = Request(ALICE, "s3:GetObject", BUCKET_OBJECT, resource_account=ACCOUNT)
+    assert not evaluate(request, resource_policy=policy).allowed
+    assert evaluate(request, resource_policy=policy, identity=[identity()]).allowed
+
+
+def test_resource_policy_naming_the_role_is_limited_by_the_session_policy():
+    policy = bucket_policy({"AWS": f"arn:aws:iam::{ACCOUNT}:role/Dev"})
+    request = Request(SESSION, "s3:GetObject", BUCKET_OBJECT, resource_account=ACCOUNT)
+    assert evaluate(request, resource_policy=policy).allowed
+    assert not evaluate(
+        request, resource_policy=policy, session=identity(action="ec2:*")
+    ).allowed
+    session_named = bucket_policy({"AWS": SESSION})
+    assert evaluate(
+        request, resource_policy=session_named, session=identity(action="ec2:*")
+    ).allowed
+
+
+def test_cross_account_needs_both_sides():
+    request = Request(ALICE, "s3:GetObject", BUCKET_OBJECT, resource_account=OTHER)
+    policy = bucket_policy({"AWS": ALICE})
+    assert evaluate(request, resource_policy=policy).effect == "ImplicitDeny"
+    assert evaluate(request, identity=[identity()]).effect == "ImplicitDeny"
+    assert evaluate(request, resource_policy=policy, identity=[identity()]).allowed
+
+
+def test_boundary_limits_identity_policies():
+    request = Request(ALICE, "s3:GetObject", BUCKET_OBJECT)
+    assert not evaluate(
+        request, identity=[identity()], boundary=identity(action="ec2:*")
+    ).allowed
+    assert evaluate(
+        request, identity=[identity()], boundary=identity(action="s3:*")
+    ).allowed
+
+
+def test_boundary_never_grants():
+    assert not evaluate(
+        Request(ALICE, "s3:GetObject", BUCKET_OBJECT), boundary=identity()
+    ).allowed
+
+
+def test_every_scp_level_must_allow():
+    request = Request(ALICE, "s3:GetObject", BUCKET_OBJECT)
+    allow_all = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+        },
+        kind="scp",
+    )
+    only_ec2 = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}],
+        },
+        kind="scp",
+    )
+    assert evaluate(
+        request, identity=[identity()], scps=[allow_all, [allow_all, only_ec2]]
+    ).allowed
+    assert not evaluate(
+        request, identity=[identity()], scps=[allow_all, only_ec2]
+    ).allowed
+    assert not evaluate(request, scps=[allow_all]).allowed
+
+
+def test_trust_policy_must_allow_the_caller():
+    trust = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": ALICE},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        },
+        kind="trust",
+    )
+    role = f"arn:aws:iam::{ACCOUNT}:role/Admin"
+    assert evaluate(
+        Request(ALICE, "sts:AssumeRole", role), resource_policy=trust
+    ).allowed
+    bob = f"arn:aws:iam::{ACCOUNT}:user/bob"
+    assert not evaluate(
+        Request(bob, "sts:AssumeRole", role),
+        resource_policy=trust,
+        identity=[identity(action="sts:AssumeRole")],
+    ).allowed
+
+
+def test_service_principal_in_trust_policy():
+    trust = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "ec2.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        },
+        kind="trust",
+    )
+    role = f"arn:aws:iam::{ACCOUNT}:role/Web"
+    assert evaluate(
+        Request("ec2.amazonaws.com", "sts:AssumeRole", role), resource_policy=trust
+    ).allowed
+    assert not evaluate(
+        Request("lambda.amazonaws.com", "sts:AssumeRole", role), resource_policy=trust
+    ).allowed
+
+
+def test_not_principal_deny_exempts_only_fully_listed_callers():
+    policy = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::reports/*",
+                },
+                {
+                    "Effect": "Deny",
+                    "NotPrincipal": {"AWS": [ALICE, f"arn:aws:iam::{ACCOUNT}:root"]},
+                    "Action": "s3:*",
+                    "Resource": "arn:aws:s3:::reports/*",
+                },
+            ],
+        },
+        kind="resource",
+    )
+    request = Request(ALICE, "s3:GetObject", BUCKET_OBJECT, resource_account=ACCOUNT)
+    assert evaluate(request, resource_policy=policy).allowed
+    bob = Request(
+        f"arn:aws:iam::{ACCOUNT}:user/bob",
+        "s3:GetObject",
+        BUCKET_OBJECT,
+        resource_account=ACCOUNT,
+    )
+    assert evaluate(bob, resource_policy=policy).effect == "ExplicitDeny"
+
+
+def test_decision_trace_covers_every_statement_with_reasons():
+    policy = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "Read",
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::reports/*",
+                },
+                {
+                    "Sid": "Write",
+                    "Effect": "Allow",
+                    "Action": "s3:PutObject",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "Other",
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::other/*",
+                },
+            ],
+        }
+    )
+    decision = evaluate(
+        Request(ALICE, "s3:GetObject", BUCKET_OBJECT), identity=[policy]
+    )
+    statements = decision.trace[0].statements
+    assert [s.matched for s in statements] == [True, False, False]
+    assert "not covered by Action" in statements[1].reason
+    assert "does not match Resource" in statements[2].reason
+    assert [m.sid for m in decision.matched] == ["Read"]
+    text = decision.explain()
+    assert "ALLOWED" in text and '"Write"' in text and "does not apply" in text
+
+
+def test_request_derives_principal_keys():
+    request = Request(ALICE, "s3:GetObject", "*")
+    assert request.keys["aws:principalarn"] == ((ALICE,), False)
+    assert request.keys["aws:principalaccount"] == ((ACCOUNT,), False)
+    assert request.keys["aws:username"] == (("alice",), False)
+    session = Request(SESSION, "s3:GetObject", "*")
+    assert session.keys["aws:principalarn"] == (
+        (f"arn:aws:iam::{ACCOUNT}:role/Dev",),
+        False,
+    )
+    assert "aws:username" not in session.keys
+    given = Request(ALICE, "s3:GetObject", "*", {"aws:PrincipalArn": "custom"})
+    assert given.keys["aws:principalarn"] == (("custom",), False)
+
+
+def test_resource_account_comes_from_the_arn_then_the_argument_then_the_principal():
+    assert Request(
+        ALICE, "sqs:SendMessage", f"arn:aws:sqs:us-east-1:{OTHER}:q"
+    ).cross_account
+    assert not Request(ALICE, "s3:GetObject", "arn:aws:s3:::b/k").cross_account
+    assert Request(
+        ALICE, "s3:GetObject", "arn:aws:s3:::b/k", resource_account=OTHER
+    ).cross_account
+
+
+def test_request_rejects_unsupported_context_values():
+    with pytest.raises(TypeError):
+        Request(ALICE, "s3:GetObject", "*", {"k": {"nested": 1}})
+
+
+def test_root_user_has_full_access_in_its_account():
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+    assert evaluate(Request(root, "iam:CreateUser", "*")).allowed
+    assert not evaluate(
+        Request(root, "iam:CreateUser", "*"),
+        identity=[identity("Deny", action="iam:*")],
+    ).allowed
