@@ -10,6 +10,7 @@ admin.site.index_title = "Content and people"
 urlpatterns = [
     path("", responsibility_views.home, name="home"),
     path("", include("responsibility.urls")),
+    path("", include("quizzes.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

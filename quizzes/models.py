@@ -1,1 +1,348 @@
-"""Quizzes, policy exercises and workshops: models arrive with their issues."""
+"""
+Quizzes: a bank of questions tagged by topic, quizzes that list or draw them, and
+trainees' attempts with their answers.
+
+Answer keys that are facts elsewhere are never typed twice: a responsibility sort
+takes its key from the responsibility model, and a policy-reading question takes
+its key from the IAM engine.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from responsibility.models import (
+    Guide,
+    ResponsibilityArea,
+    Service,
+    ServiceCategory,
+    SluggedModel,
+)
+
+
+class Topic(SluggedModel):
+    """What a question is about: a service category, an area or an IAM concept."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    guide = models.ForeignKey(
+        Guide, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics"
+    )
+    category = models.ForeignKey(
+        ServiceCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topics",
+    )
+    area = models.ForeignKey(
+        ResponsibilityArea,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topics",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def study_links(self) -> list[tuple[str, str]]:
+        """Pages to review this topic: its guide, category or matrix row."""
+        links = []
+        if self.guide_id:
+            links.append((f"Guide: {self.guide.title}", self.guide.get_absolute_url()))
+        if self.category_id:
+            links.append((self.category.name, self.category.get_absolute_url()))
+        if self.area_id:
+            url = reverse("responsibility:matrix") + f"#area-{self.area.slug}"
+            links.append((f"Matrix: {self.area.name}", url))
+        return links
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", "Single choice"
+    MULTIPLE = "multiple", "Multiple answer"
+    TRUE_FALSE = "true_false", "True or false"
+    SORT = "sort", "Responsibility sort"
+    POLICY = "policy", "Policy reading"
+    SHORT = "short", "Short answer"
+
+
+class PolicyKind(models.TextChoices):
+    IDENTITY = "identity", "Identity-based policy"
+    RESOURCE = "resource", "Resource-based policy"
+    BOUNDARY = "boundary", "Permissions boundary"
+    SCP = "scp", "Service control policy"
+    SESSION = "session", "Session policy"
+    TRUST = "trust", "Role trust policy"
+
+
+class Difficulty(models.IntegerChoices):
+    EASY = 1, "Easy"
+    MEDIUM = 2, "Medium"
+    HARD = 3, "Hard"
+
+
+class Question(SluggedModel):
+    """
+    One question of the bank, reused across quizzes.
+
+    The fields used depend on `type`: choices (single, multiple), `true_false_answer`,
+    the sort subject (a category or a service, and optionally a subset of areas),
+    the policy and request (policy reading), or `accepted_answers` (short answer).
+    """
+
+    type = models.CharField(max_length=12, choices=QuestionType.choices)
+    prompt = models.TextField(help_text="Markdown.")
+    explanation = models.TextField(help_text="Markdown; shown with every feedback.")
+    difficulty = models.PositiveSmallIntegerField(
+        choices=Difficulty.choices, default=Difficulty.EASY
+    )
+    topics = models.ManyToManyField(Topic, related_name="questions", blank=True)
+
+    true_false_answer = models.BooleanField(
+        "correct answer", null=True, blank=True, help_text="True or false questions."
+    )
+    sort_category = models.ForeignKey(
+        ServiceCategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Responsibility sort: the category whose duties to sort.",
+    )
+    sort_service = models.ForeignKey(
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Responsibility sort: or the service whose duties to sort.",
+    )
+    sort_areas = models.ManyToManyField(
+        ResponsibilityArea,
+        blank=True,
+        related_name="+",
+        help_text="Responsibility sort: the areas to sort (all when empty).",
+    )
+    policy_document = models.TextField(
+        blank=True, help_text="Policy reading: the policy JSON shown to the trainee."
+    )
+    policy_kind = models.CharField(
+        max_length=10, choices=PolicyKind.choices, default=PolicyKind.IDENTITY
+    )
+    request_principal = models.CharField(max_length=300, blank=True)
+    request_action = models.CharField(max_length=200, blank=True)
+    request_resource = models.CharField(max_length=1000, blank=True)
+    request_context = models.JSONField(
+        default=dict, blank=True, help_text="Context keys, as a JSON object."
+    )
+    accepted_answers = models.TextField(
+        blank=True,
+        help_text="Short answer: one accepted answer per line; case and spacing "
+        "are ignored when matching.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def accepted_answer_list(self) -> list[str]:
+        return [
+            line.strip() for line in self.accepted_answers.splitlines() if line.strip()
+        ]
+
+
+class Choice(models.Model):
+    """An option of a single-choice or multiple-answer question."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices"
+    )
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField("correct", default=False)
+    feedback = models.TextField(
+        blank=True, help_text="Why this option is right or wrong."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FeedbackMode(models.TextChoices):
+    IMMEDIATE = "immediate", "After each question"
+    END = "end", "At the end"
+
+
+class Quiz(SluggedModel):
+    """A set of questions, listed or drawn at random from topics, with its rules."""
+
+    title = models.CharField(max_length=150)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    order = models.PositiveSmallIntegerField(default=0)
+    is_published = models.BooleanField("published", default=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        default=70,
+        validators=[MaxValueValidator(100)],
+        help_text="Percentage needed to pass.",
+    )
+    attempt_limit = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts allowed per trainee; 0 means unlimited."
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Optional; enforced by the server.",
+    )
+    feedback_mode = models.CharField(
+        max_length=10, choices=FeedbackMode.choices, default=FeedbackMode.IMMEDIATE
+    )
+    questions = models.ManyToManyField(
+        Question, through="QuizQuestion", related_name="quizzes", blank=True
+    )
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:quiz", args=[self.slug])
+
+
+class QuizQuestion(models.Model):
+    """A question listed in a quiz, in order."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "question"], name="question_once_per_quiz"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz}: {self.question}"
+
+
+class QuizDraw(models.Model):
+    """'N questions at random from topic X', drawn once per attempt."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="draws")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.count} from {self.topic}"
+
+
+class AttemptStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Attempt(models.Model):
+    """
+    One trainee's run through a quiz.
+
+    The questions drawn and the order of each question's choices are fixed when
+    the attempt starts, so a reload or a resume shows the same quiz.
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=12, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
+    )
+    question_ids = models.JSONField(default=list)
+    choice_order = models.JSONField(
+        default=dict, help_text="Question id to the order of its choice ids."
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True, help_text="Percent.")
+    passed = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="attempt_number_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(status="in_progress"),
+                name="one_open_attempt_per_quiz_and_user",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AttemptStatus.IN_PROGRESS
+
+    def is_past_deadline(self, now=None) -> bool:
+        return self.deadline is not None and (now or timezone.now()) >= self.deadline
+
+
+class Answer(models.Model):
+    """A trainee's answer to one question of an attempt, with its grade."""
+
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="answers"
+    )
+    response = models.JSONField(default=dict)
+    score = models.FloatField(default=0, help_text="From 0 to 1.")
+    is_correct = models.BooleanField(default=False)
+    locked = models.BooleanField(
+        default=False, help_text="Feedback was shown, so the answer is final."
+    )
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt}: {self.question}"

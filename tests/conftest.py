@@ -5,6 +5,7 @@ import pytest
 # Imports of Django models stay inside the fixtures, so that the engine's tests
 # under tests/quizzes/iam/ also run without Django (`-p no:django`).
 from accounts.groups import INSTRUCTORS, TRAINEES
+from tests.quizzes.bank import BANK
 
 PASSWORD = "correct horse battery staple"
 
@@ -48,3 +49,21 @@ def content(db):
     from responsibility.services import content_load
 
     content_load()
+
+
+@pytest.fixture
+def bank(db):
+    """The responsibility content and the small bank of tests/quizzes/bank.py."""
+    from quizzes.interchange import check_document
+    from quizzes.services import questions_import
+    from responsibility.services import content_load
+
+    content_load()
+    questions_import(document=check_document(BANK))
+
+
+@pytest.fixture
+def questions(bank):
+    from quizzes.models import Question
+
+    return {q.slug: q for q in Question.objects.all()}

@@ -188,9 +188,8 @@ def test_duplicate_slug_in_content_is_refused(tmp_path):
 def test_malformed_yaml_fails_the_command_with_a_clear_error(db, tmp_path, monkeypatch):
     directory = _copy_content(tmp_path)
     (directory / "categories.yaml").write_text("- slug: [unclosed\n")
-    monkeypatch.setattr("responsibility.services.CONTENT_DIR", directory)
     monkeypatch.setattr(
-        "responsibility.management.commands.load_content.content_load",
+        "quizzes.management.commands.load_content.content_load",
         lambda update: content_load(directory=directory, update=update),
     )
     with pytest.raises(CommandError, match="categories.yaml"):

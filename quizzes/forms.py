@@ -1,0 +1,138 @@
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
+
+from responsibility.models import Owner
+
+from .grading import EFFECT_LABELS, sort_items
+from .models import Question, QuestionType
+
+SORT_PREFIX = "area__"
+
+
+class AnswerForm(forms.Form):
+    """The answer controls for one question, built from its type."""
+
+    def __init__(
+        self,
+        *args,
+        question: Question,
+        choice_order: list[int] | None = None,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        builder = getattr(self, f"_build_{question.type}")
+        builder(choice_order or [])
+
+    def _ordered_choices(self, order: list[int]) -> list[tuple[str, str]]:
+        choices = {c.pk: c for c in self.question.choices.all()}
+        ids = [pk for pk in order if pk in choices] + [
+            pk for pk in choices if pk not in order
+        ]
+        return [(str(pk), choices[pk].text) for pk in ids]
+
+    def _build_single(self, order):
+        self.fields["choice"] = forms.ChoiceField(
+            label="Your answer",
+            choices=self._ordered_choices(order),
+            widget=forms.RadioSelect,
+            error_messages={"required": "Choose one answer."},
+        )
+
+    def _build_multiple(self, order):
+        self.fields["choices"] = forms.MultipleChoiceField(
+            label="Choose every answer that applies",
+            choices=self._ordered_choices(order),
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": "Choose at least one answer."},
+        )
+
+    def _build_true_false(self, order):
+        self.fields["value"] = forms.TypedChoiceField(
+            label="True or false?",
+            choices=[("true", "True"), ("false", "False")],
+            coerce=lambda value: value == "true",
+            widget=forms.RadioSelect,
+            error_messages={"required": "Choose true or false."},
+        )
+        self.helper.layout = Layout(InlineRadios("value"))
+
+    def _build_sort(self, order):
+        names = []
+        for item in sort_items(self.question):
+            name = SORT_PREFIX + item.area_slug
+            self.fields[name] = forms.ChoiceField(
+                label=item.area_name,
+                choices=Owner.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Say who owns this duty."},
+            )
+            names.append(InlineRadios(name))
+        self.helper.layout = Layout(*names)
+
+    def _build_policy(self, order):
+        self.fields["effect"] = forms.ChoiceField(
+            label="What does AWS decide?",
+            choices=list(EFFECT_LABELS.items()),
+            widget=forms.RadioSelect,
+            error_messages={"required": "Choose a decision."},
+        )
+
+    def _build_short(self, order):
+        self.fields["text"] = forms.CharField(
+            label="Your answer",
+            max_length=200,
+            error_messages={"required": "Type an answer."},
+        )
+
+    def response(self) -> dict:
+        """The cleaned answer in the shape grading expects."""
+        data = self.cleaned_data
+        match self.question.type:
+            case QuestionType.SINGLE:
+                return {"choice": int(data["choice"])}
+            case QuestionType.MULTIPLE:
+                return {"choices": sorted(int(pk) for pk in data["choices"])}
+            case QuestionType.TRUE_FALSE:
+                return {"value": data["value"]}
+            case QuestionType.SORT:
+                return {
+                    "items": {
+                        name.removeprefix(SORT_PREFIX): value
+                        for name, value in data.items()
+                    }
+                }
+            case QuestionType.POLICY:
+                return {"effect": data["effect"]}
+            case QuestionType.SHORT:
+                return {"text": data["text"]}
+        raise ValueError(self.question.type)
+
+    @staticmethod
+    def initial_for(question: Question, response: dict) -> dict:
+        """Form initial values that show a saved response again."""
+        if not response:
+            return {}
+        match question.type:
+            case QuestionType.SINGLE:
+                return {"choice": str(response.get("choice"))}
+            case QuestionType.MULTIPLE:
+                return {"choices": [str(pk) for pk in response.get("choices", [])]}
+            case QuestionType.TRUE_FALSE:
+                value = response.get("value")
+                return {"value": "true" if value else "false"}
+            case QuestionType.SORT:
+                return {
+                    SORT_PREFIX + slug: owner
+                    for slug, owner in (response.get("items") or {}).items()
+                }
+            case QuestionType.POLICY:
+                return {"effect": response.get("effect")}
+            case QuestionType.SHORT:
+                return {"text": response.get("text", "")}
+        return {}

@@ -1,0 +1,648 @@
+"""
+Read Moodle GIFT question files into our question format (docs/question-format.md).
+
+GIFT is the plain-text format of Moodle's question bank. The rules here follow
+Moodle's own importer (``question/format/gift/format.php``) and the "GIFT format"
+page of docs.moodle.org:
+
+- Questions are separated by blank lines. Lines whose first non-blank characters
+  are ``//`` are comments. A UTF-8 byte order mark and CRLF or CR line endings are
+  accepted.
+- ``\\~ \\= \\# \\{ \\} \\:`` stand for the literal character, ``\\n`` for a line
+  break and ``\\\\`` for a backslash; any other backslash is kept as it is.
+- ``::Title::`` names a question; its slugified form is the question's ``slug``.
+  Without a title the slug comes from the first words of the prompt (HTML tags
+  left out). Slugs are made unique within the file with ``-2``, ``-3``, ...
+- A block that starts with ``$CATEGORY: path`` sets the topic of the questions that
+  follow: the last segment of the path, slugified (Moodle's ``$course$``-style
+  context markers and its root ``top`` are not topics; an empty path clears it).
+  Lines after the category line in the same block are read as a question.
+- ``[markdown]``, ``[html]``, ``[plain]`` and ``[moodle]`` at the start of a piece
+  of text are removed; the text is kept as written (the prompt is Markdown, which
+  allows inline HTML).
+
+How GIFT questions become ours, deciding the kind of question in Moodle's order:
+
+- ``{~a =b ~c}``, with exactly one ``=`` answer, is ``single``; ``~`` answers are
+  wrong, and a ``~%-50%`` penalty is read as plain wrong.
+- ``{~%50%a ~%50%b ~%-100%c}``, with no ``=`` answer, is ``multiple``: positive
+  weights are correct, zero or negative ones wrong. Positive weights must add up to
+  100, as Moodle requires; our scoring gives every correct option the same share.
+- ``{T}``, ``{TRUE}``, ``{F}``, ``{FALSE}`` (upper case, as in Moodle; ``{true}`` is
+  a short answer there and here) is ``true_false``.
+- ``{=a =b}`` or ``{a}`` is ``short`` with ``accepted_answers``; a weight other
+  than ``%100%`` is refused because we have no partial credit.
+
+Every question needs a non-empty ``explanation``. It is the general feedback
+(``####...``) followed by answer feedback that has no other place in our format
+(the ``#...`` of a true/false or short-answer question), separated by blank lines,
+without repeats. Choice feedback stays on its choice; when there is no general
+feedback, the feedback of the correct choices becomes the explanation. A question
+left with no explanation at all is a problem.
+
+Refused, each with a problem saying the type is not supported by this trainer:
+matching (``->``), numerical (``{#...}``), essay (``{}``), missing-word questions
+(text after the answer block, or a second block) and description items (no
+answer block). Also refused: several ``=`` answers in a multiple choice, partial
+credit on single-choice or short-answer questions, unbalanced or nested braces, a
+``::Title`` with no closing ``::``, empty answers, answers longer than 500
+characters (``Choice.text``), ``*`` wildcards in short answers (we match
+literally), files over 2 MB (counted in UTF-8 bytes) and files with more than
+5,000 questions.
+
+``parse_gift`` does not stop at the first problem: it reads every question and
+raises ``GiftError`` with all the problems, in line order, stopping only after
+500 of them. Lines are 1-based. A problem with a whole question (its type, its
+missing text or explanation) points at the question's first line after any
+comments; a problem with one answer, weight or brace points at that line. The
+reader uses no recursion, and its time is linear in the size of the file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_QUESTIONS",
+    "GiftError",
+    "GiftProblem",
+    "parse_gift",
+    "slugify",
+]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_QUESTIONS = 5000
+MAX_PROBLEMS = 500
+MAX_SLUG_LENGTH = 80  # SluggedModel.slug
+MAX_CHOICE_TEXT = 500  # Choice.text
+_SLUG_BASE_LENGTH = MAX_SLUG_LENGTH - 6  # room for a "-NNNNN" suffix
+_PROMPT_SLUG_WORDS = 8
+
+_ESCAPE = re.compile(r"\\([~=#{}:\\n])")
+_CHOICE_MARKERS = re.compile("[~=]")
+_EQUALS = re.compile("=")
+_HASH = re.compile("#")
+_FORMAT_MARKER = re.compile(r"\[(markdown|html|plain|moodle)\]")
+_WEIGHT = re.compile(r"%([^%\n]*)%")
+_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d*)?")
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_CONTEXT_SEGMENT = re.compile(r"\$\w*\$")
+_TAG = re.compile(r"<[^<>]*>")
+
+
+@dataclass(frozen=True)
+class GiftProblem:
+    """Something wrong in a GIFT file: the 1-based line where it is, and what."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class GiftError(ValueError):
+    """Raised by ``parse_gift``; ``problems`` lists every problem, in file order."""
+
+    def __init__(self, problems: list[GiftProblem]) -> None:
+        self.problems = sorted(problems, key=lambda problem: problem.line)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def slugify(value: str) -> str:
+    """Lower-case ASCII letters, digits and single hyphens, like Django's slugify."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    )
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def parse_gift(text: str) -> list[dict]:
+    """
+    Parse a GIFT file into question dicts in our question format.
+
+    Each dict has ``slug``, ``type``, ``prompt``, ``explanation``, ``difficulty``
+    (always 1: GIFT has no difficulty), ``topics`` and the fields of its type:
+    ``choices`` (single, multiple), ``answer`` (true_false) or
+    ``accepted_answers`` (short). Raises ``GiftError`` listing every problem when
+    anything in the file is wrong or not supported; see the module docstring.
+    """
+    if len(text) > MAX_FILE_BYTES or (
+        len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES
+    ):
+        raise GiftError([GiftProblem(1, "the file is larger than 2 MB; split it")])
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+    problems: list[GiftProblem] = []
+    questions: list[dict] = []
+    topics: list[str] = []
+    count = 0
+    for block in _blocks(text.split("\n")):
+        if block.syntax.startswith("$CATEGORY:"):
+            end = block.syntax.find("\n")
+            end = len(block.text) if end < 0 else end
+            topics = _category_topics(block.text[len("$CATEGORY:") : end])
+            block = block.slice(end, len(block.text)).stripped()
+            if not block.text:
+                continue
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(
+                GiftProblem(
+                    block.line_at(0),
+                    f"stopped reading after {MAX_PROBLEMS} problems",
+                )
+            )
+            break
+        count += 1
+        if count > MAX_QUESTIONS:
+            problems.append(
+                GiftProblem(
+                    block.line_at(0),
+                    f"more than {MAX_QUESTIONS:,} questions; split the file",
+                )
+            )
+            break
+        question = _Question(block, problems).read()
+        if question is not None:
+            question["topics"] = list(topics)
+            questions.append(question)
+
+    if problems:
+        raise GiftError(problems)
+    _make_slugs_unique(questions)
+    return questions
+
+
+class _Text:
+    """
+    Question text with its escapes resolved.
+
+    ``syntax`` is ``text`` with every escaped character blanked to NUL, so that
+    searching it finds only real syntax; NUL is never syntax, so one in the input
+    does no harm. ``text[0]`` sits at ``base`` in its block, whose lines start at
+    the offsets ``starts`` and have the file line numbers ``numbers`` (a line break
+    belongs to the line it ends).
+    """
+
+    __slots__ = ("base", "numbers", "starts", "syntax", "text")
+
+    def __init__(
+        self, text: str, syntax: str, base: int, starts: list[int], numbers: list[int]
+    ) -> None:
+        self.text = text
+        self.syntax = syntax
+        self.base = base
+        self.starts = starts
+        self.numbers = numbers
+
+    @classmethod
+    def decode(cls, numbered_lines: list[tuple[int, str]]) -> _Text:
+        texts: list[str] = []
+        syntaxes: list[str] = []
+        starts: list[int] = []
+        numbers: list[int] = []
+        length = 0
+        for position, (number, line) in enumerate(numbered_lines):
+            if position:
+                texts.append("\n")
+                syntaxes.append("\n")
+                length += 1
+            starts.append(length)
+            numbers.append(number)
+            if "\\" in line:
+                # The split's odd parts are the escaped characters.
+                parts = _ESCAPE.split(line)
+                escapes = parts[1::2]
+                parts[1::2] = ["\0"] * len(escapes)
+                syntaxes.append("".join(parts))
+                parts[1::2] = ["\n" if char == "n" else char for char in escapes]
+                line = "".join(parts)
+            else:
+                syntaxes.append(line)
+            texts.append(line)
+            length += len(line)
+        return cls("".join(texts), "".join(syntaxes), 0, starts, numbers)
+
+    def line_at(self, index: int) -> int:
+        """The file line of ``text[index]``, clamped to the text."""
+        index = min(max(index, 0), max(len(self.text) - 1, 0))
+        return self.numbers[bisect_right(self.starts, self.base + index) - 1]
+
+    def slice(self, start: int, end: int) -> _Text:
+        start = min(max(start, 0), len(self.text))
+        end = min(max(end, start), len(self.text))
+        return _Text(
+            self.text[start:end],
+            self.syntax[start:end],
+            self.base + start,
+            self.starts,
+            self.numbers,
+        )
+
+    def stripped(self) -> _Text:
+        start, end = self.strip_range(0, len(self.text))
+        if start == 0 and end == len(self.text):
+            return self
+        return self.slice(start, end)
+
+    def split(self, pattern: re.Pattern[str]) -> list[tuple[str, int, int]]:
+        """
+        Split at the syntax characters matched by ``pattern``.
+
+        Returns [(marker, start, end)]: each marker with the stripped range of text
+        after it, up to the next marker. The text before the first marker comes
+        first, with an empty marker.
+        """
+        pieces: list[tuple[str, int, int]] = []
+        marker, start = "", 0
+        for match in pattern.finditer(self.syntax):
+            index = match.start()
+            pieces.append((marker, *self.strip_range(start, index)))
+            marker, start = match.group(), index + 1
+        pieces.append((marker, *self.strip_range(start, len(self.text))))
+        return pieces
+
+    def strip_range(self, start: int, end: int) -> tuple[int, int]:
+        """[start, end) without surrounding white space; empty stays at start."""
+        piece = self.text[start:end]
+        stripped = piece.strip()
+        if not stripped:
+            return start, start
+        begin = start + len(piece) - len(piece.lstrip())
+        return begin, begin + len(stripped)
+
+
+def _blocks(lines: list[str]) -> list[_Text]:
+    """Question blocks: runs of non-blank lines, comment lines left out."""
+    blocks: list[_Text] = []
+    current: list[tuple[int, str]] = []
+    for number, line in enumerate([*lines, ""], start=1):
+        if line.strip():
+            if not line.lstrip().startswith("//"):
+                current.append((number, line))
+        elif current:
+            blocks.append(_Text.decode(current).stripped())
+            current = []
+    return [block for block in blocks if block.text]
+
+
+def _category_topics(path: str) -> list[str]:
+    segments = [
+        segment.replace("//", "/").strip()
+        for segment in re.split(r"(?<!/)/(?!/)", path.strip())
+    ]
+    segments = [
+        segment
+        for segment in segments
+        if segment and segment != "top" and not _CONTEXT_SEGMENT.fullmatch(segment)
+    ]
+    if not segments:
+        return []
+    slug = slugify(segments[-1])[:MAX_SLUG_LENGTH].strip("-")
+    return [slug] if slug else []
+
+
+def _clean(text: str, *, per_line: bool = False) -> str:
+    """
+    Strip a piece of text and its leading format marker.
+
+    ``per_line`` strips every line too: inside an answer block, indentation is
+    layout, not Markdown.
+    """
+    if per_line and "\n" in text:
+        text = "\n".join(line.strip() for line in text.split("\n"))
+    text = text.strip()
+    marker = _FORMAT_MARKER.match(text) if text.startswith("[") else None
+    if marker:
+        text = text[marker.end() :].strip()
+    return text
+
+
+def _join_unique(parts: list[str]) -> str:
+    kept: list[str] = []
+    for part in parts:
+        if part and part not in kept:
+            kept.append(part)
+    return "\n\n".join(kept)
+
+
+class _Question:
+    """Reads one question block; adds what is wrong to ``problems``."""
+
+    def __init__(self, block: _Text, problems: list[GiftProblem]) -> None:
+        self.block = block
+        self.problems = problems
+        self.first_line = block.line_at(0)
+        self.ok = True
+
+    def problem(self, line: int, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(GiftProblem(line, message))
+        self.ok = False
+
+    def unsupported(self, kind: str) -> None:
+        self.problem(self.first_line, f"{kind} are not supported by this trainer")
+
+    def read(self) -> dict | None:
+        block = self.block
+        title = ""
+        if block.syntax.startswith("::"):
+            close = block.syntax.find("::", 2)
+            if close < 0:
+                self.problem(self.first_line, "the title has no closing ::")
+                return None
+            title = block.text[2:close].strip()
+            block = block.slice(close + 2, len(block.text)).stripped()
+
+        opening, closing = block.syntax.find("{"), block.syntax.find("}")
+        if opening < 0 and closing < 0:
+            self.unsupported("description items (text with no {...} answer block)")
+            return None
+        if closing < 0:
+            self.problem(block.line_at(opening), "{ is never closed by }")
+            return None
+        if opening < 0 or closing < opening:
+            self.problem(
+                block.line_at(closing), "} with no { before it; escape it as \\}"
+            )
+            return None
+        nested = block.syntax.find("{", opening + 1, closing)
+        if nested >= 0:
+            self.problem(
+                block.line_at(nested),
+                "{ inside the answer block; escape it as \\{",
+            )
+            return None
+
+        after = block.slice(closing + 1, len(block.text)).stripped()
+        extra = min(
+            (
+                index
+                for index in (after.syntax.find("{"), after.syntax.find("}"))
+                if index >= 0
+            ),
+            default=-1,
+        )
+        if extra >= 0:
+            self.problem(
+                after.line_at(extra),
+                "a second answer block: missing-word and cloze questions are "
+                "not supported by this trainer",
+            )
+            return None
+        if after.text:
+            self.unsupported(
+                "missing-word questions (text after the {...} answer block)"
+            )
+            return None
+
+        prompt = _clean(block.text[:opening])
+        if not prompt:
+            self.problem(self.first_line, "the question has no text before {")
+
+        answers = block.slice(opening + 1, closing).stripped()
+        general_feedback = ""
+        separator = answers.syntax.rfind("####")
+        if separator >= 0:
+            general_feedback = _clean(answers.text[separator + 4 :], per_line=True)
+            answers = answers.slice(0, separator).stripped()
+
+        fields = self.read_answers(answers, block.line_at(opening))
+        if fields is None or not self.ok:
+            return None
+        answer_feedback = fields.pop("_feedback")
+        if fields.pop("_feedback_is_fallback") and general_feedback:
+            answer_feedback = []
+        explanation = _join_unique([general_feedback, *answer_feedback])
+        if not explanation:
+            self.problem(
+                self.first_line,
+                "no explanation: add general feedback (####...) or answer "
+                "feedback (#...); every question needs an explanation",
+            )
+            return None
+        return {
+            "slug": self.slug_base(title, prompt),
+            "type": fields.pop("type"),
+            "prompt": prompt,
+            "explanation": explanation,
+            "difficulty": 1,
+            "topics": [],
+            **fields,
+        }
+
+    def read_answers(self, answers: _Text, line: int) -> dict | None:
+        """Type-specific fields and ``_feedback``, or None after a problem."""
+        if not answers.text:
+            self.unsupported("essay questions ({})")
+            return None
+        if answers.syntax[0] == "#":
+            self.unsupported("numerical questions ({#...})")
+            return None
+        if answers.syntax.find("~") >= 0:
+            return self.read_choices(answers)
+        if answers.syntax.find("=") >= 0 and "->" in answers.text:
+            self.unsupported("matching questions (=item -> match)")
+            return None
+        hash_index = answers.syntax.find("#")
+        head = answers.text if hash_index < 0 else answers.text[:hash_index]
+        if head.strip() in _TRUE_FALSE:
+            return self.read_true_false(answers)
+        return self.read_short(answers, line)
+
+    def read_true_false(self, answers: _Text) -> dict:
+        parts = [answers.text[start:end] for _, start, end in answers.split(_HASH)]
+        value = _TRUE_FALSE[parts[0]]
+        # Like Moodle: the answer, the feedback for a wrong response, then the
+        # feedback for a right one, which keeps any further #.
+        feedback = [
+            _clean(part, per_line=True) for part in (parts[1:2] + ["#".join(parts[2:])])
+        ]
+        return {
+            "type": "true_false",
+            "answer": value,
+            "_feedback": feedback,
+            "_feedback_is_fallback": False,
+        }
+
+    def read_choices(self, answers: _Text) -> dict | None:
+        pieces = answers.split(_CHOICE_MARKERS)
+        _, start, end = pieces[0]
+        if end > start:
+            self.problem(
+                answers.line_at(start),
+                "text before the first answer; start each answer with ~ or =",
+            )
+        choices: list[dict] = []
+        weights: list[float] = []
+        has_equals = False
+        for marker, start, end in pieces[1:]:
+            if len(self.problems) >= MAX_PROBLEMS:
+                break
+            has_equals = has_equals or marker == "="
+            parsed = self.weight(answers, start, end, 100.0 if marker == "=" else 0.0)
+            if parsed is None:
+                continue
+            weight, skip = parsed
+            choice_text, feedback = _text_and_feedback(answers, start + skip, end)
+            if not choice_text:
+                self.problem(answers.line_at(start), "an empty answer")
+                continue
+            if len(choice_text) > MAX_CHOICE_TEXT:
+                self.problem(
+                    answers.line_at(start),
+                    f"an answer longer than {MAX_CHOICE_TEXT} characters",
+                )
+            choices.append(
+                {"text": choice_text, "correct": weight > 0, "feedback": feedback}
+            )
+            weights.append(weight)
+        if not self.ok:
+            return None
+        line = answers.line_at(0)
+        if len(choices) < 2:
+            self.problem(line, "a multiple-choice question needs at least two answers")
+            return None
+        if has_equals:
+            if weights.count(100.0) > 1:
+                self.problem(
+                    line,
+                    "several = answers: a single-choice question has exactly one; "
+                    "for several correct answers use ~%50% weights and no =",
+                )
+                return None
+            if any(0 < weight < 100 for weight in weights):
+                self.problem(
+                    line,
+                    "partial credit (~%n%) next to an = answer is not supported "
+                    "by this trainer",
+                )
+                return None
+            question_type = "single"
+        else:
+            total = sum(weight for weight in weights if weight > 0)
+            if total == 0:
+                self.problem(line, "no correct answer: mark one with = or ~%n%")
+                return None
+            if abs(total - 100) > 0.05:
+                self.problem(
+                    line, f"the positive weights add up to {total:g}%, not 100%"
+                )
+                return None
+            question_type = "multiple"
+        feedback = [choice["feedback"] for choice in choices if choice["correct"]]
+        return {
+            "type": question_type,
+            "choices": choices,
+            "_feedback": feedback,
+            "_feedback_is_fallback": True,
+        }
+
+    def read_short(self, answers: _Text, line: int) -> dict | None:
+        pieces = answers.split(_EQUALS)
+        if pieces[0][2] == pieces[0][1]:
+            pieces = pieces[1:]
+        accepted: list[str] = []
+        feedback: list[str] = []
+        for _, start, end in pieces:
+            if len(self.problems) >= MAX_PROBLEMS:
+                break
+            answer_line = answers.line_at(start)
+            parsed = self.weight(answers, start, end)
+            if parsed is None:
+                continue
+            weight, skip = parsed
+            if weight != 100:
+                self.problem(
+                    answer_line,
+                    f"a short answer weighted {weight:g}%: partial credit is not "
+                    "supported by this trainer",
+                )
+                continue
+            answer, answer_feedback = _text_and_feedback(answers, start + skip, end)
+            answer = " ".join(answer.split())
+            if not answer:
+                self.problem(answer_line, "an empty answer")
+                continue
+            if "*" in answer:
+                self.problem(
+                    answer_line,
+                    "* is a wildcard in Moodle short answers; this trainer "
+                    "matches answers literally",
+                )
+                continue
+            accepted.append(answer)
+            feedback.append(answer_feedback)
+        if not self.ok:
+            return None
+        if not accepted:
+            self.problem(line, "a short-answer question needs an answer")
+            return None
+        return {
+            "type": "short",
+            "accepted_answers": accepted,
+            "_feedback": feedback,
+            "_feedback_is_fallback": False,
+        }
+
+    def weight(
+        self, answers: _Text, start: int, end: int, default: float = 100.0
+    ) -> tuple[float, int] | None:
+        """
+        The leading ``%n%`` weight of the answer in [start, end) and its length
+        in characters, or ``default`` and 0; None after a problem.
+        """
+        match = _WEIGHT.match(answers.text, start, end)
+        if not match:
+            return default, 0
+        number = match.group(1).strip()
+        if not _NUMBER.fullmatch(number) or not -100 <= float(number) <= 100:
+            self.problem(
+                answers.line_at(start),
+                f"weight %{number}% is not a number from -100 to 100",
+            )
+            return None
+        return float(number), match.end() - start
+
+    @staticmethod
+    def slug_base(title: str, prompt: str) -> str:
+        slug = slugify(title)
+        if not slug:
+            words = slugify(_TAG.sub(" ", prompt)).split("-")
+            slug = "-".join(words[:_PROMPT_SLUG_WORDS])
+        return slug[:_SLUG_BASE_LENGTH].strip("-") or "question"
+
+
+def _text_and_feedback(answers: _Text, start: int, end: int) -> tuple[str, str]:
+    """An answer's text and its ``#`` feedback, from a range of the answer block."""
+    hash_index = answers.syntax.find("#", start, end)
+    if hash_index < 0:
+        return _clean(answers.text[start:end], per_line=True), ""
+    return (
+        _clean(answers.text[start:hash_index], per_line=True),
+        _clean(answers.text[hash_index + 1 : end], per_line=True),
+    )
+
+
+def _make_slugs_unique(questions: list[dict]) -> None:
+    used: set[str] = {question["slug"] for question in questions}
+    seen: set[str] = set()
+    counters: dict[str, int] = {}
+    for question in questions:
+        base = question["slug"]
+        if base not in seen:
+            seen.add(base)
+            continue
+        number = counters.get(base, 1)
+        candidate = base
+        while candidate in used:
+            number += 1
+            candidate = f"{base}-{number}"
+        counters[base] = number
+        used.add(candidate)
+        seen.add(candidate)
+        question["slug"] = candidate

@@ -1,0 +1,194 @@
+"""
+Grading: turn a trainee's response to a question into a score and feedback.
+
+Responses are small JSON objects, one shape per question type:
+
+    single      {"choice": <choice id>}
+    multiple    {"choices": [<choice id>, ...]}
+    true_false  {"value": true | false}
+    sort        {"items": {<area slug>: "aws" | "customer" | "shared"}}
+    policy      {"effect": "Allow" | "ExplicitDeny" | "ImplicitDeny"}
+    short       {"text": "..."}
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from quizzes.iam import Request, evaluate, parse_policy
+from responsibility.selectors import service_duties
+
+from .models import PolicyKind, Question, QuestionType
+from .validation import READABLE_POLICY_KINDS
+
+EFFECT_LABELS = {
+    "Allow": "Allowed",
+    "ExplicitDeny": "Denied by an explicit Deny",
+    "ImplicitDeny": "Denied implicitly (nothing allows it)",
+}
+
+
+@dataclass(frozen=True)
+class ItemFeedback:
+    """Feedback on one part of an answer: a choice, or one sorted duty."""
+
+    label: str
+    chosen: bool | str | None
+    correct: bool | str
+    right: bool
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The result of grading one response: a score from 0 to 1, and why."""
+
+    score: float
+    items: list[ItemFeedback] = field(default_factory=list)
+    detail: str = ""
+
+    @property
+    def is_correct(self) -> bool:
+        return self.score >= 0.999
+
+
+@dataclass(frozen=True)
+class SortItem:
+    area_slug: str
+    area_name: str
+    owner: str
+    explanation: str
+
+
+def sort_items(question: Question) -> list[SortItem]:
+    """The duties a responsibility-sort question asks about, with their key."""
+    wanted = {a.slug for a in question.sort_areas.all()}
+    if question.sort_service_id:
+        rows = service_duties(question.sort_service)
+        items = [
+            SortItem(r.area.slug, r.area.name, r.owner, r.explanation) for r in rows
+        ]
+    elif question.sort_category_id:
+        duties = question.sort_category.duties.select_related("area")
+        items = [
+            SortItem(d.area.slug, d.area.name, d.owner, d.explanation) for d in duties
+        ]
+    else:
+        return []
+    return [item for item in items if not wanted or item.area_slug in wanted]
+
+
+@lru_cache(maxsize=512)
+def _policy_decision(
+    document: str, kind: str, principal: str, action: str, resource: str, context: str
+):
+    policy = parse_policy(document, kind=kind)
+    request = Request(
+        principal=principal,
+        action=action,
+        resource=resource,
+        context=json.loads(context) or None,
+    )
+    if kind == PolicyKind.IDENTITY:
+        return evaluate(request, identity=[policy])
+    return evaluate(request, resource_policy=policy)
+
+
+def policy_decision(question: Question):
+    """The engine's decision for a policy-reading question; raises PolicyError."""
+    if question.policy_kind not in READABLE_POLICY_KINDS:
+        raise ValueError(f"cannot read a {question.policy_kind} policy on its own")
+    return _policy_decision(
+        question.policy_document,
+        question.policy_kind,
+        question.request_principal,
+        question.request_action,
+        question.request_resource,
+        json.dumps(question.request_context or {}, sort_keys=True),
+    )
+
+
+def normalise_short_answer(text: str) -> str:
+    """Compare short answers without regard to case or spacing."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _grade_choices(question: Question, chosen_ids: set[int]) -> Grade:
+    choices = list(question.choices.all())
+    correct_count = sum(c.is_correct for c in choices) or 1
+    earned = 0.0
+    items = []
+    for choice in choices:
+        chosen = choice.pk in chosen_ids
+        if chosen:
+            earned += (1 if choice.is_correct else -1) / correct_count
+        items.append(
+            ItemFeedback(
+                label=choice.text,
+                chosen=chosen,
+                correct=choice.is_correct,
+                right=chosen == choice.is_correct,
+                text=choice.feedback,
+            )
+        )
+    if question.type == QuestionType.SINGLE:
+        earned = 1.0 if any(i.chosen and i.correct for i in items) else 0.0
+    return Grade(score=max(0.0, min(1.0, earned)), items=items)
+
+
+def grade(question: Question, response: dict) -> Grade:
+    """Grade `response` (see the module docstring) against `question`."""
+    match question.type:
+        case QuestionType.SINGLE:
+            chosen = response.get("choice")
+            return _grade_choices(question, {chosen} if chosen is not None else set())
+        case QuestionType.MULTIPLE:
+            return _grade_choices(question, set(response.get("choices") or []))
+        case QuestionType.TRUE_FALSE:
+            value = response.get("value")
+            right = value is not None and value == question.true_false_answer
+            return Grade(
+                score=1.0 if right else 0.0,
+                detail=f"The statement is {str(question.true_false_answer).lower()}.",
+            )
+        case QuestionType.SORT:
+            given = response.get("items") or {}
+            items = [
+                ItemFeedback(
+                    label=item.area_name,
+                    chosen=given.get(item.area_slug),
+                    correct=item.owner,
+                    right=given.get(item.area_slug) == item.owner,
+                    text=item.explanation,
+                )
+                for item in sort_items(question)
+            ]
+            right = sum(i.right for i in items)
+            return Grade(score=right / len(items) if items else 0.0, items=items)
+        case QuestionType.POLICY:
+            decision = policy_decision(question)
+            right = response.get("effect") == decision.effect
+            return Grade(
+                score=1.0 if right else 0.0,
+                detail=decision.explain(),
+                items=[
+                    ItemFeedback(
+                        label=EFFECT_LABELS[decision.effect],
+                        chosen=response.get("effect"),
+                        correct=decision.effect,
+                        right=right,
+                    )
+                ],
+            )
+        case QuestionType.SHORT:
+            text = normalise_short_answer(response.get("text") or "")
+            accepted = [
+                normalise_short_answer(a) for a in question.accepted_answer_list
+            ]
+            right = bool(text) and text in accepted
+            return Grade(
+                score=1.0 if right else 0.0,
+                detail="Accepted: " + "; ".join(question.accepted_answer_list),
+            )
+    raise ValueError(f"unknown question type {question.type!r}")

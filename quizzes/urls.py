@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("quizzes/", views.quiz_list, name="list"),
+    path("quizzes/<slug:slug>/", views.quiz_detail, name="quiz"),
+    path("quizzes/<slug:slug>/start/", views.quiz_start, name="start"),
+    path("attempts/<int:pk>/", views.attempt_detail, name="attempt"),
+    path(
+        "attempts/<int:pk>/questions/<int:position>/",
+        views.attempt_question,
+        name="question",
+    ),
+    path("attempts/<int:pk>/submit/", views.attempt_submit_view, name="submit"),
+    path("attempts/<int:pk>/review/", views.attempt_review, name="review"),
+    path("progress/", views.progress, name="progress"),
+]

@@ -1,0 +1,125 @@
+"""Checks a question must pass before it is saved, shared by the admin and imports."""
+
+import json
+from dataclasses import dataclass
+
+from quizzes.iam import PolicyError, Request, parse_policy
+
+from .models import QuestionType
+
+READABLE_POLICY_KINDS = {"identity", "resource", "trust"}
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    text: str
+    is_correct: bool
+
+
+def question_problems(
+    *,
+    type: str,
+    choices: list[ChoiceSpec],
+    true_false_answer: bool | None = None,
+    has_sort_subject: bool = False,
+    policy_document: str = "",
+    policy_kind: str = "identity",
+    request_principal: str = "",
+    request_action: str = "",
+    request_resource: str = "",
+    request_context: object = None,
+    accepted_answers: list[str] | None = None,
+) -> dict[str, list[str]]:
+    """Problems with a question's type-specific data, keyed by field name."""
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    correct = sum(choice.is_correct for choice in choices)
+    if type == QuestionType.SINGLE:
+        if len(choices) < 2:
+            add("choices", "A single-choice question needs at least two choices.")
+        if correct != 1:
+            add(
+                "choices",
+                f"A single-choice question needs exactly one correct choice; "
+                f"it has {correct}.",
+            )
+    elif type == QuestionType.MULTIPLE:
+        if len(choices) < 2:
+            add("choices", "A multiple-answer question needs at least two choices.")
+        if correct < 1:
+            add(
+                "choices",
+                "A multiple-answer question needs at least one correct choice.",
+            )
+    elif choices:
+        add("choices", "Only single-choice and multiple-answer questions have choices.")
+
+    if type == QuestionType.TRUE_FALSE and true_false_answer is None:
+        add("true_false_answer", "Say whether the statement is true or false.")
+    if type == QuestionType.SORT and not has_sort_subject:
+        add("sort_category", "Choose the category or the service whose duties to sort.")
+    if type == QuestionType.SHORT and not accepted_answers:
+        add("accepted_answers", "Give at least one accepted answer.")
+    if type == QuestionType.POLICY:
+        _policy_problems(
+            add,
+            document=policy_document,
+            kind=policy_kind,
+            principal=request_principal,
+            action=request_action,
+            resource=request_resource,
+            context=request_context,
+        )
+    return problems
+
+
+def _policy_problems(add, *, document, kind, principal, action, resource, context):
+    if kind not in READABLE_POLICY_KINDS:
+        add(
+            "policy_kind",
+            "A policy-reading question shows one identity, resource or trust policy.",
+        )
+        return
+    try:
+        parse_policy(document, kind=kind)
+    except PolicyError as error:
+        for problem in error.problems:
+            add("policy_document", str(problem))
+    for field, value in [
+        ("request_principal", principal),
+        ("request_action", action),
+        ("request_resource", resource),
+    ]:
+        if not value:
+            add(field, "The request needs a principal, an action and a resource.")
+    if context is not None and not isinstance(context, dict):
+        add("request_context", "The request context must be a JSON object.")
+        return
+    if principal and action and resource:
+        try:
+            Request(
+                principal=principal,
+                action=action,
+                resource=resource,
+                context=context or None,
+            )
+        except (ValueError, TypeError) as error:
+            add("request_context", f"The request is not valid: {error}")
+
+
+def parse_context(text: str) -> dict:
+    """Read a context object typed as JSON; raise ValueError with a readable message."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"Not valid JSON: {error.msg} (line {error.lineno})."
+        ) from error
+    if not isinstance(value, dict):
+        raise ValueError("The context must be a JSON object.")
+    return value

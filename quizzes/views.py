@@ -1,0 +1,241 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors
+from .forms import AnswerForm
+from .grading import EFFECT_LABELS, grade, policy_decision
+from .models import Attempt, FeedbackMode, Question, Quiz
+from .services import QuizError, answer_save, attempt_start, attempt_submit
+
+
+def _attempt_for(request, pk: int, *, write: bool = False) -> Attempt:
+    """The attempt, if it is the user's own; staff may read any attempt."""
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz", "user"), pk=pk)
+    if attempt.user_id == request.user.pk:
+        return attempt
+    if request.user.is_staff and not write:
+        return attempt
+    raise Http404("No such attempt.")
+
+
+@require_GET
+@login_required
+def quiz_list(request):
+    summaries = selectors.quiz_summaries(request.user)
+    return render(request, "quizzes/quiz_list.html", {"summaries": summaries})
+
+
+@require_GET
+@login_required
+def quiz_detail(request, slug: str):
+    quiz = get_object_or_404(Quiz, slug=slug, is_published=True)
+    summary = selectors.quiz_summaries(request.user, Quiz.objects.filter(pk=quiz.pk))[0]
+    attempts = quiz.attempts.filter(user=request.user).order_by("number")
+    return render(
+        request,
+        "quizzes/quiz_detail.html",
+        {"quiz": quiz, "summary": summary, "attempts": attempts},
+    )
+
+
+@require_POST
+@login_required
+def quiz_start(request, slug: str):
+    quiz = get_object_or_404(Quiz, slug=slug, is_published=True)
+    try:
+        attempt = attempt_start(quiz=quiz, user=request.user)
+    except QuizError as error:
+        messages.error(request, str(error))
+        return redirect(quiz)
+    return redirect("quizzes:question", attempt.pk, 1)
+
+
+@require_GET
+@login_required
+def attempt_detail(request, pk: int):
+    attempt = _attempt_for(request, pk)
+    if not attempt.is_open or attempt.is_past_deadline():
+        return redirect("quizzes:review", attempt.pk)
+    answered = set(attempt.answers.values_list("question_id", flat=True))
+    position = next(
+        (i for i, qid in enumerate(attempt.question_ids, 1) if qid not in answered),
+        1,
+    )
+    return redirect("quizzes:question", attempt.pk, position)
+
+
+def _question_context(attempt: Attempt, position: int) -> dict:
+    questions = selectors.attempt_questions(attempt)
+    if not 1 <= position <= len(questions):
+        raise Http404("No such question in this attempt.")
+    answers = selectors.attempt_answers(attempt)
+    question = questions[position - 1]
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "question": question,
+        "position": position,
+        "total": len(questions),
+        "answer": answers.get(question.pk),
+        "navigation": [
+            (i, answers.get(q.pk) is not None) for i, q in enumerate(questions, 1)
+        ],
+        "answered_count": sum(1 for q in questions if q.pk in answers),
+    }
+
+
+def _render_question(request, context: dict, form: AnswerForm, status: int = 200):
+    question, answer = context["question"], context["answer"]
+    show_feedback = bool(answer and answer.locked)
+    context.update(
+        form=form,
+        show_feedback=show_feedback,
+        grade=grade(question, answer.response) if show_feedback else None,
+        policy_request=_policy_request(question),
+    )
+    return render(request, "quizzes/question.html", context, status=status)
+
+
+def _policy_request(question: Question) -> dict | None:
+    if question.type != "policy":
+        return None
+    return {
+        "principal": question.request_principal,
+        "action": question.request_action,
+        "resource": question.request_resource,
+        "context": question.request_context,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attempt_question(request, pk: int, position: int):
+    attempt = _attempt_for(request, pk, write=request.method == "POST")
+    if not attempt.is_open or attempt.is_past_deadline():
+        if attempt.is_open:
+            attempt_submit(attempt=attempt)
+            messages.info(request, "Time is up: your attempt was submitted.")
+        return redirect("quizzes:review", attempt.pk)
+    if attempt.user_id != request.user.pk:
+        raise Http404("No such attempt.")
+    context = _question_context(attempt, position)
+    question, answer = context["question"], context["answer"]
+    order = attempt.choice_order.get(str(question.pk))
+    if request.method == "GET":
+        initial = AnswerForm.initial_for(question, answer.response if answer else {})
+        form = AnswerForm(question=question, choice_order=order, initial=initial)
+        return _render_question(request, context, form)
+
+    form = AnswerForm(request.POST, question=question, choice_order=order)
+    if not form.is_valid():
+        return _render_question(request, context, form, status=422)
+    try:
+        answer_save(attempt=attempt, question=question, response=form.response())
+    except QuizError as error:
+        messages.error(request, str(error))
+        return redirect("quizzes:attempt", attempt.pk)
+    if request.POST.get("autosave") and request.htmx:
+        return HttpResponse('<span class="text-success">Saved.</span>')
+    if attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE:
+        return redirect("quizzes:question", attempt.pk, position)
+    if position < context["total"]:
+        return redirect("quizzes:question", attempt.pk, position + 1)
+    messages.success(request, "Answer saved. Submit when you are ready.")
+    return redirect("quizzes:question", attempt.pk, position)
+
+
+@require_POST
+@login_required
+def attempt_submit_view(request, pk: int):
+    attempt = _attempt_for(request, pk, write=True)
+    attempt_submit(attempt=attempt)
+    return redirect("quizzes:review", attempt.pk)
+
+
+@require_GET
+@login_required
+def attempt_review(request, pk: int):
+    attempt = _attempt_for(request, pk)
+    if attempt.is_open:
+        if not attempt.is_past_deadline():
+            return redirect("quizzes:attempt", attempt.pk)
+        attempt = attempt_submit(attempt=attempt)
+    answers = selectors.attempt_answers(attempt)
+    items = []
+    for position, question in enumerate(selectors.attempt_questions(attempt), 1):
+        answer = answers.get(question.pk)
+        items.append(
+            {
+                "position": position,
+                "question": question,
+                "answer": answer,
+                "grade": grade(question, answer.response if answer else {}),
+                "policy_request": _policy_request(question),
+                "response_text": _response_text(question, answer),
+            }
+        )
+    return render(request, "quizzes/review.html", {"attempt": attempt, "items": items})
+
+
+def _response_text(question: Question, answer) -> str:
+    """A trainee's answer in words, for the review page."""
+    response = answer.response if answer else {}
+    if not response:
+        return "No answer"
+    match question.type:
+        case "single":
+            chosen = {c.pk: c.text for c in question.choices.all()}
+            return chosen.get(response.get("choice"), "No answer")
+        case "multiple":
+            chosen = {c.pk: c.text for c in question.choices.all()}
+            picked = [chosen[pk] for pk in response.get("choices", []) if pk in chosen]
+            return "; ".join(picked) or "No answer"
+        case "true_false":
+            return "True" if response.get("value") else "False"
+        case "policy":
+            return EFFECT_LABELS.get(response.get("effect"), "No answer")
+        case "short":
+            return response.get("text", "")
+    return ""
+
+
+@require_GET
+@login_required
+def progress(request):
+    masteries = selectors.topic_mastery(request.user)
+    return render(
+        request,
+        "quizzes/progress.html",
+        {
+            "masteries": masteries,
+            "review": selectors.review_next(masteries),
+            "attempts": selectors.attempt_history(request.user),
+            "summaries": selectors.quiz_summaries(request.user),
+        },
+    )
+
+
+def question_preview(request, question: Question) -> HttpResponse:
+    """A question as a trainee sees it, with its key: for the admin."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    form = AnswerForm(question=question)
+    decision = None
+    if question.type == "policy":
+        decision = policy_decision(question)
+    return render(
+        request,
+        "quizzes/question_preview.html",
+        {
+            "question": question,
+            "form": form,
+            "decision": decision,
+            "policy_request": _policy_request(question),
+            "admin_url": reverse("admin:quizzes_question_change", args=[question.pk]),
+        },
+    )

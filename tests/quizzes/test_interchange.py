@@ -1,0 +1,201 @@
+"""Import and export of questions: round trips, line-numbered errors, all or nothing."""
+
+import copy
+import json
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from quizzes.interchange import (
+    ImportFileError,
+    check_document,
+    dump_document,
+    read_document,
+)
+from quizzes.models import Choice, Question, Quiz, Topic
+from quizzes.services import questions_export, questions_import
+from tests.quizzes.bank import BANK
+
+pytestmark = pytest.mark.django_db
+
+
+def _import_text(text: str, format: str):
+    return questions_import(document=check_document(read_document(text, format=format)))
+
+
+@pytest.mark.parametrize("format", ["yaml", "json"])
+def test_export_then_import_round_trips_every_type(bank, format):
+    exported = questions_export()
+    assert {q["type"] for q in exported["questions"]} == {
+        "single", "multiple", "true_false", "sort", "policy", "short",
+    }  # fmt: skip
+    text = dump_document(exported, format=format)
+
+    Quiz.objects.all().delete()
+    Question.objects.all().delete()
+    Topic.objects.all().delete()
+    counts = _import_text(text, format)
+    assert counts["questions created"] == 6
+    assert questions_export() == exported
+
+
+def test_import_updates_an_existing_question_by_slug(bank):
+    document = copy.deepcopy(BANK)
+    document["questions"][0]["prompt"] = "Reworded prompt"
+    document["questions"][0]["choices"] = document["questions"][0]["choices"][:2]
+    questions_import(document=check_document(document))
+    question = Question.objects.get(slug="groups-rule")
+    assert question.prompt == "Reworded prompt"
+    assert question.choices.count() == 2
+    assert Question.objects.count() == 6
+
+
+def test_a_bad_file_imports_nothing_and_names_each_line(bank):
+    text = """questions:
+  - slug: fine-question
+    type: true_false
+    prompt: Fine.
+    explanation: Fine.
+    answer: true
+  - slug: two-right
+    type: single
+    prompt: Which?
+    explanation: Because.
+    choices:
+      - {text: A, correct: true}
+      - {text: B, correct: true}
+  - slug: bad-policy
+    type: policy
+    prompt: Allowed?
+    explanation: Because.
+    policy: '{"Statement": [{"Effect": "Allow", "Action": "s3:*"'
+    request: {principal: "arn:aws:iam::123456789012:user/a", action: s3:GetObject,
+              resource: "arn:aws:s3:::b/k"}
+  - slug: mystery
+    type: essay
+    prompt: Write.
+    explanation: No.
+"""
+    before = Question.objects.count()
+    with pytest.raises(ImportFileError) as error:
+        _import_text(text, "yaml")
+    messages = [str(p) for p in error.value.problems]
+    assert any(m.startswith("line 7:") and "exactly one correct" in m for m in messages)
+    assert any(m.startswith("line 14:") and "bad-policy" in m for m in messages)
+    assert any(
+        m.startswith("line 21:") and "Unknown type 'essay'" in m for m in messages
+    )
+    assert Question.objects.count() == before
+    assert not Question.objects.filter(slug="fine-question").exists()
+
+
+def test_json_errors_name_their_line(bank):
+    question = {"slug": "x", "type": "short", "prompt": "p", "explanation": "e"}
+    document = {"questions": [{**question, "accepted_answers": []}]}
+    text = json.dumps(document, indent=2)
+    with pytest.raises(ImportFileError) as error:
+        _import_text(text, "json")
+    assert str(error.value.problems[0]).startswith("line 3:")
+    with pytest.raises(ImportFileError, match="line 2: Not valid JSON"):
+        _import_text('{"questions": [\n  {"slug": }]}', "json")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xfe not utf-8", "not UTF-8"),
+        ("questions: [\x00]", "NUL byte"),
+        ('{"questions": [NaN]}', "NaN is not allowed"),
+        ("- just\n- a list of: [strings", "Not valid YAML"),
+        ("42", "Expected a mapping"),
+        ("x" * (5 * 1024 * 1024 + 1), "larger than 5 MB"),
+    ],
+)
+def test_unreadable_files_get_a_clear_error(db, data, message):
+    format = "json" if isinstance(data, str) and data.startswith("{") else "yaml"
+    with pytest.raises(ImportFileError, match=message):
+        read_document(data, format=format)
+
+
+def test_unknown_fields_and_references_are_reported(bank):
+    document = {
+        "questions": [
+            {
+                "slug": "typo",
+                "type": "sort",
+                "prompt": "p",
+                "explanation": "e",
+                "sort_categry": "container",
+                "topics": ["nope"],
+                "sort_areas": ["not-an-area"],
+            }
+        ]
+    }
+    with pytest.raises(ImportFileError) as error:
+        check_document(document)
+    text = str(error.value)
+    assert "unknown field(s): sort_categry" in text
+    assert "Unknown topic 'nope'" in text
+    assert "Unknown area 'not-an-area'" in text
+    assert "Choose the category or the service" in text
+
+
+def test_management_commands_import_and_export(bank, tmp_path, capsys):
+    call_command("export_questions", "--format", "json")
+    exported = json.loads(capsys.readouterr().out)
+    assert len(exported["questions"]) == 6
+    call_command("export_questions")
+    assert yaml.safe_load(capsys.readouterr().out)["questions"][0]["slug"]
+
+    path = tmp_path / "more.yaml"
+    path.write_text(
+        "questions:\n  - slug: new-one\n    type: true_false\n    prompt: P\n"
+        "    explanation: E\n    answer: false\n"
+    )
+    call_command("import_questions", str(path))
+    assert "1 questions created" in capsys.readouterr().out
+    assert Question.objects.filter(slug="new-one").exists()
+
+
+def test_import_command_fails_cleanly(bank, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("questions:\n  - slug: Bad Slug\n    type: short\n")
+    with pytest.raises(CommandError, match="nothing imported") as error:
+        call_command("import_questions", str(path))
+    assert "line 2" in str(error.value)
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_questions", str(tmp_path / "missing.yaml"))
+
+
+def test_choices_keep_their_order_on_import(bank):
+    choices = list(
+        Choice.objects.filter(question__slug="groups-rule").values_list(
+            "text", flat=True
+        )
+    )
+    assert choices[0].startswith("A group can contain")
+
+
+def test_moodle_gift_file_imports_the_types_that_map(db, tmp_path, capsys):
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "data" / "sample.gift"
+    call_command("import_questions", str(sample))
+    types = set(Question.objects.values_list("type", flat=True))
+    assert {"single", "multiple", "true_false", "short"} <= types
+    assert not Question.objects.filter(explanation="").exists()
+
+
+def test_gift_errors_keep_their_line_numbers(db):
+    text = "// header\n\nWhat is 2+2? {#4}\n"
+    with pytest.raises(ImportFileError) as error:
+        read_document(text, format="gift")
+    assert error.value.problems[0].line == 3
+    assert "not supported" in str(error.value)
+
+
+def test_a_topic_name_taken_by_another_slug_is_an_error_not_a_crash(bank):
+    document = {"topics": [{"slug": "groups-again", "name": "IAM groups"}]}
+    with pytest.raises(ImportFileError, match="is taken by 'iam-groups'"):
+        check_document(document)
