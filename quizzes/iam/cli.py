@@ -1,9 +1,9 @@
-"""Command line: ``python -m quizzes.iam validate|evaluate|simulate``.
+"""Command line: ``python -m quizzes.iam validate|evaluate|simulate|compare``.
 
 ``simulate`` reads JSON lines and answers each with one JSON line, flushed::
 
-    in:  {"policies": {"identity": [doc, ...], "resource": doc|null, "boundary": doc|null,
-          "scps": [level, ...], "session": doc|null},
+    in:  {"policies": {"identity": [doc, ...], "resource": doc|null,
+          "boundary": doc|null, "scps": [level, ...], "session": doc|null},
           "request": {"principal": arn, "action": a, "resource": arn, "context": {...},
                       "resource_account": id}}
     out: {"decision": "Allow"|"ExplicitDeny"|"ImplicitDeny", "matched": [...]}
@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from .compare import compare
 from .evaluation import evaluate
 from .lint import lint
 from .policy import KINDS, Policy, parse_policy
@@ -82,7 +83,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         for finding in lint(policy):
             line, column = finding.line or 1, finding.column or 1
             print(
-                f"{name}:{line}:{column}: {finding.code} {finding.message} ({finding.severity})",
+                f"{name}:{line}:{column}: {finding.code} {finding.message} "
+                f"({finding.severity})",
                 file=out,
             )
     return 1 if invalid else 0
@@ -270,6 +272,24 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    """Prints where a candidate and a reference differ, as one JSON object."""
+    try:
+        texts = [Path(name).read_text(encoding="utf-8") for name in args.files]
+        kind = args.kind or _guess_kind_from_text(texts[1])
+        candidate, reference = (parse_policy(text, kind=kind) for text in texts)
+    except PolicyError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    result = compare(candidate, reference, kind=kind)
+    print(json.dumps(result.to_json()), file=out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m quizzes.iam",
@@ -323,6 +343,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "simulate", help="answer JSON lines on stdin, one JSON line each"
     )
+    compare_cmd = commands.add_parser(
+        "compare", help="requests where a candidate policy and a reference differ"
+    )
+    compare_cmd.add_argument("files", nargs=2, metavar=("CANDIDATE", "REFERENCE"))
+    compare_cmd.add_argument(
+        "--kind", choices=KINDS, help="policy kind (default: guessed)"
+    )
     return parser
 
 
@@ -338,4 +365,6 @@ def main(
         return cmd_validate(args, out)
     if args.command == "evaluate":
         return cmd_evaluate(args, out)
+    if args.command == "compare":
+        return cmd_compare(args, out)
     return cmd_simulate(args, out, stdin or sys.stdin)

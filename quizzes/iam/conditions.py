@@ -129,7 +129,7 @@ _EPOCH = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def parse_date(text: str) -> float | None:
-    """ISO 8601 (date, date-time, with or without zone; UTC assumed) or epoch seconds."""
+    """ISO 8601 (date or date-time, UTC unless a zone is given) or epoch seconds."""
     text = text.strip()
     if _EPOCH.fullmatch(text):
         return float(text)
@@ -261,8 +261,8 @@ class Condition:
             return f"{name}: the key is {state} in the request, wanted {want}"
         if entry is None:
             return f"{name}: the request has no {self.key}"
-        values, multivalued = entry
-        got = _quoted_list(values) if multivalued else _quoted_list(values)
+        values = entry[0]
+        got = _quoted_list(values)
         if self.operator.qualifier == "ForAllValues":
             return f"{name}: got {got}; not every value matches {wanted}"
         if self.operator.qualifier == "ForAnyValue":
@@ -270,6 +270,20 @@ class Condition:
         if self.negated:
             return f"{name}: got {got}, which the policy excludes ({wanted})"
         return f"{name}: got {got}, wanted {wanted}"
+
+    def explain_success(self, context: Context) -> str:
+        """Plain-English reason the condition held for ``context``."""
+        name = f"{self.operator.text} {self.key}"
+        entry = context.get(self.key_lower)
+        if self.family == "null":
+            state = "present" if entry is not None and entry[0] else "absent"
+            return f"{name}: the key is {state}, as wanted"
+        if entry is None or not entry[0]:
+            return f"{name}: the request has no {self.key}, which this operator allows"
+        got = _quoted_list(entry[0])
+        if self.negated:
+            return f"{name}: got {got}, which is not among {_quoted_list(self.values)}"
+        return f"{name}: got {got}, which matches {_quoted_list(self.values)}"
 
     def __str__(self) -> str:
         return f"{self.operator.text} {self.key} {_quoted_list(self.values)}"

@@ -14,21 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from .conditions import Condition
+from .matching import glob
 from .policy import (
     NO_ACTION,
-    NO_CONDITION,
     NO_PRINCIPAL,
     NO_RESOURCE,
     Policy,
+    ResourceSet,
     Statement,
 )
 from .principals import ACCOUNT, DIRECT, ROLE
 from .request import Request
-from .variables import template_items, unresolved_names
+from .variables import Variable, template_items, unresolved_names
 
 ALLOW = "Allow"
 EXPLICIT_DENY = "ExplicitDeny"
@@ -70,52 +71,43 @@ class StatementTrace:
 
     @property
     def reason(self) -> str:
-        """Why the statement applied or did not, in plain English."""
+        """Why the statement applied or did not, in plain English.
+
+        Names the pattern that matched or the ones that failed, e.g. ``action
+        s3:GetObject matches "s3:Get*"; resource arn:aws:s3:::reports/q1.csv
+        matches "arn:aws:s3:::reports/*"``, and for a failed condition the
+        operator, the key, the value the request had and the values wanted.
+        Computed on demand: evaluation only records the outcome.
+        """
         statement = self.statement
         request = self.request
         assert request is not None
-        if self.matched:
-            verb = "allows" if statement.effect == "Allow" else "denies"
-            return f"it {verb} {request.action} on {request.resource}"
         if self.failed == NO_ACTION:
-            if statement.not_action is not None:
-                return (
-                    f"the action {request.action} is excluded by NotAction "
-                    f"{_listed(statement.not_action)}"
-                )
-            return f"the action {request.action} is not covered by Action {_listed(statement.action)}"
+            return _action_failure(statement, request)
+        passed = [_action_match(statement, request)]
         if self.failed == NO_RESOURCE:
-            patterns = (
-                statement.resource
-                if statement.resource is not None
-                else statement.not_resource
-            )
-            assert patterns is not None
-            note = ""
-            missing = sorted(
-                {
-                    name
-                    for pattern in patterns
-                    for name in unresolved_names(
-                        template_items(pattern, variables=statement.variables),
-                        request.lookup,
-                    )
-                }
-            )
-            if missing:
-                note = f" ({', '.join(missing)} has no value in this request, so that entry matches nothing)"
-            if statement.not_resource is not None:
-                return f"the resource {request.resource} is excluded by NotResource {_listed(patterns)}"
-            return f"the resource {request.resource} does not match Resource {_listed(patterns)}{note}"
+            return _but(passed, _resource_failure(statement, request))
+        resource = _resource_match(statement, request)
+        if resource is not None:
+            passed.append(resource)
         if self.failed == NO_PRINCIPAL:
             if statement.not_principal is not None:
-                return f"the caller {request.principal} is exempted by NotPrincipal"
-            return f"the caller {request.principal} is not named in Principal"
-        if self.failed == NO_CONDITION and self.condition is not None:
-            return (
-                f"the condition failed: {self.condition.explain_failure(request.keys)}"
-            )
-        return "it did not apply"
+                failure = f"NotPrincipal exempts the caller {request.principal}"
+            else:
+                failure = f"Principal does not name the caller {request.principal}"
+            return _but(passed, failure)
+        principal = _principal_match(statement, self.grant)
+        if principal is not None:
+            passed.append(principal)
+        for condition in statement.conditions:
+            if condition is self.condition:
+                failure = condition.explain_failure(request.keys)
+                failure = f"the condition failed: {failure}"
+                return _but(passed, failure)
+            passed.append(f"condition {condition.explain_success(request.keys)}")
+        if self.failed is not None:  # pragma: no cover - every failure is handled
+            return _but(passed, "it did not apply")
+        return "; ".join(passed)
 
     def as_dict(self) -> dict[str, Any]:
         """``{"policy": "identity[0]", "statement": 0, "sid": ..., "effect": ...}``."""
@@ -125,6 +117,126 @@ class StatementTrace:
             "sid": self.statement.sid,
             "effect": self.statement.effect,
         }
+
+
+def _but(passed: list[str], failure: str) -> str:
+    return "; ".join(passed) + f", but {failure}"
+
+
+def _first_action_pattern(patterns: Sequence[str], action: str) -> str | None:
+    action_lower = action.lower()
+    for pattern in patterns:
+        if glob(pattern, lower=True).match(action_lower):
+            return pattern
+    return None
+
+
+def _action_match(statement: Statement, request: Request) -> str:
+    """How the Action (or NotAction) element let the action through."""
+    if statement.not_action is not None:
+        return (
+            f"action {request.action} is not in NotAction "
+            f"{_listed(statement.not_action)}"
+        )
+    pattern = _first_action_pattern(statement.action or (), request.action)
+    return f'action {request.action} matches "{pattern}"'
+
+
+def _action_failure(statement: Statement, request: Request) -> str:
+    """Why the Action (or NotAction) element kept the action out."""
+    if statement.not_action is not None:
+        pattern = _first_action_pattern(statement.not_action, request.action)
+        return (
+            f'the action {request.action} is excluded: it matches NotAction "{pattern}"'
+        )
+    return (
+        f"the action {request.action} is not covered by Action "
+        f"{_listed(statement.action)}"
+    )
+
+
+def _resource_patterns(statement: Statement, request: Request) -> list[str]:
+    """The Resource or NotResource entries that match the request's resource."""
+    patterns = statement.resource or statement.not_resource or ()
+    return [
+        pattern
+        for pattern in patterns
+        if ResourceSet((pattern,), variables=statement.variables).match(request)
+    ]
+
+
+def _with_values(pattern: str, statement: Statement, request: Request) -> str:
+    """A pattern, quoted, with the value each of its policy variables took."""
+    values = []
+    for item in template_items(pattern, variables=statement.variables):
+        if isinstance(item, Variable):
+            value = request.lookup(item.key)
+            value = item.default if value is None else value
+            if value is not None:
+                values.append(f'{item.text} is "{value}"')
+    note = f" ({', '.join(values)})" if values else ""
+    return f'"{pattern}"{note}'
+
+
+def _resource_match(statement: Statement, request: Request) -> str | None:
+    """How the Resource (or NotResource) element let the resource through."""
+    if statement.not_resource is not None:
+        return (
+            f"resource {request.resource} is not in NotResource "
+            f"{_listed(statement.not_resource)}"
+        )
+    if statement.resource is None:
+        return None
+    found = _resource_patterns(statement, request)
+    pattern = _with_values(found[0], statement, request) if found else "?"
+    return f"resource {request.resource} matches {pattern}"
+
+
+def _resource_failure(statement: Statement, request: Request) -> str:
+    """Why the Resource (or NotResource) element kept the resource out."""
+    if statement.not_resource is not None:
+        found = _resource_patterns(statement, request)
+        pattern = _with_values(found[0], statement, request) if found else "?"
+        return (
+            f"the resource {request.resource} is excluded: it matches NotResource "
+            f"{pattern}"
+        )
+    patterns = statement.resource or ()
+    missing = sorted(
+        {
+            name
+            for pattern in patterns
+            for name in unresolved_names(
+                template_items(pattern, variables=statement.variables),
+                request.lookup,
+            )
+        }
+    )
+    note = ""
+    if missing:
+        note = (
+            f" ({', '.join(missing)} has no value in this request, so that entry "
+            "matches nothing)"
+        )
+    return (
+        f"the resource {request.resource} does not match Resource "
+        f"{_listed(patterns)}{note}"
+    )
+
+
+def _principal_match(statement: Statement, grant: str | None) -> str | None:
+    """How the Principal (or NotPrincipal) element let the caller through."""
+    if statement.not_principal is not None:
+        return "NotPrincipal does not exempt the caller"
+    if statement.principal is None:
+        return None
+    if ("*", "*") in statement.principal or ("AWS", "*") in statement.principal:
+        return 'Principal "*" covers everyone'
+    how = {
+        ROLE: "names the caller's role",
+        ACCOUNT: "names the caller's account",
+    }.get(grant or "", "names the caller")
+    return f"Principal {how}"
 
 
 def _listed(values: Sequence[str] | None) -> str:
@@ -260,7 +372,8 @@ class Decision:
         }[self.effect]
         lines = [
             f"Decision: {verdict}",
-            f"Request: {request.principal} asks for {request.action} on {request.resource}",
+            f"Request: {request.principal} asks for {request.action} "
+            f"on {request.resource}",
             f"Why: {self.reason}",
         ]
         if self.steps:
@@ -308,18 +421,20 @@ def _trace(
     request: Request,
     bounded: bool,
     deniers: list[str],
+    candidates: tuple[tuple[int, Statement], ...] | None = None,
 ) -> tuple[Run, bool, str | None]:
     """Runs every statement; returns the run, whether it allows, the best grant.
 
     Statements whose Action cannot cover the action are recorded as such without
-    being looked at again (``Policy.candidates`` is cached per action). The labels
-    of denying statements are added to ``deniers``.
+    being looked at again (``Policy.candidates`` is cached per action; pass it as
+    ``candidates`` when already at hand). The labels of denying statements are
+    added to ``deniers``.
     """
-    candidates = policy.candidates(request.action_lower)
-    statements = policy.statements
+    if candidates is None:
+        candidates = policy.candidates(request.action_lower)
     if not candidates:
-        return (label, policy, (_NO_ACTION,) * len(statements)), False, None
-    outcomes = [_NO_ACTION] * len(statements)
+        return (label, policy, policy.no_action), False, None
+    outcomes = list(policy.no_action)
     allowed = False
     grant: str | None = None
     for position, statement in candidates:
@@ -381,18 +496,23 @@ def evaluate(
     identity_allows = False
     if type(identity) is not list and type(identity) is not tuple:
         identity = _as_tuple(identity)  # type: ignore[arg-type]
+    action = request.action_lower
     index = 0
     for policy in identity:  # type: ignore[union-attr]
-        label = (
-            _IDENTITY_LABELS[index]
-            if index < len(_IDENTITY_LABELS)
-            else f"identity[{index}]"
-        )
-        trace, allowed, _ = _trace(label, policy, request, bounded, deniers)
+        label = _IDENTITY_LABELS[index] if index < 32 else f"identity[{index}]"
+        index += 1
+        plan = policy.plans.get(action)
+        if plan is None:
+            plan = policy.candidates(action)
+        if not plan:
+            # Most policies have no statement for a given action: record that
+            # without going through ``_trace``.
+            traces.append((label, policy, policy.no_action))
+            continue
+        trace, allowed, _ = _trace(label, policy, request, bounded, deniers, plan)
         traces.append(trace)
         if allowed:
             identity_allows = True
-        index += 1
     boundary_allows: bool | None = None
     if boundary is not None:
         trace, boundary_allows, _ = _trace(
@@ -413,7 +533,7 @@ def evaluate(
         principal = request.principal
     elif request.owner_account is not None and account != request.owner_account:
         accounts = (account, request.owner_account)
-    situation = _new_situation(
+    effect, reason, steps = _combine(
         (
             tuple(deniers),
             tuple(scp_missing),
@@ -429,7 +549,6 @@ def evaluate(
             accounts,
         )
     )
-    effect, reason, steps = _combine(situation)
     return Decision(effect, reason, request, steps, tuple(traces))
 
 
@@ -458,13 +577,14 @@ class _Situation(NamedTuple):
     accounts: tuple[str | None, str | None] | None
 
 
-# NamedTuple's keyword-friendly constructor is a Python function; this is not.
-_new_situation = partial(tuple.__new__, _Situation)
-
-
 @lru_cache(maxsize=2048)
-def _combine(facts: _Situation) -> tuple[str, str, tuple[str, ...]]:
-    """(effect, the deciding reason, the steps) in AWS's order of evaluation."""
+def _combine(situation: tuple[Any, ...]) -> tuple[str, str, tuple[str, ...]]:
+    """(effect, the deciding reason, the steps) in AWS's order of evaluation.
+
+    ``situation`` holds the fields of ``_Situation`` in order (a plain tuple is
+    the cheapest key for the cache).
+    """
+    facts = _Situation._make(situation)
     steps: list[str] = []
 
     def decide(effect: str, reason: str) -> tuple[str, str, tuple[str, ...]]:

@@ -118,7 +118,10 @@ class _Linter:
                 "",
             )
         elif policy.version != CURRENT_VERSION and uses_variables:
-            message = 'Version 2008-10-17 leaves ${...} policy variables as literal text; use "2012-10-17"'
+            message = (
+                "Version 2008-10-17 leaves ${...} policy variables as literal text; "
+                'use "2012-10-17"'
+            )
             yield self.finding("warning", "variables-disabled", message, "Version")
         for statement in policy.statements:
             yield from self.statement(statement)
@@ -150,7 +153,8 @@ class _Linter:
             yield self.finding(
                 "warning",
                 "sid-format",
-                f'Sid "{statement.sid}": IAM accepts only letters and digits in an identity policy Sid',
+                f'Sid "{statement.sid}": IAM accepts only letters and digits in an '
+                "identity policy Sid",
                 f"{path}.Sid",
             )
         allow = statement.effect == "Allow"
@@ -158,21 +162,24 @@ class _Linter:
             yield self.finding(
                 "warning",
                 "allow-not-action",
-                "Allow with NotAction allows every action not listed, including services added later",
+                "Allow with NotAction allows every action not listed, including "
+                "services added later",
                 f"{path}.NotAction",
             )
         if allow and statement.not_resource is not None:
             yield self.finding(
                 "warning",
                 "allow-not-resource",
-                "Allow with NotResource allows every resource not listed, including new ones",
+                "Allow with NotResource allows every resource not listed, including "
+                "new ones",
                 f"{path}.NotResource",
             )
         if allow and statement.not_principal is not None:
             yield self.finding(
                 "error",
                 "allow-not-principal",
-                'NotPrincipal must be used with "Effect": "Deny"; with Allow it grants everyone else, anonymous users included',
+                'NotPrincipal must be used with "Effect": "Deny"; with Allow it grants '
+                "everyone else, anonymous users included",
                 f"{path}.NotPrincipal",
             )
         actions = statement.action or ()
@@ -205,7 +212,11 @@ class _Linter:
         for index, action in enumerate(statement.action or statement.not_action or ()):
             path = self._element_path(statement, name, index)
             if _WHITESPACE.search(action):
-                message = f'"{action}" contains white space, so it matches no action; write "{_WHITESPACE.sub("", action)}"'
+                fixed = _WHITESPACE.sub("", action)
+                message = (
+                    f'"{action}" contains white space, so it matches no action; '
+                    f'write "{fixed}"'
+                )
                 yield self.finding("error", "action-whitespace", message, path)
                 continue
             if action == "*":
@@ -257,7 +268,10 @@ class _Linter:
             if resource == "*":
                 continue
             if not _ARN.fullmatch(resource):
-                message = f'"{resource}" is not an ARN (arn:partition:service:region:account:resource) or "*"'
+                message = (
+                    f'"{resource}" is not an ARN '
+                    '(arn:partition:service:region:account:resource) or "*"'
+                )
                 yield self.finding("error", "malformed-arn", message, path)
                 continue
             service = resource.split(":", 5)[2]
@@ -267,7 +281,10 @@ class _Linter:
                 prefix = action.split(":", 1)[0].lower()
                 types = catalog.resource_types_for_action(action)
                 if not types:
-                    message = f'{catalog.canonical_action(action)} does not take a resource ARN; it needs "Resource": "*"'
+                    message = (
+                        f"{catalog.canonical_action(action)} does not take a resource "
+                        'ARN; it needs "Resource": "*"'
+                    )
                     yield self.finding(
                         "warning", "resource-type-mismatch", message, path
                     )
@@ -275,7 +292,10 @@ class _Linter:
                 if service.lower() != prefix and not _shares_arn_service(
                     prefix, service
                 ):
-                    message = f"{catalog.canonical_action(action)} acts on {prefix} resources, not on this {service} ARN"
+                    message = (
+                        f"{catalog.canonical_action(action)} acts on {prefix} "
+                        f"resources, not on this {service} ARN"
+                    )
                     yield self.finding(
                         "warning", "resource-type-mismatch", message, path
                     )
@@ -286,7 +306,8 @@ class _Linter:
                 found = set(catalog.resource_type_of_arn(prefix, resource))
                 if found and not (found & wanted):
                     message = (
-                        f"{catalog.canonical_action(action)} applies to {', '.join(sorted(wanted))}, "
+                        f"{catalog.canonical_action(action)} applies to "
+                        f"{', '.join(sorted(wanted))}, "
                         f"but this ARN is a {', '.join(sorted(found))}"
                     )
                     yield self.finding(
@@ -314,21 +335,29 @@ class _Linter:
                     path,
                 )
             elif "*" in value or "?" in value:
-                message = f'"{value}": wildcards are not allowed in a principal ARN (only "*" alone); use a condition on aws:PrincipalArn'
+                message = (
+                    f'"{value}": wildcards are not allowed in a principal ARN (only '
+                    '"*" alone); use a condition on aws:PrincipalArn'
+                )
                 yield self.finding("error", "principal-wildcard", message, path)
 
     def conditions(self, statement: Statement) -> Iterator[Finding]:
         for condition in statement.conditions:
             path = condition.path
             for value in condition.invalid_values:
-                message = f'{condition.operator.text} cannot compare "{value}": it is not a valid {condition.family.split("-")[0]} value'
+                family = condition.family.split("-")[0]
+                message = (
+                    f'{condition.operator.text} cannot compare "{value}": it is not a '
+                    f"valid {family} value"
+                )
                 yield self.finding("error", "invalid-condition-value", message, path)
             key = condition.key_lower
             multivalued = _is_multivalued(key)
             qualifier = condition.operator.qualifier
             if multivalued is True and qualifier is None and condition.family != "null":
                 message = (
-                    f"{condition.key} can hold several values, but {condition.operator.text} compares "
+                    f"{condition.key} can hold several values, but "
+                    f"{condition.operator.text} compares "
                     "single values: use ForAllValues: or ForAnyValue:"
                 )
                 yield self.finding(
@@ -339,7 +368,8 @@ class _Linter:
                 )
             elif multivalued is False and qualifier is not None:
                 message = (
-                    f"{condition.key} holds a single value; {qualifier}: is meant for multivalued keys "
+                    f"{condition.key} holds a single value; {qualifier}: is meant for "
+                    "multivalued keys "
                     "and can make the condition too permissive"
                 )
                 yield self.finding(
@@ -351,7 +381,8 @@ class _Linter:
                 and not condition.operator.if_exists
             ):
                 message = (
-                    f"ForAllValues is also true when {condition.key} is absent from the request; add a "
+                    f"ForAllValues is also true when {condition.key} is absent from "
+                    "the request; add a "
                     "Null condition if the key must be present"
                 )
                 yield self.finding(

@@ -1,10 +1,16 @@
 """Wildcard matching for actions, resources and string conditions, in linear time.
 
 A pattern is a sequence of pieces: literal text, ``*`` (any run of characters) and
-``?`` (exactly one character). Every other character means itself. Matching splits
-the pattern at each ``*`` into fixed-length segments and places them greedily from
-the left, which is correct for fixed-length segments and never backtracks, so
-``a*a*a*a*b`` against a long text answers at once (unlike a translated regex).
+``?`` (exactly one character). Every other character means itself.
+
+The pattern splits at each ``*`` into fixed-length segments. The first segment
+must start the text and the last must end it; each one in between can be placed
+at its first occurrence after the previous one, because a later occurrence never
+leaves more room for what follows. That greedy placement never backtracks, so
+``a*a*a*a*b`` against a long text answers at once. Patterns compile to one
+regular expression that does exactly this: each middle segment is an atomic
+group ``(?>.*?segment)``, which finds the first occurrence and cannot be
+revisited, so the match stays linear in the text and runs inside ``re``.
 """
 
 from __future__ import annotations
@@ -35,38 +41,34 @@ def pieces_of(pattern: str) -> list[Piece]:
     return pieces
 
 
-class _Segment:
-    """A run of pattern between two stars: fixed length, literal or with ``?``."""
-
-    __slots__ = ("length", "literal", "regex")
-
-    def __init__(self, pieces: Sequence[Piece]) -> None:
-        if all(kind == LITERAL for kind, _ in pieces):
-            self.literal: str | None = "".join(text for _, text in pieces)
-            self.regex: re.Pattern[str] | None = None
-            self.length = len(self.literal)
+def _segments(pieces: Iterable[Piece]) -> list[list[Piece]]:
+    """The runs of pieces between stars (empty runs included)."""
+    segments: list[list[Piece]] = [[]]
+    for kind, text in pieces:
+        if kind == STAR:
+            segments.append([])
         else:
-            self.literal = None
-            source = "".join(
-                re.escape(text) if kind == LITERAL else "." for kind, text in pieces
-            )
-            self.regex = re.compile(source, re.DOTALL)
-            self.length = sum(
-                len(text) if kind == LITERAL else 1 for kind, text in pieces
-            )
+            segments[-1].append((kind, text))
+    return segments
 
-    def at(self, text: str, start: int) -> bool:
-        if self.literal is not None:
-            return text.startswith(self.literal, start)
-        assert self.regex is not None
-        return self.regex.match(text, start, start + self.length) is not None
 
-    def find(self, text: str, start: int, end: int) -> int:
-        if self.literal is not None:
-            return text.find(self.literal, start, end)
-        assert self.regex is not None
-        found = self.regex.search(text, start, end)
-        return -1 if found is None else found.start()
+def _regex_source(pieces: Iterable[Piece], any_char: str) -> str:
+    """Regular expression text for a pattern; ``any_char`` is what ``?`` means.
+
+    ``*`` means any run of ``any_char``. Middle segments are atomic groups around
+    a lazy run, so each lands on its first occurrence and is never moved again.
+    """
+    segments = _segments(pieces)
+
+    def fixed(segment: list[Piece]) -> str:
+        return "".join(
+            re.escape(text) if kind == LITERAL else any_char for kind, text in segment
+        )
+
+    if len(segments) == 1:
+        return fixed(segments[0])
+    middle = "".join(f"(?>{any_char}*?{fixed(s)})" for s in segments[1:-1])
+    return f"{fixed(segments[0])}{middle}{any_char}*{fixed(segments[-1])}"
 
 
 class Glob:
@@ -74,10 +76,11 @@ class Glob:
 
     The common shapes get a direct test chosen once, at compile time: an exact
     text is compared, ``prefix*`` and ``*suffix`` become ``startswith`` and
-    ``endswith``, ``*`` matches everything; other patterns place their segments.
+    ``endswith``, ``*`` matches everything; other patterns use the regular
+    expression described in the module docstring.
     """
 
-    __slots__ = ("source", "exact", "everything", "segments", "min_length", "match")
+    __slots__ = ("source", "exact", "everything", "match")
 
     def __init__(self, pieces: Iterable[Piece], *, lower: bool = False) -> None:
         pieces = [
@@ -85,53 +88,28 @@ class Glob:
             for kind, text in pieces
         ]
         self.source = "".join(text for _, text in pieces)
-        segments: list[list[Piece]] = [[]]
-        for kind, text in pieces:
-            if kind == STAR:
-                segments.append([])
-            else:
-                segments[-1].append((kind, text))
+        segments = _segments(pieces)
         self.everything = len(segments) > 1 and all(not s for s in segments)
-        if len(segments) == 1 and all(kind == LITERAL for kind, _ in segments[0]):
-            self.exact: str | None = "".join(text for _, text in segments[0])
-        else:
-            self.exact = None
-        self.segments = [_Segment(s) for s in segments]
-        self.min_length = sum(s.length for s in self.segments)
-        self.match: Callable[[str], bool] = self._choose()
+        self.exact: str | None = None
+        if all(kind == LITERAL for kind, _ in pieces):
+            self.exact = self.source
+        self.match: Callable[[str], bool] = self._choose(pieces, segments)
 
-    def _choose(self) -> Callable[[str], bool]:
+    def _choose(
+        self, pieces: list[Piece], segments: list[list[Piece]]
+    ) -> Callable[[str], bool]:
         if self.exact is not None:
             return self.exact.__eq__
         if self.everything:
             return _always
-        if len(self.segments) == 2:
-            first, last = self.segments
-            if first.literal is not None and last.literal == "":
-                return methodcaller("startswith", first.literal)
-            if first.literal == "" and last.literal is not None:
-                return methodcaller("endswith", last.literal)
-        return self._match_segments
-
-    def _match_segments(self, text: str) -> bool:
-        segments = self.segments
-        size = len(text)
-        if size < self.min_length:
-            return False
-        if len(segments) == 1:
-            return size == segments[0].length and segments[0].at(text, 0)
-        first = segments[0]
-        last = segments[-1]
-        end = size - last.length
-        if not first.at(text, 0) or not last.at(text, end):
-            return False
-        position = first.length
-        for segment in segments[1:-1]:
-            found = segment.find(text, position, end)
-            if found < 0:
-                return False
-            position = found + segment.length
-        return True
+        if len(segments) == 2:
+            first, last = segments
+            if not last and all(kind == LITERAL for kind, _ in first):
+                return methodcaller("startswith", "".join(t for _, t in first))
+            if not first and all(kind == LITERAL for kind, _ in last):
+                return methodcaller("endswith", "".join(t for _, t in last))
+        fullmatch = re.compile(_regex_source(pieces, "."), re.DOTALL).fullmatch
+        return lambda text: fullmatch(text) is not None
 
     def __repr__(self) -> str:
         return f"Glob({self.source!r})"
@@ -163,10 +141,12 @@ class ArnGlob:
     The sixth part (the resource) may itself contain ``:`` and ``/``, and a
     wildcard there spans them; in a pattern of fewer than six parts, the last part
     stands for the rest of the ARN. A pattern that does not start with ``arn:``
-    (``*``) is matched against the whole text.
+    (``*``) is matched against the whole text (``whole``). An ``arn:`` pattern
+    compiles to one regular expression (``fullmatch``) in which a wildcard of the
+    first parts cannot cross a ``:``; it only applies to a text that is an ARN.
     """
 
-    __slots__ = ("source", "parts", "whole", "checks")
+    __slots__ = ("source", "whole", "fullmatch")
 
     def __init__(self, pieces: Sequence[Piece]) -> None:
         self.source = "".join(text for _, text in pieces)
@@ -182,41 +162,27 @@ class ArnGlob:
             else:
                 parts[-1].append((kind, text))
         starts_arn = parts[0] == [(LITERAL, "arn")]
+        self.whole: Glob | None = None
+        self.fullmatch: Callable[[str], re.Match[str] | None] | None = None
         if starts_arn and len(parts) > 1:
             # With fewer than six parts, the last one covers the rest of the ARN.
-            self.parts: list[Glob] | None = [Glob(p) for p in parts]
-            self.whole: Glob | None = None
-            # Only the parts that can fail need a test: a lone * matches any part.
-            self.checks: tuple[tuple[int, Callable[[str], bool]], ...] = tuple(
-                (index, part.match)
-                for index, part in enumerate(self.parts)
-                if not part.everything
+            last = len(parts) - 1
+            source = ":".join(
+                _regex_source(part, "." if index == last else "[^:]")
+                for index, part in enumerate(parts)
             )
+            self.fullmatch = re.compile(source, re.DOTALL).fullmatch
         else:
-            self.parts = None
             self.whole = Glob(pieces)
-            self.checks = ()
 
     def match(self, text: str, parts: Sequence[str] | None = None) -> bool:
         """Matches ``text``; ``parts`` may carry its precomputed ``split_arn``."""
         if self.whole is not None:
             return self.whole.match(text)
-        if parts is None:
-            parts = split_arn(text)
-            if parts is None:
-                return False
-        return self.match_parts(parts)
-
-    def match_parts(self, parts: Sequence[str]) -> bool:
-        """Matches an ARN already split by ``split_arn`` (an ``arn:`` pattern only)."""
-        assert self.parts is not None
-        count = len(self.parts)
-        if count < 6:
-            parts = [*parts[: count - 1], ":".join(parts[count - 1 :])]
-        for index, test in self.checks:
-            if not test(parts[index]):
-                return False
-        return True
+        if parts is None and split_arn(text) is None:
+            return False
+        assert self.fullmatch is not None
+        return self.fullmatch(text) is not None
 
     def __repr__(self) -> str:
         return f"ArnGlob({self.source!r})"

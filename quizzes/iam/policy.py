@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .conditions import Condition, parse_operator, suggest_operator, value_text
@@ -74,14 +75,6 @@ class ActionSet:
             return True
         return any(g.match(action_lower) for g in self.globs)
 
-    def matching_pattern(self, action: str, patterns: Sequence[str]) -> str | None:
-        """The first of ``patterns`` (as written) that covers ``action``."""
-        action_lower = action.lower()
-        for pattern in patterns:
-            if glob(pattern.lower()).match(action_lower):
-                return pattern
-        return None
-
 
 class ResourceSet:
     """Resource patterns: ARN-aware, case-sensitive, with policy variables."""
@@ -91,9 +84,10 @@ class ResourceSet:
     def __init__(self, patterns: Sequence[str], *, variables: bool) -> None:
         self.everything = "*" in patterns
         self.exact: frozenset[str] = frozenset()
-        # Patterns matched against the whole text, and ARN patterns part by part.
+        # Patterns matched against the whole text, and ARN patterns (their
+        # ``ArnGlob.fullmatch``).
         self.wholes: list[Callable[[str], bool]] = []
-        self.arns: list[ArnGlob] = []
+        self.arns: list[Callable[[str], object]] = []
         self.templates: list[list[Item]] = []
         self._cache: dict[tuple[Any, ...], ArnGlob] = {}
         exact = set()
@@ -105,8 +99,8 @@ class ResourceSet:
                 compiled = ArnGlob(items)  # type: ignore[arg-type]
                 if compiled.whole is not None:
                     self.wholes.append(compiled.whole.match)
-                else:
-                    self.arns.append(compiled)
+                elif compiled.fullmatch is not None:
+                    self.arns.append(compiled.fullmatch)
             else:
                 exact.add(pattern)
         self.exact = frozenset(exact)
@@ -120,8 +114,9 @@ class ResourceSet:
                 return True
         parts = request.resource_parts
         if parts is not None:
-            for pattern in self.arns:
-                if pattern.match_parts(parts):
+            # ARN patterns apply only to a resource that is an ARN.
+            for fullmatch in self.arns:
+                if fullmatch(resource) is not None:
                     return True
         for template in self.templates:
             compiled = self.resolved(template, request)
@@ -256,9 +251,15 @@ class Policy:
     value_at: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
     key_at: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
     lines: LineIndex | None = field(default=None, repr=False, compare=False)
-    _plans: dict[str, tuple[tuple[int, Statement], ...]] = field(
+    # Per lower-cased action, the statements whose Action covers it (``candidates``).
+    plans: dict[str, tuple[tuple[int, Statement], ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+
+    @cached_property
+    def no_action(self) -> tuple[tuple[str, None, None], ...]:
+        """The results of a request whose action no statement covers."""
+        return ((NO_ACTION, None, None),) * len(self.statements)
 
     def action_hits(self, action_lower: str) -> tuple[bool, ...]:
         """Per statement, whether its Action element covers the action."""
@@ -271,11 +272,11 @@ class Policy:
         Cached per action: requests repeat actions far more than resources, so
         most evaluations test only the statements that can apply.
         """
-        plan = self._plans.get(action_lower)
+        plan = self.plans.get(action_lower)
         if plan is None:
-            if len(self._plans) > 4096:
-                self._plans.clear()
-            plan = self._plans[action_lower] = tuple(
+            if len(self.plans) > 4096:
+                self.plans.clear()
+            plan = self.plans[action_lower] = tuple(
                 (position, statement)
                 for position, statement in enumerate(self.statements)
                 if statement.matches_action(action_lower)
@@ -480,7 +481,8 @@ def _check_document(
             if outside is not None:
                 message = (
                     f"character U+{ord(outside):04X} is outside the characters IAM "
-                    "accepts in a policy (tab, line feed, carriage return, U+0020-U+00FF)"
+                    "accepts in a policy (tab, line feed, carriage return, "
+                    "U+0020-U+00FF)"
                 )
                 grammar.problem("invalid-character", message, path, key=is_key)
     for key in document:
@@ -620,7 +622,10 @@ def _check_statement(
     for name, values in (("Action", action), ("NotAction", not_action)):
         for i, value in enumerate(values or ()):
             if value != "*" and ":" not in value:
-                message = f'"{value}" is not an action: write it as service:Action (e.g. "s3:GetObject")'
+                message = (
+                    f'"{value}" is not an action: write it as service:Action '
+                    '(e.g. "s3:GetObject")'
+                )
                 grammar.problem(
                     "invalid-action", message, _item_path(item, path, name, i)
                 )
@@ -668,8 +673,8 @@ def _check_statement(
             if name in item:
                 grammar.problem(
                     "forbidden-element",
-                    f"{name} is only allowed in resource-based and trust policies, not in a "
-                    f"{kind} policy",
+                    f"{name} is only allowed in resource-based and trust policies, "
+                    f"not in a {kind} policy",
                     f"{path}.{name}",
                     key=True,
                 )
@@ -712,7 +717,10 @@ def _check_principal(
     if value == "*":
         return (("*", "*"),)
     if not isinstance(value, dict):
-        message = f'{element} must be "*" or an object such as {{"AWS": "..."}}, not {_json_type(value)}'
+        message = (
+            f'{element} must be "*" or an object such as {{"AWS": "..."}}, '
+            f"not {_json_type(value)}"
+        )
         grammar.problem("invalid-principal", message, path)
         return None
     if not value:
@@ -724,7 +732,10 @@ def _check_principal(
     for key, names in value.items():
         key_path = f"{path}.{key}"
         if key not in PRINCIPAL_TYPES:
-            message = f'unknown principal type "{key}"; expected one of {", ".join(PRINCIPAL_TYPES)}'
+            message = (
+                f'unknown principal type "{key}"; expected one of '
+                f"{', '.join(PRINCIPAL_TYPES)}"
+            )
             grammar.problem("invalid-principal", message, key_path, key=True)
             continue
         values = grammar.strings(names, key_path, f"{element} {key}")
@@ -746,7 +757,10 @@ def _check_conditions(
         if operator is None:
             suggestion = suggest_operator(operator_text)
             hint = f'; did you mean "{suggestion}"?' if suggestion else ""
-            message = f'unknown condition operator "{operator_text}" (operators are case-sensitive){hint}'
+            message = (
+                f'unknown condition operator "{operator_text}" '
+                f"(operators are case-sensitive){hint}"
+            )
             grammar.problem("unknown-operator", message, op_path, key=True)
             continue
         if not isinstance(block, dict) or not block:
@@ -772,7 +786,10 @@ def _check_conditions(
                     item_path = (
                         f"{key_path}[{i}]" if isinstance(raw, list) else key_path
                     )
-                    message = f"condition values must be strings, numbers or booleans, not {_json_type(item)}"
+                    message = (
+                        "condition values must be strings, numbers or booleans, "
+                        f"not {_json_type(item)}"
+                    )
                     grammar.problem("invalid-condition", message, item_path)
                 else:
                     texts.append(value_text(item))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a policy document cannot be used: what, where in the JSON, and where in the text.
+    """Why a policy document cannot be used: what, where in the JSON and in the text.
 
     ``path`` names the JSON element (``Statement[1].Action[0]``); ``line`` and
     ``column`` are 1-based positions in the original text, or None when the policy

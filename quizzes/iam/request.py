@@ -1,10 +1,11 @@
-"""The request being authorized: who, what action, on which resource, in what context."""
+"""The request to authorize: who, what action, on which resource, in what context."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from .conditions import ContextEntry, value_text
@@ -12,26 +13,29 @@ from .principals import Caller, parse_caller
 
 ContextValue = str | bool | int | float | list[str] | tuple[str, ...]
 _SCALARS = (str, bool, int, float)
-ContextItems = tuple[tuple[str, Any], ...]
+ContextItems = Mapping[str, Any]
+_NO_ITEMS: ContextItems = MappingProxyType({})
 # Context key names seen before, lower-cased: names repeat from request to request.
 _LOWERED: dict[str, str] = {}
 
 
 def checked_items(context: Mapping[str, Any] | None) -> ContextItems:
-    """The context's (name, value) pairs, after checking every name and value.
+    """A copy of the context, after checking every name and value.
 
     Raises ``TypeError`` for a name that is not a string or a value that is not a
     string, a bool, a number, a list of those, or None (ignored). Lists are copied
-    into tuples, so later changes to the caller's lists change nothing.
+    into tuples, so later changes to the caller's dict or lists change nothing.
     """
     if not context:
-        return ()
+        return _NO_ITEMS
     if type(context) is not dict and not isinstance(context, Mapping):
         raise TypeError("context must be a mapping of key names to values")
-    items = tuple(context.items())
+    items = dict(context)
     copy_lists = False
-    for key, value in items:
-        if type(key) is not str:
+    for key, value in items.items():
+        if type(value) is str and type(key) is str:
+            continue
+        if not isinstance(key, str):
             raise TypeError(f"context key {key!r} is not a string")
         kind = type(value)
         if kind is str or value is None:
@@ -46,22 +50,21 @@ def checked_items(context: Mapping[str, Any] | None) -> ContextItems:
         elif not isinstance(value, _SCALARS):
             raise TypeError(f"context key {key}: {value!r} is not a supported value")
     if copy_lists:
-        items = tuple(
-            (key, tuple(value) if type(value) is list else value)
-            for key, value in items
-        )
+        for key, value in items.items():
+            if type(value) is list:
+                items[key] = tuple(value)
     return items
 
 
 def normalize_items(
     items: ContextItems, into: dict[str, ContextEntry]
 ) -> dict[str, ContextEntry]:
-    """Writes checked (name, value) pairs into ``into`` as (texts, multivalued).
+    """Writes a context from ``checked_items`` into ``into``: (texts, multivalued).
 
     Names are lower-cased; an entry replaces what ``into`` holds for the same key.
     """
     lowered = _LOWERED
-    for key, value in items:
+    for key, value in items.items():
         name = lowered.get(key)
         if name is None:
             name = key.lower()

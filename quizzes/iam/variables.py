@@ -1,4 +1,4 @@
-"""Policy variables: ``${aws:username}``, ``${aws:PrincipalTag/team, 'none'}``, ``${*}``.
+"""Policy variables: ``${aws:username}``, ``${aws:PrincipalTag/team, 'x'}``, ``${*}``.
 
 Variables are substituted in the Resource element and in string and ARN condition
 values, only under Version 2012-10-17. A substituted value is always literal text:

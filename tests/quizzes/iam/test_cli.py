@@ -123,7 +123,11 @@ def test_simulate_answers_each_line_and_survives_bad_ones():
             "resource": "arn:aws:s3:::reports/x",
         },
     }
-    duplicate = '{"policies": {"identity": [{"Statement": {"Effect": "Deny", "Effect": "Allow", "Action": "*", "Resource": "*"}}]}, "request": {"action": "s3:GetObject", "resource": "*"}}'
+    duplicate = (
+        '{"policies": {"identity": [{"Statement": {"Effect": "Deny", '
+        '"Effect": "Allow", "Action": "*", "Resource": "*"}}]}, '
+        '"request": {"action": "s3:GetObject", "resource": "*"}}'
+    )
     invalid_policy = {
         "policies": {"identity": [{"Statement": []}]},
         "request": {"action": "a:b", "resource": "*"},

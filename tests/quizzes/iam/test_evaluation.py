@@ -271,6 +271,101 @@ def test_decision_trace_covers_every_statement_with_reasons():
     assert "ALLOWED" in text and '"Write"' in text and "does not apply" in text
 
 
+def test_explanation_names_the_patterns_that_matched():
+    policy = identity(
+        action=["s3:List*", "s3:Get*"],
+        resource=["arn:aws:s3:::other/*", "arn:aws:s3:::reports/*"],
+    )
+    decision = evaluate(Request(ALICE, "s3:GetObject", BUCKET_OBJECT), identity=policy)
+    assert decision.trace[0].statements[0].reason == (
+        'action s3:GetObject matches "s3:Get*"; '
+        f'resource {BUCKET_OBJECT} matches "arn:aws:s3:::reports/*"'
+    )
+    assert (
+        'statement 1, Allow: applies: action s3:GetObject matches "s3:Get*"'
+        in decision.explain()
+    )
+
+
+def test_explanation_names_the_patterns_that_failed():
+    wrong_action = evaluate(
+        Request(ALICE, "s3:PutObject", BUCKET_OBJECT),
+        identity=identity(action=["s3:Get*", "s3:List*"]),
+    )
+    assert wrong_action.trace[0].statements[0].reason == (
+        'the action s3:PutObject is not covered by Action ["s3:Get*", "s3:List*"]'
+    )
+    wrong_resource = evaluate(
+        Request(ALICE, "s3:GetObject", BUCKET_OBJECT),
+        identity=identity(action="s3:*", resource="arn:aws:s3:::logs/*"),
+    )
+    assert wrong_resource.trace[0].statements[0].reason == (
+        'action s3:GetObject matches "s3:*", but the resource '
+        f'{BUCKET_OBJECT} does not match Resource "arn:aws:s3:::logs/*"'
+    )
+    not_iam = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": {"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"},
+        }
+    )
+    excluded = evaluate(Request(ALICE, "iam:CreateUser", "*"), identity=not_iam)
+    assert excluded.trace[0].statements[0].reason == (
+        'the action iam:CreateUser is excluded: it matches NotAction "iam:*"'
+    )
+
+
+def test_explanation_of_a_failed_condition_gives_operator_key_got_and_wanted():
+    policy = identity(
+        Condition={
+            "Bool": {"aws:SecureTransport": "true"},
+            "StringEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-north-1"]},
+        }
+    )
+    request = Request(
+        ALICE,
+        "s3:GetObject",
+        BUCKET_OBJECT,
+        {"aws:SecureTransport": True, "aws:RequestedRegion": "us-east-1"},
+    )
+    reason = evaluate(request, identity=policy).trace[0].statements[0].reason
+    assert 'condition Bool aws:SecureTransport: got "true"' in reason
+    assert reason.endswith(
+        "but the condition failed: StringEquals aws:RequestedRegion: "
+        'got "us-east-1", wanted ["eu-west-1", "eu-north-1"]'
+    )
+
+
+def test_explanation_shows_the_value_a_policy_variable_took():
+    policy = identity(resource="arn:aws:s3:::home/${aws:username}/*")
+    decision = evaluate(
+        Request(ALICE, "s3:GetObject", "arn:aws:s3:::home/alice/a.txt"),
+        identity=policy,
+    )
+    assert decision.allowed
+    assert (
+        'matches "arn:aws:s3:::home/${aws:username}/*" (${aws:username} is "alice")'
+        in decision.trace[0].statements[0].reason
+    )
+
+
+def test_explanation_says_how_a_principal_element_names_the_caller():
+    decision = evaluate(
+        Request(SESSION, "s3:GetObject", BUCKET_OBJECT),
+        resource_policy=bucket_policy({"AWS": f"arn:aws:iam::{ACCOUNT}:role/Dev"}),
+    )
+    assert "Principal names the caller's role" in decision.trace[0].statements[0].reason
+    stranger = evaluate(
+        Request(ALICE, "s3:GetObject", BUCKET_OBJECT),
+        resource_policy=bucket_policy({"AWS": f"arn:aws:iam::{OTHER}:root"}),
+    )
+    assert (
+        stranger.trace[0]
+        .statements[0]
+        .reason.endswith(f"but Principal does not name the caller {ALICE}")
+    )
+
+
 def test_request_derives_principal_keys():
     request = Request(ALICE, "s3:GetObject", "*")
     assert request.keys["aws:principalarn"] == ((ALICE,), False)

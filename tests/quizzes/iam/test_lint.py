@@ -66,7 +66,12 @@ def test_missing_version_warns_when_variables_would_be_literal():
 
 
 def test_duplicate_sid_and_misspelled_operator_are_reported_from_text():
-    text = '{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEqual": {"aws:username": "x"}}}]}'
+    text = (
+        '{"Version": "2012-10-17", "Statement": ['
+        '{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, '
+        '{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", '
+        '"Condition": {"StringEqual": {"aws:username": "x"}}}]}'
+    )
     findings = lint(text)
     assert {(f.code, f.severity) for f in findings} == {
         ("duplicate-sid", "error"),
@@ -174,7 +179,11 @@ def test_policy_over_the_size_quota():
 
 
 def test_findings_carry_lines_and_columns():
-    text = '{\n  "Version": "2012-10-17",\n  "Statement": {"Effect": "Allow", "Action": "s3:GetObject",\n    "Resource": "bucket"}\n}'
+    text = (
+        '{\n  "Version": "2012-10-17",\n'
+        '  "Statement": {"Effect": "Allow", "Action": "s3:GetObject",\n'
+        '    "Resource": "bucket"}\n}'
+    )
     (finding,) = lint(text)
     assert (finding.code, finding.line, finding.column, finding.path) == (
         "malformed-arn",

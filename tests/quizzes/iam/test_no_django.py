@@ -8,9 +8,12 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_engine_imports_without_django():
     code = (
         "import sys, quizzes.iam as iam\n"
-        "iam.evaluate(iam.Request('arn:aws:iam::111122223333:user/a', 's3:GetObject', '*'))\n"
-        'iam.lint(\'{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}\')\n'
-        "print('django' in sys.modules, any(m.startswith('django') for m in sys.modules))\n"
+        "iam.evaluate(iam.Request("
+        "'arn:aws:iam::111122223333:user/a', 's3:GetObject', '*'))\n"
+        'iam.lint(\'{"Statement": {"Effect": "Allow", '
+        '"Action": "s3:GetObject", "Resource": "*"}}\')\n'
+        "print('django' in sys.modules, "
+        "any(m.startswith('django') for m in sys.modules))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],

@@ -54,7 +54,11 @@ class TestSeedPolicies:
 
 
 def test_problem_carries_path_line_and_column():
-    text = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},\n    {"Effect": "Allow", "Action": [7], "Resource": "*"}\n  ]\n}'
+    text = (
+        '{\n  "Version": "2012-10-17",\n  "Statement": [\n'
+        '    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},\n'
+        '    {"Effect": "Allow", "Action": [7], "Resource": "*"}\n  ]\n}'
+    )
     (problem,) = problems_of(text)
     assert problem.code == "invalid-type"
     assert problem.path == "Statement[1].Action[0]"
@@ -88,7 +92,8 @@ def test_statement_may_be_a_single_object():
             "duplicate-key",
         ),
         (
-            '{"Statement": {"Effect": "Deny", "Effect": "Allow", "Action": "*", "Resource": "*"}}',
+            '{"Statement": {"Effect": "Deny", "Effect": "Allow", '
+            '"Action": "*", "Resource": "*"}}',
             "duplicate-key",
         ),
         ('{"Version": NaN}', "invalid-json"),
@@ -115,7 +120,10 @@ def test_bad_json_is_refused_with_a_clear_problem(text, code):
 
 
 def test_duplicate_key_points_at_the_second_key():
-    text = '{"Statement": {"Effect": "Deny",\n "Effect": "Allow", "Action": "*", "Resource": "*"}}'
+    text = (
+        '{"Statement": {"Effect": "Deny",\n'
+        ' "Effect": "Allow", "Action": "*", "Resource": "*"}}'
+    )
     (problem,) = problems_of(text)
     assert problem.code == "duplicate-key"
     assert problem.path == "Statement.Effect"

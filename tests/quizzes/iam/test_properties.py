@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizzes.iam import PolicyError, Request, evaluate, parse_policy
-from quizzes.iam.matching import glob
+from quizzes.iam.matching import ArnGlob, glob, pieces_of
 
 FAST = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -36,6 +36,30 @@ def reference_match(pattern: str, text: str) -> bool:
 @given(st.text(alphabet=alphabet, max_size=10), texts)
 def test_matcher_agrees_with_a_reference(pattern, text):
     assert glob(pattern).match(text) == reference_match(pattern, text)
+
+
+def reference_arn_match(pattern: str, text: str) -> bool:
+    """ARN matching the slow way: part by part, the last part taking the rest."""
+    parts = pattern.split(":", 5)
+    if len(parts) < 2 or parts[0] != "arn":
+        return reference_match(pattern, text)
+    found = text.split(":", 5)
+    if len(found) != 6 or found[0] != "arn":
+        return False
+    found = [*found[: len(parts) - 1], ":".join(found[len(parts) - 1 :])]
+    return all(reference_match(p, f) for p, f in zip(parts, found, strict=True))
+
+
+arn_texts = st.lists(
+    st.text(alphabet=st.sampled_from("ab:/*?"), max_size=4), min_size=0, max_size=7
+).map(lambda chunks: ":".join(["arn", *chunks]))
+
+
+@FAST
+@given(arn_texts, arn_texts)
+def test_arn_matcher_agrees_with_a_part_by_part_reference(pattern, text):
+    compiled = ArnGlob(pieces_of(pattern))
+    assert compiled.match(text) == reference_arn_match(pattern, text)
 
 
 ACTIONS = [

@@ -1,0 +1,715 @@
+"""Semantic comparison of policies: counterexamples in both directions.
+
+The policies follow the IAM User Guide's examples (identity-based policy examples,
+policy evaluation logic, permissions boundaries, SCP examples); the grading rules
+are those of issue 5. No test needs a database.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quizzes.iam import (
+    Budget,
+    Comparison,
+    Counterexample,
+    Request,
+    catalog,
+    compare,
+    evaluate,
+    parse_policy,
+)
+from quizzes.iam.cli import DEFAULT_PRINCIPAL, _PolicyCache, simulate_line
+from quizzes.iam.compare import PRINCIPAL
+
+ROOT = Path(__file__).resolve().parents[3]
+ALICE = PRINCIPAL
+ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+
+
+def policy(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(action, resource="*", **extra):
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def deny(action, resource="*", **extra):
+    return {"Effect": "Deny", "Action": action, "Resource": resource, **extra}
+
+
+def decide(document, request, kind):
+    """How the comparison documents each kind is judged, written out again."""
+    parsed = parse_policy(document, kind=kind)
+    everything = parse_policy(policy(ALLOW_ALL))
+    trusting = parse_policy(
+        policy({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}),
+        kind="resource",
+    )
+    caller_account = request.principal.split(":")[4] if ":" in request.principal else ""
+    parts = request.resource.split(":")
+    owner = (parts[4] if len(parts) > 4 and parts[4] else "") or (
+        request.resource_account or caller_account
+    )
+    cross = bool(caller_account) and caller_account != owner
+    if kind in ("resource", "trust"):
+        identity = [everything] if cross else []
+        return evaluate(request, identity=identity, resource_policy=parsed)
+    extra = {"resource_policy": trusting} if cross else {}
+    if kind == "identity":
+        return evaluate(request, identity=[parsed], **extra)
+    if kind == "scp":
+        return evaluate(request, identity=[everything], scps=[parsed], **extra)
+    return evaluate(request, identity=[everything], **{kind: parsed}, **extra)
+
+
+def assert_verified(result, candidate, reference, kind="identity"):
+    """Every counterexample, rebuilt from its JSON, gets the claimed decisions."""
+    for example, candidate_allows in (
+        (result.too_permissive, True),
+        (result.too_strict, False),
+    ):
+        if example is None:
+            continue
+        data = example.to_json()
+        request = Request(
+            data["principal"],
+            data["action"],
+            data["resource"],
+            data["context"],
+            data.get("resource_account"),
+        )
+        assert decide(candidate, request, kind).allowed is candidate_allows
+        assert decide(reference, request, kind).allowed is not candidate_allows
+        assert example.candidate.allowed is candidate_allows
+        assert example.reference.allowed is not candidate_allows
+
+
+def test_identical_policies_have_no_counterexample_and_are_exhaustive():
+    document = policy(
+        allow(["s3:GetObject", "s3:ListBucket"], "arn:aws:s3:::reports/*"),
+        deny("s3:DeleteObject"),
+    )
+    result = compare(document, document)
+    assert isinstance(result, Comparison)
+    assert result.too_permissive is None
+    assert result.too_strict is None
+    assert result.equivalent
+    assert result.exhaustive
+    assert result.checked > 0
+
+
+def test_service_wildcard_is_too_permissive_with_a_real_s3_action():
+    candidate = policy(allow("s3:*", "arn:aws:s3:::reports/*"))
+    reference = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    result = compare(candidate, reference)
+    example = result.too_permissive
+    assert isinstance(example, Counterexample)
+    action = example.request.action
+    assert action.startswith("s3:") and action != "s3:GetObject"
+    assert catalog.canonical_action(action) == action
+    assert example.describe().startswith(f"Your policy also allows {action} on ")
+    assert result.too_strict is None
+    assert_verified(result, candidate, reference)
+
+
+def test_missing_action_is_too_strict():
+    reference = policy(
+        allow("s3:ListBucket", "arn:aws:s3:::reports"),
+        allow("s3:GetObject", "arn:aws:s3:::reports/*"),
+    )
+    candidate = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    result = compare(candidate, reference)
+    assert result.too_permissive is None
+    example = result.too_strict
+    assert example.request.action == "s3:ListBucket"
+    assert example.request.resource == "arn:aws:s3:::reports"
+    assert example.describe() == (
+        "Your policy denies s3:ListBucket on arn:aws:s3:::reports, "
+        "which the task needs."
+    )
+    assert_verified(result, candidate, reference)
+
+
+def test_fixed_user_differs_from_username_variable_both_ways():
+    """A hard-coded user is right for alice only: bob is denied his own user and
+    allowed alice's."""
+    actions = ["iam:ChangePassword", "iam:GetUser"]
+    reference = policy(allow(actions, "arn:aws:iam::123456789012:user/${aws:username}"))
+    candidate = policy(allow(actions, "arn:aws:iam::123456789012:user/alice"))
+    result = compare(candidate, reference)
+    bob = "arn:aws:iam::123456789012:user/bob"
+    assert result.too_permissive.request.principal == bob
+    assert result.too_permissive.request.resource.endswith(":user/alice")
+    assert result.too_strict.request.principal == bob
+    assert result.too_strict.request.resource == bob
+    assert "when the caller is " + bob in result.too_strict.describe()
+    assert_verified(result, candidate, reference)
+
+
+def test_seed_password_policy_with_any_resource_reaches_other_users():
+    """The seed's self-service policy, fixed (no spaces in the actions): with
+    Resource "*" it also lets alice manage bob."""
+    actions = ["iam:ChangePassword", "iam:GetUser"]
+    reference = policy(allow(actions, "arn:aws:iam::123456789012:user/${aws:username}"))
+    candidate = policy(allow(actions, "*"))
+    result = compare(candidate, reference)
+    example = result.too_permissive
+    assert example.request.principal == ALICE
+    assert example.request.action in actions
+    assert example.request.resource == "arn:aws:iam::123456789012:user/bob"
+    assert example.describe() == (
+        f"Your policy also allows {example.request.action} on "
+        "arn:aws:iam::123456789012:user/bob."
+    )
+    assert result.too_strict is None
+    assert_verified(result, candidate, reference)
+
+
+def test_region_deny_with_an_extra_region_is_too_permissive():
+    def only(regions):
+        condition = {"StringNotEquals": {"aws:RequestedRegion": regions}}
+        return policy(ALLOW_ALL, deny("*", Condition=condition))
+
+    candidate = only(["eu-west-1", "eu-central-1"])
+    reference = only(["eu-west-1"])
+    result = compare(candidate, reference)
+    example = result.too_permissive
+    assert example.request.context == {"aws:RequestedRegion": "eu-central-1"}
+    assert "when aws:RequestedRegion is eu-central-1" in example.describe()
+    assert result.too_strict is None
+    assert_verified(result, candidate, reference)
+
+
+def test_wider_source_ip_range_is_too_permissive():
+    def from_network(cidr):
+        condition = {"IpAddress": {"aws:SourceIp": cidr}}
+        return policy(
+            allow("s3:GetObject", "arn:aws:s3:::reports/*", Condition=condition)
+        )
+
+    candidate = from_network("192.0.2.0/24")
+    reference = from_network("192.0.2.0/25")
+    result = compare(candidate, reference)
+    address = result.too_permissive.request.context["aws:SourceIp"]
+    assert address.startswith("192.0.2.")
+    assert int(address.rsplit(".", 1)[1]) >= 128
+    assert result.too_strict is None
+    assert_verified(result, candidate, reference)
+
+
+def test_missing_mfa_guard_lets_terminate_through_without_mfa():
+    mfa = {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}
+    reference = policy(
+        allow("ec2:*"),
+        deny(["ec2:TerminateInstances", "ec2:StopInstances"], Condition=mfa),
+    )
+    candidate = policy(allow("ec2:*"))
+    result = compare(candidate, reference)
+    example = result.too_permissive
+    assert example.request.action in ("ec2:TerminateInstances", "ec2:StopInstances")
+    assert example.request.context.get("aws:MultiFactorAuthPresent") in (None, False)
+    assert "aws:MultiFactorAuthPresent" in example.describe()
+    assert result.too_strict is None
+    assert_verified(result, candidate, reference)
+
+
+def test_requiring_mfa_for_everything_is_too_strict():
+    mfa = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+    reference = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    candidate = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*", Condition=mfa))
+    result = compare(candidate, reference)
+    assert result.too_permissive is None
+    assert result.too_strict.request.context.get("aws:MultiFactorAuthPresent") in (
+        None,
+        False,
+    )
+    assert_verified(result, candidate, reference)
+
+
+def test_not_action_deny_all_except_global_services():
+    outside = {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    reference = policy(
+        ALLOW_ALL,
+        {
+            "Effect": "Deny",
+            "NotAction": ["iam:*", "organizations:*", "sts:*"],
+            "Resource": "*",
+            "Condition": outside,
+        },
+    )
+    candidate = policy(ALLOW_ALL, deny("*", Condition=outside))
+    result = compare(candidate, reference)
+    example = result.too_strict
+    assert example.request.action.split(":")[0] in ("iam", "organizations", "sts")
+    assert example.request.context.get("aws:RequestedRegion") != "eu-west-1"
+    assert result.too_permissive is None
+    assert_verified(result, candidate, reference)
+
+
+def test_not_action_that_forgets_a_service_is_found():
+    def except_(actions):
+        return policy({"Effect": "Allow", "NotAction": actions, "Resource": "*"})
+
+    candidate = except_(["iam:*"])
+    reference = except_(["iam:*", "organizations:*"])
+    result = compare(candidate, reference)
+    assert result.too_permissive.request.action.startswith("organizations:")
+    assert result.too_strict is None
+    assert_verified(result, candidate, reference)
+
+
+def test_bucket_policy_open_to_everyone_versus_one_partner_account():
+    reads = {"Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}
+    partner = {"AWS": "arn:aws:iam::444455556666:root"}
+    reference = policy({"Effect": "Allow", "Principal": partner, **reads})
+    candidate = policy({"Effect": "Allow", "Principal": "*", **reads})
+    result = compare(candidate, reference, kind="resource")
+    example = result.too_permissive
+    assert example.request.action == "s3:GetObject"
+    assert ":444455556666:" not in example.request.principal
+    assert example.to_json()["resource_account"] == "123456789012"
+    assert f" to {example.request.principal}" in example.describe()
+    assert result.too_strict is None
+    assert_verified(result, candidate, reference, "resource")
+
+
+def test_bucket_policy_naming_the_wrong_account_is_too_strict_for_the_partner():
+    reads = {"Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}
+    reference = policy(
+        {"Effect": "Allow", "Principal": {"AWS": "444455556666"}, **reads}
+    )
+    candidate = policy(
+        {"Effect": "Allow", "Principal": {"AWS": "777788889999"}, **reads}
+    )
+    result = compare(candidate, reference, kind="resource")
+    assert ":444455556666:" in result.too_strict.request.principal
+    assert ":777788889999:" in result.too_permissive.request.principal
+    assert_verified(result, candidate, reference, "resource")
+
+
+def test_trust_policy_trusting_the_whole_account_instead_of_a_role():
+    role = "arn:aws:iam::444455556666:role/deployer"
+    reference = policy(
+        {"Effect": "Allow", "Principal": {"AWS": role}, "Action": "sts:AssumeRole"}
+    )
+    candidate = policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "444455556666"},
+            "Action": "sts:AssumeRole",
+        }
+    )
+    result = compare(candidate, reference, kind="trust")
+    example = result.too_permissive
+    assert example.request.action == "sts:AssumeRole"
+    assert ":444455556666:" in example.request.principal
+    assert "deployer" not in example.request.principal
+    assert result.too_strict is None
+    assert_verified(result, candidate, reference, "trust")
+
+
+def test_boundary_kind_missing_a_service_is_too_strict():
+    reference = policy(allow(["s3:*", "cloudwatch:*", "ec2:Describe*"]))
+    candidate = policy(allow(["s3:*", "cloudwatch:*"]))
+    result = compare(candidate, reference, kind="boundary")
+    example = result.too_strict
+    assert example.request.action.startswith("ec2:Describe")
+    assert example.describe().startswith("Your permissions boundary denies ")
+    assert result.too_permissive is None
+    assert_verified(result, candidate, reference, "boundary")
+
+
+def test_scp_without_the_leave_organization_deny_is_too_permissive():
+    reference = policy(ALLOW_ALL, deny("organizations:LeaveOrganization"))
+    candidate = policy(ALLOW_ALL)
+    result = compare(candidate, reference, kind="scp")
+    example = result.too_permissive
+    assert example.request.action == "organizations:LeaveOrganization"
+    assert example.request.resource == "*"
+    assert example.describe() == (
+        "Your SCP also allows organizations:LeaveOrganization on *."
+    )
+    assert result.too_strict is None
+    assert_verified(result, candidate, reference, "scp")
+
+
+def test_scp_with_only_a_deny_blocks_everything_else():
+    reference = policy(ALLOW_ALL, deny("organizations:LeaveOrganization"))
+    candidate = policy(deny("organizations:LeaveOrganization"))
+    result = compare(candidate, reference, kind="scp")
+    assert result.too_permissive is None
+    assert result.too_strict.request.action != "organizations:LeaveOrganization"
+    assert_verified(result, candidate, reference, "scp")
+
+
+def test_session_policy_with_a_wider_pattern_is_too_permissive():
+    reference = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    candidate = policy(allow("s3:Get*", "arn:aws:s3:::reports/*"))
+    result = compare(candidate, reference, kind="session")
+    assert result.too_permissive.request.action.startswith("s3:Get")
+    assert_verified(result, candidate, reference, "session")
+
+
+def test_full_admin_against_s3_admin_names_an_unrelated_destructive_action():
+    result = compare(policy(ALLOW_ALL), policy(allow("s3:*")))
+    action = result.too_permissive.request.action
+    assert not action.startswith("s3:")
+    assert catalog.canonical_action(action) == action
+
+
+def test_describe_never_quotes_the_reference():
+    reference = policy(
+        {
+            "Sid": "SecretReferenceSid",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::reports/hidden-prefix-*",
+        }
+    )
+    candidate = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    result = compare(candidate, reference)
+    for example in (result.too_permissive, result.too_strict):
+        if example is not None:
+            text = example.describe() + json.dumps(example.to_json())
+            assert "SecretReferenceSid" not in text
+            assert "hidden-prefix-*" not in text
+            assert "SecretReferenceSid" not in example.candidate.explain()
+    assert result.too_permissive is not None
+
+
+def test_accepts_text_and_parsed_policies_alike():
+    candidate = policy(allow("s3:*", "arn:aws:s3:::reports/*"))
+    reference = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    from_text = compare(json.dumps(candidate), json.dumps(reference))
+    from_parsed = compare(parse_policy(candidate), parse_policy(reference))
+    assert from_text.to_json() == from_parsed.to_json()
+
+
+def test_an_unknown_kind_is_refused():
+    document = parse_policy(policy(allow("s3:GetObject")))
+    with pytest.raises(ValueError, match="kind must be one of"):
+        compare(document, document, kind="group")
+
+
+def test_a_small_budget_stops_early_and_says_so():
+    document = policy(
+        allow(
+            ["s3:*", "ec2:*", "iam:Get*"],
+            Condition={"Bool": {"aws:SecureTransport": "true"}},
+        )
+    )
+    result = compare(document, document, budget=Budget(requests=5))
+    assert result.equivalent
+    assert result.checked == 5
+    assert not result.exhaustive
+
+
+def test_pathological_policy_still_answers_within_its_budget():
+    statement = allow(
+        ["s3:*Object*", "iam:*User*", "ec2:*", "*:Describe*", "*:*Tag*"],
+        ["arn:aws:s3:::*-*/*?*", "arn:aws:iam::*:user/*", "arn:aws:*:*:*:*"],
+    )
+    statements = []
+    for index in range(30):
+        condition = {"StringLike": {f"aws:PrincipalTag/team{index}": ["*a*", "?b*"]}}
+        statements.append({**statement, "Condition": condition})
+    document = policy(*statements)
+    result = compare(document, document, budget=Budget(seconds=0.2))
+    assert result.equivalent
+    assert not result.exhaustive
+
+
+def test_every_counterexample_action_comes_from_the_catalog_first():
+    candidate = policy(allow(["s3:GetObject", "s3:MadeUpAction"], "*"))
+    reference = policy(allow("s3:ListBucket", "*"))
+    result = compare(candidate, reference)
+    assert result.too_permissive.request.action == "s3:GetObject"
+    assert result.too_strict.request.action == "s3:ListBucket"
+
+
+def test_counterexample_request_replays_through_simulate():
+    candidate = policy(allow("s3:*", "arn:aws:s3:::reports/*"))
+    reference = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    example = compare(candidate, reference).too_permissive
+    line = json.dumps(
+        {"policies": {"identity": [candidate]}, "request": example.to_json()}
+    )
+    assert simulate_line(line, _PolicyCache())["decision"] == "Allow"
+    assert example.to_json()["principal"] != DEFAULT_PRINCIPAL
+
+
+def test_to_json_has_the_simulate_request_shape():
+    candidate = policy(allow("s3:*", "arn:aws:s3:::reports/*"))
+    reference = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    data = compare(candidate, reference).to_json()
+    assert set(data) == {"too_permissive", "too_strict", "exhaustive"}
+    assert set(data["too_permissive"]) == {"principal", "action", "resource", "context"}
+    assert data["too_strict"] is None
+    assert data["exhaustive"] is True
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "quizzes.iam", "compare", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_cli_prints_both_directions_as_json(tmp_path):
+    candidate = tmp_path / "candidate.json"
+    reference = tmp_path / "reference.json"
+    candidate.write_text(json.dumps(policy(allow("s3:GetObject", "*"))))
+    reference.write_text(
+        json.dumps(policy(allow(["s3:GetObject", "s3:PutObject"], "*")))
+    )
+    done = run(str(candidate), str(reference))
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["too_permissive"] is None
+    assert answer["too_strict"]["action"] == "s3:PutObject"
+    assert set(answer["too_strict"]) >= {"principal", "action", "resource", "context"}
+    assert answer["exhaustive"] is True
+
+
+def test_cli_compares_resource_policies_with_kind(tmp_path):
+    reads = {"Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}
+    candidate = tmp_path / "candidate.json"
+    reference = tmp_path / "reference.json"
+    candidate.write_text(
+        json.dumps(policy({"Effect": "Allow", "Principal": "*", **reads}))
+    )
+    reference.write_text(
+        json.dumps(
+            policy({"Effect": "Allow", "Principal": {"AWS": "444455556666"}, **reads})
+        )
+    )
+    done = run(str(candidate), str(reference), "--kind", "resource")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["too_permissive"]["resource_account"] == "123456789012"
+    assert answer["too_strict"] is None
+
+
+def test_cli_refuses_an_invalid_policy_with_exit_2(tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(policy(allow("s3:GetObject"))))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "allow"}]}')
+    done = run(str(bad), str(good))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "error" in done.stderr
+
+
+# --- properties over small generated policies --------------------------------
+
+ACTIONS = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:ListBucket",
+    "s3:*",
+    "s3:Get*",
+    "iam:GetUser",
+    "iam:*",
+    "ec2:TerminateInstances",
+    "ec2:Describe*",
+    "*",
+]
+RESOURCES = [
+    "*",
+    "arn:aws:s3:::reports",
+    "arn:aws:s3:::reports/*",
+    "arn:aws:s3:::*",
+    "arn:aws:iam::123456789012:user/${aws:username}",
+    "arn:aws:iam::*:user/*",
+    "arn:aws:ec2:*:*:instance/*",
+]
+CONDITIONS = [
+    {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+    {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+    {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}},
+    {"NotIpAddress": {"aws:SourceIp": ["192.0.2.0/25", "203.0.113.0/24"]}},
+    {"StringEquals": {"aws:RequestedRegion": ["eu-west-1", "us-east-1"]}},
+    {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}},
+    {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}},
+    {"DateGreaterThan": {"aws:CurrentTime": "2024-01-01T00:00:00Z"}},
+    {"ForAnyValue:StringEquals": {"aws:TagKeys": ["team", "env"]}},
+    {"ForAllValues:StringLike": {"aws:TagKeys": ["team*"]}},
+    {"StringLike": {"aws:PrincipalTag/team": "red*"}},
+    {"Null": {"aws:SourceIp": "true"}},
+]
+
+
+@st.composite
+def statements(draw):
+    statement = {"Effect": draw(st.sampled_from(["Allow", "Deny"]))}
+    actions = draw(st.lists(st.sampled_from(ACTIONS), min_size=1, max_size=3))
+    resources = draw(st.lists(st.sampled_from(RESOURCES), min_size=1, max_size=2))
+    statement[
+        "NotAction" if draw(st.booleans()) and draw(st.booleans()) else "Action"
+    ] = actions
+    resource_element = "NotResource" if draw(st.integers(0, 5)) == 0 else "Resource"
+    statement[resource_element] = resources
+    if draw(st.booleans()):
+        statement["Condition"] = draw(st.sampled_from(CONDITIONS))
+    return statement
+
+
+@st.composite
+def policies(draw):
+    return policy(*draw(st.lists(statements(), min_size=1, max_size=3)))
+
+
+KIND = st.sampled_from(["identity", "identity", "boundary", "scp"])
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(policies(), policies(), KIND)
+def test_every_counterexample_replays_to_the_claimed_decisions(
+    candidate, reference, kind
+):
+    result = compare(candidate, reference, kind=kind)
+    assert_verified(result, candidate, reference, kind)
+    for example in (result.too_permissive, result.too_strict):
+        if example is not None:
+            assert catalog.canonical_action(example.request.action) is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(policies(), KIND)
+def test_a_policy_never_differs_from_itself(document, kind):
+    result = compare(document, document, kind=kind)
+    assert result.equivalent
+
+
+PROBES = [
+    Request(ALICE, "s3:GetObject", "arn:aws:s3:::reports/q1.csv"),
+    Request(ALICE, "s3:PutObject", "arn:aws:s3:::other-bucket/a.txt"),
+    Request(ALICE, "s3:ListBucket", "arn:aws:s3:::reports"),
+    Request(ALICE, "iam:GetUser", "arn:aws:iam::123456789012:user/alice"),
+    Request(ALICE, "iam:GetUser", "arn:aws:iam::123456789012:user/bob"),
+    Request(
+        ALICE,
+        "ec2:TerminateInstances",
+        "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+        {"aws:MultiFactorAuthPresent": False},
+    ),
+    Request(
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::reports/q1.csv",
+        {"aws:SourceIp": "192.0.2.7", "aws:RequestedRegion": "eu-west-1"},
+    ),
+    Request(
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::reports/q1.csv",
+        {"aws:SourceIp": "192.0.2.200"},
+    ),
+    Request(
+        ALICE,
+        "s3:GetObject",
+        "arn:aws:s3:::reports/q1.csv",
+        {"aws:MultiFactorAuthPresent": True, "aws:MultiFactorAuthAge": "60"},
+    ),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(policies(), policies())
+def test_a_difference_on_a_probe_request_is_always_found(candidate, reference):
+    """The space is built to cover what the patterns and conditions distinguish:
+    wherever a plain probe request tells the policies apart, so does the search."""
+    result = compare(candidate, reference)
+    assert result.exhaustive
+    for probe in PROBES:
+        mine = decide(candidate, probe, "identity").allowed
+        theirs = decide(reference, probe, "identity").allowed
+        if mine and not theirs:
+            assert result.too_permissive is not None, probe
+        if theirs and not mine:
+            assert result.too_strict is not None, probe
+
+
+BUCKET_PRINCIPALS = [
+    "*",
+    {"AWS": "444455556666"},
+    {"AWS": "arn:aws:iam::123456789012:user/alice"},
+    {"AWS": "arn:aws:iam::444455556666:role/deployer"},
+    {"AWS": ["arn:aws:iam::123456789012:root", "777788889999"]},
+    {"Service": "cloudtrail.amazonaws.com"},
+]
+BUCKET_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:*", "s3:Get*"]
+BUCKET_RESOURCES = [
+    "arn:aws:s3:::reports",
+    "arn:aws:s3:::reports/*",
+    "arn:aws:s3:::reports/public/*",
+    "arn:aws:s3:::*",
+]
+
+
+@st.composite
+def bucket_statements(draw):
+    statement = {
+        "Effect": draw(st.sampled_from(["Allow", "Deny"])),
+        "Principal": draw(st.sampled_from(BUCKET_PRINCIPALS)),
+        "Action": draw(
+            st.lists(st.sampled_from(BUCKET_ACTIONS), min_size=1, max_size=2)
+        ),
+        "Resource": draw(
+            st.lists(st.sampled_from(BUCKET_RESOURCES), min_size=1, max_size=2)
+        ),
+    }
+    if draw(st.booleans()):
+        statement["Condition"] = draw(st.sampled_from(CONDITIONS[:6]))
+    return statement
+
+
+BUCKET_POLICIES = st.lists(bucket_statements(), min_size=1, max_size=3).map(
+    lambda items: policy(*items)
+)
+BUCKET_PROBES = [
+    Request(principal, action, resource, None, "123456789012")
+    for principal in (
+        ALICE,
+        "arn:aws:iam::444455556666:user/dev",
+        "arn:aws:sts::444455556666:assumed-role/deployer/session",
+        "arn:aws:iam::999999999999:user/stranger",
+        "*",
+    )
+    for action, resource in (
+        ("s3:GetObject", "arn:aws:s3:::reports/q1.csv"),
+        ("s3:ListBucket", "arn:aws:s3:::reports"),
+        ("s3:PutObject", "arn:aws:s3:::reports/public/notes.txt"),
+    )
+]
+
+
+@settings(max_examples=50, deadline=None)
+@given(BUCKET_POLICIES, BUCKET_POLICIES)
+def test_bucket_policy_counterexamples_replay_and_probes_are_found(
+    candidate, reference
+):
+    result = compare(candidate, reference, kind="resource")
+    assert_verified(result, candidate, reference, "resource")
+    for probe in BUCKET_PROBES:
+        mine = decide(candidate, probe, "resource").allowed
+        theirs = decide(reference, probe, "resource").allowed
+        if mine and not theirs:
+            assert result.too_permissive is not None, probe
+        if theirs and not mine:
+            assert result.too_strict is not None, probe
