@@ -108,8 +108,8 @@ def guess_format(name: str) -> str:
     )
 
 
-def read_document(data: bytes | str, *, format: str) -> dict:
-    """Decode a question file into a document with a `questions` list."""
+def read_document(data: bytes | str, *, format: str, key: str = "questions") -> dict:
+    """Decode a file into a document with a `key` list (questions by default)."""
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(
             [ImportProblem(None, "The file is larger than 5 MB; split it.")]
@@ -125,7 +125,7 @@ def read_document(data: bytes | str, *, format: str) -> dict:
     if "\x00" in data:
         line = data[: data.index("\x00")].count("\n") + 1
         raise ImportFileError([ImportProblem(line, "The file contains a NUL byte.")])
-    if format == "gift":
+    if format == "gift" and key == "questions":
         try:
             return _gift_document(parse_gift(data))
         except GiftError as error:
@@ -151,12 +151,10 @@ def read_document(data: bytes | str, *, format: str) -> dict:
     except (ValueError, RecursionError) as error:
         raise ImportFileError([ImportProblem(None, f"Not valid: {error}.")]) from error
     if isinstance(document, list):
-        document = {"questions": document}
-    if not isinstance(document, dict) or not isinstance(
-        document.get("questions", []), list
-    ):
+        document = {key: document}
+    if not isinstance(document, dict) or not isinstance(document.get(key, []), list):
         raise ImportFileError(
-            [ImportProblem(1, "Expected a mapping with a 'questions' list.")]
+            [ImportProblem(1, f"Expected a mapping with a '{key}' list.")]
         )
     return document
 
@@ -321,7 +319,7 @@ class _Checker:
             accepted = []
         policy = q.get("policy", "")
         if not isinstance(policy, str):
-            policy = json.dumps(_strip_lines(policy), indent=2)
+            policy = json.dumps(strip_lines(policy), indent=2)
             q["policy"] = policy
         problems = question_problems(
             type=kind,
@@ -333,7 +331,7 @@ class _Checker:
             request_principal=request.get("principal", ""),
             request_action=request.get("action", ""),
             request_resource=request.get("resource", ""),
-            request_context=_strip_lines(request.get("context") or {}),
+            request_context=strip_lines(request.get("context") or {}),
             accepted_answers=accepted,
         )
         for messages in problems.values():
@@ -375,12 +373,12 @@ def _existing_question_slugs() -> set[str]:
     return set(Question.objects.values_list("slug", flat=True))
 
 
-def _strip_lines(value):
+def strip_lines(value):
     """Remove the line markers reading added, recursively (iteratively deep)."""
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != LINE}
+        return {k: strip_lines(v) for k, v in value.items() if k != LINE}
     if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
+        return [strip_lines(v) for v in value]
     return value
 
 
@@ -392,18 +390,31 @@ def check_document(document: dict) -> dict:
     checker.check_quizzes()
     if checker.problems:
         raise ImportFileError(checker.problems)
-    return _strip_lines(document)
+    return strip_lines(document)
 
 
 # --- writing ----------------------------------------------------------------
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes multi-line text (prompts, policies) as readable `|` blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str):
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_BlockDumper.add_representer(str, _represent_str)
 
 
 def dump_document(document: dict, *, format: str) -> str:
     """Serialise a document as YAML or JSON."""
     if format == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(
+    return yaml.dump(
         document,
+        Dumper=_BlockDumper,
         sort_keys=False,
         allow_unicode=True,
         width=88,

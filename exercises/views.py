@@ -1,0 +1,180 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from workshops.selectors import workshop_for
+
+from . import selectors
+from .forms import PolicyForm, SimulatorForm
+from .grading import simulate
+from .models import Exercise, ExerciseKind, ExerciseProgress, Submission
+from .services import (
+    ExerciseError,
+    hint_reveal,
+    prediction_submit,
+    submission_create,
+)
+
+
+def _exercise_for(request, slug: str) -> Exercise:
+    exercises = Exercise.objects.all()
+    if not request.user.is_staff:
+        exercises = exercises.filter(is_published=True)
+    return get_object_or_404(exercises, slug=slug)
+
+
+@require_GET
+@login_required
+def exercise_list(request):
+    rows = selectors.exercise_rows(
+        request.user, include_unpublished=request.user.is_staff
+    )
+    return render(request, "exercises/exercise_list.html", {"rows": rows})
+
+
+def _page(request, exercise: Exercise, *, text: str, submission=None, **extra):
+    status = extra.pop("status", 200)
+    progress = ExerciseProgress.objects.filter(
+        exercise=exercise, user=request.user
+    ).first()
+    hints = list(exercise.hints.all())
+    shown = progress.hints_shown if progress else 0
+    context = {
+        "exercise": exercise,
+        "form": extra.pop("form", None) or PolicyForm(initial={"policy": text}),
+        "simulator": extra.pop("simulator", None) or SimulatorForm(),
+        "submission": submission,
+        "result": submission.result if submission else None,
+        "progress": progress,
+        "hints": hints[:shown],
+        "hints_left": len(hints) - shown,
+        "history": selectors.history(exercise, request.user),
+        "tests": exercise.tests.all() if exercise.kind == ExerciseKind.PREDICT else (),
+        **extra,
+    }
+    return render(request, "exercises/exercise_detail.html", context, status=status)
+
+
+def _refused(request, exercise: Exercise, error: Exception):
+    """A submission the rules refused (a workshop closed meanwhile): say why."""
+    if request.htmx:
+        return render(
+            request,
+            "exercises/includes/results.html",
+            {"form_errors": [str(error)], "exercise": exercise},
+        )
+    messages.error(request, str(error))
+    return redirect(exercise)
+
+
+@require_GET
+@login_required
+def exercise_detail(request, slug: str):
+    exercise = _exercise_for(request, slug)
+    mine = Submission.objects.filter(exercise=exercise, user=request.user)
+    submission = mine.first()
+    restore = request.GET.get("restore", "")
+    if restore.isdigit():
+        restored = get_object_or_404(mine, pk=int(restore))
+        return _page(request, exercise, text=restored.text, submission=restored)
+    text = submission.text if submission else exercise.starter
+    return _page(request, exercise, text=text, submission=submission)
+
+
+@require_POST
+@login_required
+def exercise_check(request, slug: str):
+    exercise = _exercise_for(request, slug)
+    form = PolicyForm(request.POST)
+    if not form.is_valid():
+        text = request.POST.get("policy", "")
+        if request.htmx:
+            return render(
+                request,
+                "exercises/includes/results.html",
+                {"form_errors": form.errors["policy"], "exercise": exercise},
+                status=422,
+            )
+        return _page(request, exercise, text=text, form=form, status=422)
+    try:
+        submission = submission_create(
+            exercise=exercise,
+            user=request.user,
+            text=form.cleaned_data["policy"],
+            workshop=workshop_for(user=request.user, exercise=exercise),
+        )
+    except ExerciseError as error:
+        return _refused(request, exercise, error)
+    if request.htmx:
+        return render(
+            request,
+            "exercises/includes/results.html",
+            {
+                "result": submission.result,
+                "submission": submission,
+                "exercise": exercise,
+            },
+        )
+    return redirect(reverse("exercises:exercise", args=[slug]) + "#results")
+
+
+@require_POST
+@login_required
+def exercise_predict(request, slug: str):
+    exercise = _exercise_for(request, slug)
+    if exercise.kind != ExerciseKind.PREDICT:
+        return redirect(exercise)
+    valid_ids = set(exercise.tests.values_list("pk", flat=True))
+    picked = {int(v) for v in request.POST.getlist("allowed") if v.isdigit()}
+    try:
+        prediction_submit(
+            exercise=exercise,
+            user=request.user,
+            allowed_ids=picked & valid_ids,
+            workshop=workshop_for(user=request.user, exercise=exercise),
+        )
+    except ExerciseError as error:
+        return _refused(request, exercise, error)
+    return redirect(reverse("exercises:exercise", args=[slug]) + "#results")
+
+
+@require_POST
+@login_required
+def exercise_simulate(request, slug: str):
+    exercise = _exercise_for(request, slug)
+    form = SimulatorForm(request.POST)
+    latest = Submission.objects.filter(exercise=exercise, user=request.user).first()
+    # With htmx the editor's current text comes along; without JavaScript the
+    # simulator uses the last checked text.
+    text = request.POST.get("policy") or (latest.text if latest else exercise.starter)
+    if exercise.kind == ExerciseKind.PREDICT:
+        text = exercise.reference
+    outcome = None
+    if form.is_valid():
+        outcome = simulate(text, exercise.policy_kind, form.cleaned_data)
+    if request.htmx:
+        return render(
+            request,
+            "exercises/includes/simulation.html",
+            {"simulator": form, "outcome": outcome, "exercise": exercise},
+            status=200 if form.is_valid() else 422,
+        )
+    return _page(
+        request,
+        exercise,
+        text=text,
+        submission=latest,
+        simulator=form,
+        outcome=outcome,
+        status=200 if form.is_valid() else 422,
+    )
+
+
+@require_POST
+@login_required
+def exercise_hint(request, slug: str):
+    exercise = _exercise_for(request, slug)
+    hint_reveal(exercise=exercise, user=request.user)
+    return redirect(reverse("exercises:exercise", args=[slug]) + "#hints")

@@ -1,0 +1,156 @@
+"""The exercise pages a trainee uses: check, restore, hints, simulator, predict."""
+
+import pytest
+from django.urls import reverse
+
+from exercises.models import ExerciseProgress, Submission
+from tests.exercises.conftest import OWN_PASSWORD_REFERENCE, SEED_BROKEN
+
+pytestmark = pytest.mark.django_db
+
+
+def test_exercises_need_an_account(client, exercises):
+    for url in [
+        reverse("exercises:list"),
+        reverse("exercises:exercise", args=["own-password"]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302
+    response = client.post(
+        reverse("exercises:check", args=["own-password"]), {"policy": "{}"}
+    )
+    assert response.status_code == 302
+    assert not Submission.objects.exists()
+
+
+def test_the_page_starts_with_the_starter_and_never_shows_the_reference(
+    client, alice, exercises
+):
+    client.force_login(alice)
+    html = client.get(reverse("exercises:exercise", args=["own-password"])).content
+    html = html.decode()
+    assert "iam: ChangePassword" in html
+    assert "${aws:username}" in html  # from the starter
+    assert OWN_PASSWORD_REFERENCE not in html
+    assert '"iam:ChangePassword", "iam:GetUser"' not in html
+
+
+def test_check_keeps_invalid_text_and_pins_problems(client, alice, exercises):
+    client.force_login(alice)
+    url = reverse("exercises:check", args=["own-password"])
+    response = client.post(url, {"policy": SEED_BROKEN})
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.text == SEED_BROKEN
+    page = client.get(reverse("exercises:exercise", args=["own-password"]))
+    html = page.content.decode()
+    assert "not valid yet" in html
+    assert 'data-line="8"' in html
+    assert "iam: ChangePassword" in html  # the text is back in the editor
+
+
+def test_check_with_htmx_returns_the_results_panel(client, alice, exercises):
+    client.force_login(alice)
+    response = client.post(
+        reverse("exercises:check", args=["own-password"]),
+        {"policy": OWN_PASSWORD_REFERENCE},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "✔ Correct" in html
+    progress = ExerciseProgress.objects.get(user=alice)
+    assert progress.solved
+    listing = client.get(reverse("exercises:list")).content.decode()
+    assert "✔ Solved" in listing
+
+
+def test_an_empty_or_oversized_policy_is_a_form_error(client, alice, exercises):
+    client.force_login(alice)
+    url = reverse("exercises:check", args=["own-password"])
+    response = client.post(url, {"policy": "   "})
+    assert response.status_code == 422
+    assert "editor is empty" in response.content.decode()
+    big = "{" + " " * 10_000 + "}"
+    response = client.post(url, {"policy": big})
+    assert response.status_code == 422
+    assert "the limit is 10,000" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_a_past_submission_can_be_restored(client, alice, bob, exercises):
+    client.force_login(alice)
+    url = reverse("exercises:check", args=["own-password"])
+    client.post(url, {"policy": '{"first": 1}'})
+    client.post(url, {"policy": OWN_PASSWORD_REFERENCE})
+    first = Submission.objects.order_by("pk").first()
+    page = client.get(
+        reverse("exercises:exercise", args=["own-password"]), {"restore": first.pk}
+    )
+    assert "{&quot;first&quot;: 1}" in page.content.decode()
+    client.force_login(bob)
+    response = client.get(
+        reverse("exercises:exercise", args=["own-password"]), {"restore": first.pk}
+    )
+    assert response.status_code == 404
+
+
+def test_hints_are_revealed_one_at_a_time(client, alice, exercises):
+    client.force_login(alice)
+    page_url = reverse("exercises:exercise", args=["own-password"])
+    assert "Look at line 7." not in client.get(page_url).content.decode()
+    client.post(reverse("exercises:hint", args=["own-password"]))
+    html = client.get(page_url).content.decode()
+    assert "Look at line 7." in html
+    assert "Actions have no spaces." not in html
+    for _ in range(3):
+        client.post(reverse("exercises:hint", args=["own-password"]))
+    assert ExerciseProgress.objects.get(user=alice).hints_shown == 2
+
+
+def test_the_simulator_evaluates_the_trainees_own_text(client, alice, exercises):
+    client.force_login(alice)
+    response = client.post(
+        reverse("exercises:simulate", args=["own-password"]),
+        {
+            "policy": OWN_PASSWORD_REFERENCE,
+            "principal": "arn:aws:iam::123456789012:user/alice",
+            "action": "iam:ChangePassword",
+            "resource": "arn:aws:iam::123456789012:user/alice",
+            "context": "",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert "Decision: <strong>Allow</strong>" in response.content.decode()
+    bad = client.post(
+        reverse("exercises:simulate", args=["own-password"]),
+        {"policy": "{}", "principal": "x", "action": "s3:GetObject",
+         "resource": "*", "context": "[1, 2"},
+        headers={"HX-Request": "true"},
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert "Not valid JSON" in bad.content.decode()
+
+
+def test_predict_exercise_is_graded_from_ticks(client, alice, exercises):
+    client.force_login(alice)
+    exercise = exercises["predict-s3"]
+    ids = {t.label: t.pk for t in exercise.tests.all()}
+    response = client.post(
+        reverse("exercises:predict", args=["predict-s3"]),
+        {"allowed": [str(ids["Read a report"]), "999999", "junk"]},
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.correct
+    html = client.get(reverse("exercises:exercise", args=["predict-s3"])).content
+    assert "Every prediction is right" in html.decode()
+
+
+def test_unpublished_exercises_are_hidden_from_trainees(client, alice, exercises):
+    exercises["own-password"].is_published = False
+    exercises["own-password"].save()
+    client.force_login(alice)
+    url = reverse("exercises:exercise", args=["own-password"])
+    assert client.get(url).status_code == 404

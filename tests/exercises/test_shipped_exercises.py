@@ -1,0 +1,95 @@
+"""Every shipped exercise: its reference is correct, its wrong samples are caught."""
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from exercises.grading import grade_policy, grade_prediction
+from exercises.models import Exercise, ExerciseKind
+from exercises.services import EXERCISES_FILE
+from quizzes.models import Question, Quiz, Topic
+from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
+
+SHIPPED = yaml.safe_load(EXERCISES_FILE.read_text())["exercises"]
+SAMPLES = [
+    (entry["slug"], sample["label"], sample["policy"])
+    for entry in SHIPPED
+    for sample in entry.get("samples") or []
+]
+
+
+@pytest.fixture(scope="module")
+def shipped(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_content", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        for model in (Exercise, Quiz, Question, Topic, Guide, Service, ServiceCategory):
+            model.objects.all().delete()
+        ResponsibilityArea.objects.all().delete()
+
+
+def test_at_least_fifteen_exercises_of_every_kind(shipped, db):
+    assert Exercise.objects.count() >= 15
+    kinds = set(Exercise.objects.values_list("kind", flat=True))
+    assert kinds == set(ExerciseKind.values)
+    policy_kinds = set(Exercise.objects.values_list("policy_kind", flat=True))
+    assert policy_kinds == {"identity", "resource", "boundary", "scp"}
+
+
+@pytest.mark.parametrize("slug", [e["slug"] for e in SHIPPED])
+def test_the_reference_solves_its_exercise(shipped, db, slug):
+    exercise = Exercise.objects.get(slug=slug)
+    if exercise.kind == ExerciseKind.PREDICT:
+        from exercises.grading import build_request, decide
+        from quizzes.iam import parse_policy
+
+        policy = parse_policy(exercise.reference, kind=exercise.policy_kind)
+        allowed = {
+            t.pk
+            for t in exercise.tests.all()
+            if decide(
+                policy, build_request(t.as_request_dict()), exercise.policy_kind
+            ).allowed
+        }
+        assert grade_prediction(exercise, allowed)["correct"]
+    else:
+        result = grade_policy(exercise, exercise.reference)
+        assert result["correct"], result
+
+
+@pytest.mark.parametrize(("slug", "label", "policy"), SAMPLES)
+def test_every_wrong_sample_is_caught_with_a_counterexample(
+    shipped, db, slug, label, policy
+):
+    exercise = Exercise.objects.get(slug=slug)
+    result = grade_policy(exercise, policy)
+    assert result["valid"]
+    assert not result["correct"]
+    if "too broad" in label.lower():
+        assert result["too_permissive"], "an over-broad answer needs an example"
+        assert result["too_permissive"]["sentence"]
+    if "too strict" in label.lower():
+        assert result["too_strict"] or any(not t["passed"] for t in result["tests"])
+    # Counterexamples are real: the trainee's decision is what the sentence says.
+    for found in (result["too_permissive"], result["too_strict"]):
+        if found:
+            assert found["request"]["action"]
+            assert "Decision:" in found["explanation"]
+
+
+def test_no_trainee_response_contains_a_reference(shipped, db, client):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("reader")
+    client.force_login(user)
+    for exercise in Exercise.objects.exclude(kind=ExerciseKind.PREDICT):
+        html = client.get(exercise.get_absolute_url()).content.decode()
+        check = client.post(
+            f"{exercise.get_absolute_url()}check/",
+            {"policy": '{"Version": "2012-10-17", "Statement": []}'},
+            headers={"HX-Request": "true"},
+        ).content.decode()
+        reference = exercise.reference.strip()
+        assert reference not in html
+        assert reference not in check
