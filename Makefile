@@ -57,6 +57,8 @@ test: install-dev lint
 
 bench: install-dev
 	$(BIN)/python benchmarks/iam_engine.py
+	$(BIN)/python benchmarks/exercise_grading.py
+	$(BIN)/python benchmarks/workshop_dashboard.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

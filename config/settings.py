@@ -82,6 +82,8 @@ LOCAL_APPS = [
     "accounts",
     "responsibility",
     "quizzes",
+    "exercises",
+    "workshops",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

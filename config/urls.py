@@ -11,6 +11,8 @@ urlpatterns = [
     path("", responsibility_views.home, name="home"),
     path("", include("responsibility.urls")),
     path("", include("quizzes.urls")),
+    path("exercises/", include("exercises.urls")),
+    path("", include("workshops.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -68,8 +68,16 @@ def _choice_orders(question_ids: list[int], rng: random.Random) -> dict[str, lis
     return orders
 
 
+def _workshop_closed_message(workshop) -> str:
+    return f"The workshop “{workshop.title}” is closed: it takes no new answers."
+
+
 def attempt_start(
-    *, quiz: Quiz, user: AbstractBaseUser, rng: random.Random | None = None
+    *,
+    quiz: Quiz,
+    user: AbstractBaseUser,
+    rng: random.Random | None = None,
+    workshop=None,
 ) -> Attempt:
     """
     Start an attempt, or return the one already open (a double click is harmless).
@@ -77,13 +85,21 @@ def attempt_start(
     The draw and each question's choice order are fixed now and stored, so the
     attempt looks the same on every reload. Raises AttemptLimitReached when the
     trainee has used every attempt the quiz allows.
+
+    Started in a workshop, the attempt counts for it, and an open attempt begun
+    outside any workshop is taken into it; a closed workshop raises QuizError.
     """
+    if workshop is not None and workshop.is_closed:
+        raise QuizError(_workshop_closed_message(workshop))
     rng = rng or random.SystemRandom()
     open_attempt = Attempt.objects.filter(
         quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS
     ).first()
     if open_attempt is not None:
         if not open_attempt.is_past_deadline():
+            if workshop is not None and open_attempt.workshop_id is None:
+                open_attempt.workshop = workshop
+                open_attempt.save(update_fields=["workshop"])
             return open_attempt
         attempt_submit(attempt=open_attempt)
 
@@ -111,12 +127,20 @@ def attempt_start(
                 choice_order=_choice_orders(question_ids, rng),
                 started_at=now,
                 deadline=deadline,
+                workshop=workshop,
             )
     except IntegrityError:
         # Another request started one at the same moment: use that one.
-        return Attempt.objects.get(
+        concurrent = Attempt.objects.filter(
             quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS
-        )
+        ).first()
+        if concurrent is None:
+            # ...which was already submitted, from another tab.
+            raise QuizError(
+                "Another attempt was started and submitted at the same moment; "
+                "start again."
+            ) from None
+        return concurrent
 
 
 def answer_save(
@@ -127,7 +151,8 @@ def answer_save(
 
     With feedback after each question the answer is final once saved. After the
     time limit nothing is saved: the attempt is submitted as it stands and
-    AttemptClosed is raised.
+    AttemptClosed is raised. An attempt made in a workshop that has closed takes
+    no answers either.
     """
     with transaction.atomic():
         attempt = (
@@ -135,6 +160,8 @@ def answer_save(
             .select_related("quiz")
             .get(pk=attempt.pk)
         )
+        if attempt.workshop_id is not None and attempt.workshop.is_closed:
+            raise AttemptClosed(_workshop_closed_message(attempt.workshop))
         if not attempt.is_open:
             raise AttemptClosed(
                 "This attempt has been submitted; its answers can't change."

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from workshops.selectors import workshop_for
+
 from . import selectors
 from .forms import AnswerForm
 from .grading import EFFECT_LABELS, grade, policy_decision
@@ -47,8 +49,10 @@ def quiz_detail(request, slug: str):
 @login_required
 def quiz_start(request, slug: str):
     quiz = get_object_or_404(Quiz, slug=slug, is_published=True)
+    # Started during a workshop the trainee joined, the attempt counts for it.
+    workshop = workshop_for(user=request.user, quiz=quiz)
     try:
-        attempt = attempt_start(quiz=quiz, user=request.user)
+        attempt = attempt_start(quiz=quiz, user=request.user, workshop=workshop)
     except QuizError as error:
         messages.error(request, str(error))
         return redirect(quiz)

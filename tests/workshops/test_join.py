@@ -1,0 +1,234 @@
+"""Joining with a code: signed in, as a newcomer, again, elsewhere; rate limits."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from workshops.models import GuestProfile, JoinThrottle, Membership, Workshop
+from workshops.resume import resume_token_make, resume_token_user
+from workshops.selectors import join_limited
+from workshops.services import join_failure_record, workshop_close
+
+pytestmark = pytest.mark.django_db
+
+JOIN = reverse("workshops:join")
+
+
+def _join(client, code, name=None, **extra):
+    data = {"code": code}
+    if name is not None:
+        data["display_name"] = name
+    return client.post(JOIN, data, **extra)
+
+
+def _refuse_hashing(*args, **kwargs):
+    raise AssertionError("the password hasher ran")
+
+
+def test_the_join_page_takes_the_code_from_the_qr_link(client, workshop):
+    page = client.get(JOIN + f"?code={workshop.code}").content.decode()
+    assert f'value="{workshop.code}"' in page
+    assert "Your name" in page
+
+
+def test_join_without_slash_and_with_slash_both_work(client):
+    assert client.get("/join").status_code == 200
+    response = client.get("/join/?code=abc")
+    assert response.status_code in (301, 302)
+    assert response["Location"] == "/join?code=abc"
+
+
+def test_a_signed_in_trainee_joins_at_once_and_again_harmlessly(
+    client, workshop, alice
+):
+    client.force_login(alice)
+    page = client.get(JOIN).content.decode()
+    assert "Your name" not in page
+    typed = workshop.code.lower()[:3] + " - " + workshop.code.lower()[3:]
+    response = _join(client, typed)
+    assert response["Location"] == reverse("workshops:agenda", args=[workshop.pk])
+    again = _join(client, workshop.code, follow=True)
+    assert "You had already joined" in again.content.decode()
+    assert Membership.objects.filter(user=alice).count() == 1
+
+
+def test_a_newcomer_joins_with_a_name_and_no_password_hashing(client, workshop):
+    with (
+        mock.patch("django.contrib.auth.hashers.get_hasher", _refuse_hashing),
+        mock.patch("django.contrib.auth.hashers.identify_hasher", _refuse_hashing),
+    ):
+        response = _join(client, workshop.code, "Erin Example", follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Welcome, Erin Example" in page
+    assert "Continue on another device" in page
+    guest = GuestProfile.objects.get(display_name="Erin Example").user
+    assert not guest.has_usable_password()
+    assert Membership.objects.filter(workshop=workshop, user=guest).exists()
+    assert int(client.session["_auth_user_id"]) == guest.pk
+
+
+def test_a_newcomer_must_give_a_name(client, workshop):
+    response = _join(client, workshop.code, "   ")
+    assert response.status_code == 422
+    assert not User.objects.filter(guest_profile__isnull=False).exists()
+    assert not JoinThrottle.objects.filter(failures__gt=0).exists()
+
+
+@pytest.mark.parametrize(
+    ("state", "message"), [("draft", "has not opened yet"), ("closed", "is closed")]
+)
+def test_draft_and_closed_workshops_refuse_joins_with_a_reason(
+    client, workshop, alice, state, message
+):
+    Workshop.objects.filter(pk=workshop.pk).update(state=state)
+    response = _join(client, workshop.code, "Erin")
+    assert response.status_code == 409
+    assert message in response.content.decode()
+    client.force_login(alice)
+    assert message in _join(client, workshop.code).content.decode()
+    assert not Membership.objects.exists()
+    assert not GuestProfile.objects.exists()
+
+
+def test_a_closed_workshops_code_still_says_closed(client, workshop):
+    workshop_close(workshop=workshop)
+    response = _join(client, workshop.code, "Erin")
+    assert "is closed" in response.content.decode()
+
+
+def test_an_unknown_code_says_so(client, workshop):
+    wrong = "AAAAAA" if workshop.code != "AAAAAA" else "CCCCCC"
+    response = _join(client, wrong, "Erin")
+    assert response.status_code == 422
+    assert "No workshop has this code" in response.content.decode()
+
+
+def test_a_guest_continues_on_another_device_with_the_personal_link(workshop):
+    phone = Client()
+    _join(phone, workshop.code, "Erin")
+    page = phone.get(reverse("workshops:agenda", args=[workshop.pk])).content.decode()
+    guest = GuestProfile.objects.get().user
+    token = resume_token_make(guest)
+    link = reverse("workshops:resume", args=[token])
+    assert link in page
+
+    laptop = Client()
+    confirm = laptop.get(link)
+    assert "Continue as Erin" in confirm.content.decode()
+    assert "_auth_user_id" not in laptop.session  # a GET signs nobody in
+    response = laptop.post(link)
+    assert response["Location"] == reverse("workshops:agenda", args=[workshop.pk])
+    assert int(laptop.session["_auth_user_id"]) == guest.pk
+    assert Membership.objects.count() == 1
+
+
+def test_a_forged_or_used_up_link_does_not_work(client, workshop):
+    _join(client, workshop.code, "Erin")
+    guest = GuestProfile.objects.get().user
+    token = resume_token_make(guest)
+    assert resume_token_user(token) == guest
+    assert resume_token_user(token[:-2] + "xx") is None
+    other = Client()
+    assert other.post(reverse("workshops:resume", args=["nonsense"])).status_code == 404
+    guest.set_password("a long enough passphrase")
+    guest.save()
+    assert resume_token_user(token) is None
+    assert other.post(reverse("workshops:resume", args=[token])).status_code == 404
+
+
+def test_resume_links_expire(client, workshop):
+    _join(client, workshop.code, "Erin")
+    token = resume_token_make(GuestProfile.objects.get().user)
+    assert resume_token_user(token, max_age=-1) is None
+
+
+def test_a_guest_sets_a_password_to_keep_their_results(client, workshop):
+    _join(client, workshop.code, "Erin")
+    guest = GuestProfile.objects.get().user
+    page = client.get(reverse("workshops:password")).content.decode()
+    assert guest.username in page
+    password = "a long enough passphrase"
+    response = client.post(
+        reverse("workshops:password"),
+        {"new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 302
+    guest.refresh_from_db()
+    assert guest.check_password(password)
+    # Still signed in after the password changed.
+    agenda = client.get(reverse("workshops:agenda", args=[workshop.pk]))
+    assert agenda.status_code == 200
+    assert "Continue on another device" not in agenda.content.decode()
+
+
+def test_users_with_a_password_change_it_on_the_usual_page(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("workshops:password"))
+    assert response["Location"] == reverse("accounts:password_change")
+
+
+# --- rate limiting ---------------------------------------------------------------
+
+
+def _wrong_code(workshop) -> str:
+    return "AAAAAA" if workshop.code != "AAAAAA" else "CCCCCC"
+
+
+def test_too_many_wrong_codes_from_one_session_get_429(client, workshop, settings):
+    settings.WORKSHOP_JOIN_FAILURES_PER_SESSION = 3
+    for _ in range(3):
+        assert _join(client, _wrong_code(workshop), "Eve").status_code == 422
+    response = _join(client, workshop.code, "Eve")
+    assert response.status_code == 429
+    assert "Too many wrong codes" in response.content.decode()
+    assert int(response["Retry-After"]) > 0
+    assert not GuestProfile.objects.exists()  # even the right code waits
+
+    # Someone else, elsewhere, is not slowed down.
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert _join(other, workshop.code, "Frank").status_code == 302
+
+
+def test_the_limit_per_address_catches_clients_that_drop_their_cookies(
+    workshop, settings
+):
+    settings.WORKSHOP_JOIN_FAILURES_PER_IP = 4
+    for _ in range(4):
+        assert _join(Client(), _wrong_code(workshop), "Eve").status_code == 422
+    assert _join(Client(), workshop.code, "Eve").status_code == 429
+    other_address = Client(REMOTE_ADDR="10.0.0.9")
+    assert _join(other_address, workshop.code, "Frank").status_code == 302
+
+
+def test_the_limit_ends_with_its_window(client, workshop, settings):
+    settings.WORKSHOP_JOIN_FAILURES_PER_SESSION = 2
+    for _ in range(2):
+        _join(client, _wrong_code(workshop), "Eve")
+    assert _join(client, workshop.code, "Eve").status_code == 429
+    JoinThrottle.objects.update(window_start=timezone.now() - timedelta(minutes=11))
+    assert _join(client, workshop.code, "Eve").status_code == 302
+
+
+def test_failures_are_counted_in_a_fixed_window(db):
+    start = timezone.now()
+    keys = ["ip:10.1.1.1"]
+    for minute in range(30):
+        join_failure_record(keys=keys, now=start + timedelta(seconds=minute))
+    assert join_limited(keys, now=start + timedelta(minutes=1))
+    assert not join_limited(keys, now=start + timedelta(minutes=10))
+    join_failure_record(keys=keys, now=start + timedelta(minutes=10))
+    assert JoinThrottle.objects.get(key="ip:10.1.1.1").failures == 1
+    assert not join_limited(["ip:10.2.2.2"], now=start)
+
+
+def test_malformed_codes_count_as_failures(client, workshop, settings):
+    settings.WORKSHOP_JOIN_FAILURES_PER_SESSION = 2
+    _join(client, "AB", "Eve")
+    _join(client, "ABCDEFGH", "Eve")
+    assert _join(client, workshop.code, "Eve").status_code == 429

@@ -1,0 +1,137 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from exercises.models import Exercise
+from quizzes.models import Quiz
+
+from .models import CODE_LENGTH, Workshop, code_normalise
+
+
+class JoinForm(forms.Form):
+    """A join code, and a display name for someone who is not signed in."""
+
+    code = forms.CharField(
+        label="Join code",
+        max_length=20,
+        help_text="Six letters and digits, as shown by your instructor. "
+        "Case, spaces and dashes do not matter.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters"}
+        ),
+    )
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=60,
+        help_text="Shown to your instructor, and to the room if the leaderboard "
+        "is on. You get an account without a password; you can add one later.",
+    )
+
+    def __init__(self, *args, signed_in: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if signed_in:
+            del self.fields["display_name"]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Join"))
+
+    def clean_code(self) -> str:
+        code = code_normalise(self.cleaned_data["code"])
+        if len(code) != CODE_LENGTH:
+            raise forms.ValidationError(
+                f"A join code has {CODE_LENGTH} characters; this one has {len(code)}."
+            )
+        return code
+
+    def clean_display_name(self) -> str:
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError("Give the name to show to your instructor.")
+        return name
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["title", "date", "show_leaderboard"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+def content_choices() -> list:
+    """Quizzes and exercises a workshop can use, grouped, as "quiz:<pk>" values."""
+    quizzes = [
+        (f"quiz:{q.pk}", q.title) for q in Quiz.objects.filter(is_published=True)
+    ]
+    exercises = [
+        (f"exercise:{e.pk}", e.title)
+        for e in Exercise.objects.filter(is_published=True)
+    ]
+    return [
+        ("", "(none)"),
+        ("Quizzes", quizzes),
+        ("Policy exercises", exercises),
+    ]
+
+
+class AgendaItemForm(forms.Form):
+    """One line of the agenda: pick a quiz or an exercise; leave empty to drop it."""
+
+    content = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, choices: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content"].choices = choices
+        number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
+        self.fields["content"].label = f"Item {number}"
+
+
+class BaseAgendaFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        self.choices = content_choices()
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "choices": self.choices}
+
+    def contents(self) -> list[Quiz | Exercise]:
+        """The chosen quizzes and exercises, in order, without repeats."""
+        values = [f.cleaned_data.get("content") for f in self.forms]
+        values = [v for v in values if v]
+        quiz_ids = [int(v.split(":")[1]) for v in values if v.startswith("quiz:")]
+        exercise_ids = [int(v.split(":")[1]) for v in values if v.startswith("exer")]
+        quizzes = Quiz.objects.in_bulk(quiz_ids)
+        exercises = Exercise.objects.in_bulk(exercise_ids)
+        chosen, seen = [], set()
+        for value in values:
+            if value in seen:
+                continue
+            seen.add(value)
+            kind, pk = value.split(":")
+            chosen.append((quizzes if kind == "quiz" else exercises)[int(pk)])
+        return chosen
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not any(f.cleaned_data.get("content") for f in self.forms):
+            raise forms.ValidationError("Choose at least one quiz or exercise.")
+
+
+AgendaFormSet = forms.formset_factory(
+    AgendaItemForm, formset=BaseAgendaFormSet, extra=3, max_num=30
+)
+
+
+def agenda_initial(workshop: Workshop) -> list[dict]:
+    return [
+        {"content": f"quiz:{i.quiz_id}" if i.quiz_id else f"exercise:{i.exercise_id}"}
+        for i in workshop.items.all()
+    ]

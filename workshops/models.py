@@ -1,0 +1,237 @@
+"""
+Workshops: live sessions where an instructor runs an agenda of quizzes and policy
+exercises with a room of trainees who join with a short code.
+
+Results are not copied here: quiz attempts and exercise submissions made from a
+workshop point back to it, so the dashboard reads the trainees' own records.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+# Without look-alikes (0/O, 1/I, 2/Z, 5/S, 8/B, 6): a code read off a projector
+# at the back of a room is typed right.
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"
+CODE_LENGTH = 6
+
+
+def code_generate() -> str:
+    """A random join code of CODE_LENGTH characters from CODE_ALPHABET."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def code_normalise(raw: str) -> str:
+    """What a trainee typed, in the stored form: capitals, no spaces or dashes."""
+    return "".join(ch for ch in raw.upper() if ch not in " -\t")
+
+
+class WorkshopState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Workshop(models.Model):
+    """
+    One live session: its agenda, its instructors, its join code and its state.
+
+    A draft can be edited and refuses joins; an open workshop takes joins and
+    answers; a closed one keeps its data and refuses both. The join code is
+    unique among workshops that are not closed, so an old code can come back.
+    """
+
+    title = models.CharField(max_length=150)
+    date = models.DateField(default=timezone.localdate)
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="workshops_taught"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    code = models.CharField(max_length=CODE_LENGTH, default=code_generate)
+    state = models.CharField(
+        max_length=6, choices=WorkshopState.choices, default=WorkshopState.DRAFT
+    )
+    show_leaderboard = models.BooleanField(
+        "show the leaderboard",
+        default=False,
+        help_text="Shown on the dashboard and the projector when on.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(state="closed"),
+                name="workshop_code_unique_until_closed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:agenda", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == WorkshopState.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == WorkshopState.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == WorkshopState.CLOSED
+
+    @property
+    def display_code(self) -> str:
+        """The code in two groups of three, easier to read aloud."""
+        return f"{self.code[:3]}-{self.code[3:]}"
+
+    def is_instructor(self, user) -> bool:
+        """Whether `user` runs this workshop (superusers run every workshop)."""
+        if not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        return self.instructors.filter(pk=user.pk).exists()
+
+
+class AgendaItem(models.Model):
+    """
+    One step of a workshop's agenda: a quiz or a policy exercise, in order.
+
+    Trainees can open an item in the workshop once the instructor unlocks it.
+    """
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="items"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    quiz = models.ForeignKey(
+        "quizzes.Quiz",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    exercise = models.ForeignKey(
+        "exercises.Exercise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quiz__isnull=False, exercise__isnull=True)
+                | Q(quiz__isnull=True, exercise__isnull=False),
+                name="agenda_item_is_a_quiz_or_an_exercise",
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "quiz"], name="quiz_once_per_workshop"
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "exercise"], name="exercise_once_per_workshop"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop.title}: {self.title}"
+
+    @property
+    def is_quiz(self) -> bool:
+        return self.quiz_id is not None
+
+    @property
+    def kind_label(self) -> str:
+        return "Quiz" if self.is_quiz else "Policy exercise"
+
+    @property
+    def content(self):
+        """The quiz or the exercise."""
+        return self.quiz if self.is_quiz else self.exercise
+
+    @property
+    def title(self) -> str:
+        return self.content.title
+
+    @property
+    def unlocked(self) -> bool:
+        return self.unlocked_at is not None
+
+
+class Membership(models.Model):
+    """A trainee who joined a workshop."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="workshop_memberships",
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "user"], name="one_membership_per_workshop"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.workshop.title}"
+
+
+class GuestProfile(models.Model):
+    """
+    Marks an account created by joining with a display name instead of signing up.
+
+    Such an account has no usable password until its owner sets one; the
+    prune_guests command removes old ones that hold nothing worth keeping.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest_profile"
+    )
+    display_name = models.CharField(max_length=60)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class JoinThrottle(models.Model):
+    """
+    Failed join codes counted per client (an IP address or a session) in a fixed
+    window. Kept in the database so every application server sees the same count.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures} since {self.window_start:%H:%M:%S}"

@@ -1,0 +1,280 @@
+"""Writes for workshops: creating and pacing them, joining, guests, throttling."""
+
+import re
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import Group, User
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.groups import TRAINEES
+from exercises.models import Exercise
+from quizzes.models import Attempt, AttemptStatus, Quiz
+from quizzes.services import attempt_submit
+
+from .models import (
+    AgendaItem,
+    GuestProfile,
+    JoinThrottle,
+    Membership,
+    Workshop,
+    WorkshopState,
+    code_generate,
+)
+from .selectors import join_window_seconds
+
+CODE_TRIES = 20
+
+
+class WorkshopError(Exception):
+    """An action the workshop's state refuses; the message says why."""
+
+
+def _join_refusal(workshop: Workshop) -> str | None:
+    if workshop.is_draft:
+        return (
+            f"“{workshop.title}” has not opened yet. Try again when your "
+            "instructor opens it."
+        )
+    if workshop.is_closed:
+        return f"“{workshop.title}” is closed: it takes no new trainees."
+    return None
+
+
+@transaction.atomic
+def workshop_create(
+    *,
+    title: str,
+    created_by: User,
+    date=None,
+    show_leaderboard: bool = False,
+    contents: Iterable[Quiz | Exercise] = (),
+) -> Workshop:
+    """
+    Create a draft workshop run by `created_by`, with a fresh join code and the
+    given quizzes and exercises as its agenda, in order.
+    """
+    for _ in range(CODE_TRIES):
+        try:
+            with transaction.atomic():
+                workshop = Workshop.objects.create(
+                    title=title,
+                    created_by=created_by,
+                    show_leaderboard=show_leaderboard,
+                    code=code_generate(),
+                    **({"date": date} if date else {}),
+                )
+            break
+        except IntegrityError:
+            continue  # that code is taken by a workshop still running: draw again
+    else:
+        raise WorkshopError("Could not find a free join code; try again.")
+    workshop.instructors.add(created_by)
+    agenda_set(workshop=workshop, contents=contents)
+    return workshop
+
+
+@transaction.atomic
+def agenda_set(*, workshop: Workshop, contents: Iterable[Quiz | Exercise]) -> None:
+    """
+    Make the agenda exactly `contents`, in that order. An item kept from the old
+    agenda keeps its unlocked state; a closed workshop's agenda cannot change.
+    """
+    if workshop.is_closed:
+        raise WorkshopError("A closed workshop's agenda cannot change.")
+    old = {
+        (item.quiz_id, item.exercise_id): item
+        for item in workshop.items.select_for_update()
+    }
+    wanted = []
+    for content in contents:
+        key = (content.pk, None) if isinstance(content, Quiz) else (None, content.pk)
+        if key not in wanted:
+            wanted.append(key)
+    workshop.items.exclude(
+        pk__in=[old[key].pk for key in wanted if key in old]
+    ).delete()
+    for order, key in enumerate(wanted):
+        item = old.get(key)
+        if item is None:
+            AgendaItem.objects.create(
+                workshop=workshop, order=order, quiz_id=key[0], exercise_id=key[1]
+            )
+        elif item.order != order:
+            item.order = order
+            item.save(update_fields=["order"])
+
+
+def _locked(workshop: Workshop) -> Workshop:
+    """Lock the row, and bring the caller's copy up to date with it."""
+    Workshop.objects.select_for_update().filter(pk=workshop.pk).values("pk").get()
+    workshop.refresh_from_db()
+    return workshop
+
+
+@transaction.atomic
+def workshop_open(*, workshop: Workshop, now: datetime | None = None) -> Workshop:
+    """Open a draft for joining. The first agenda item is unlocked with it."""
+    workshop = _locked(workshop)
+    if not workshop.is_draft:
+        raise WorkshopError(
+            f"Only a draft can be opened; this one is {workshop.state}."
+        )
+    if not workshop.items.exists():
+        raise WorkshopError("Add at least one quiz or exercise to the agenda first.")
+    workshop.state = WorkshopState.OPEN
+    workshop.opened_at = now or timezone.now()
+    workshop.save(update_fields=["state", "opened_at"])
+    if not workshop.items.filter(unlocked_at__isnull=False).exists():
+        item_unlock_next(workshop=workshop, now=now)
+    return workshop
+
+
+@transaction.atomic
+def item_unlock_next(
+    *, workshop: Workshop, now: datetime | None = None
+) -> AgendaItem | None:
+    """Unlock the first locked item of the agenda; None when all are unlocked."""
+    workshop = _locked(workshop)
+    if workshop.is_closed:
+        raise WorkshopError("The workshop is closed.")
+    item = workshop.items.filter(unlocked_at__isnull=True).first()
+    if item is not None:
+        item.unlocked_at = now or timezone.now()
+        item.save(update_fields=["unlocked_at"])
+    return item
+
+
+@transaction.atomic
+def items_unlock_all(*, workshop: Workshop, now: datetime | None = None) -> int:
+    """Unlock every item still locked; returns how many were."""
+    workshop = _locked(workshop)
+    if workshop.is_closed:
+        raise WorkshopError("The workshop is closed.")
+    return workshop.items.filter(unlocked_at__isnull=True).update(
+        unlocked_at=now or timezone.now()
+    )
+
+
+@transaction.atomic
+def workshop_close(*, workshop: Workshop, now: datetime | None = None) -> Workshop:
+    """
+    Close the workshop: no new joins, answers or submissions. Quiz attempts still
+    open in it are submitted as they stand, so its results are final; nothing is
+    deleted.
+    """
+    workshop = _locked(workshop)
+    if workshop.is_closed:
+        return workshop
+    now = now or timezone.now()
+    workshop.state = WorkshopState.CLOSED
+    workshop.closed_at = now
+    workshop.save(update_fields=["state", "closed_at"])
+    for attempt in Attempt.objects.filter(
+        workshop=workshop, status=AttemptStatus.IN_PROGRESS
+    ):
+        attempt_submit(attempt=attempt, now=now)
+    return workshop
+
+
+@transaction.atomic
+def leaderboard_show(*, workshop: Workshop, shown: bool) -> Workshop:
+    """Show or hide the leaderboard on the dashboard and the projector."""
+    workshop.show_leaderboard = shown
+    workshop.save(update_fields=["show_leaderboard"])
+    return workshop
+
+
+def membership_join(*, workshop: Workshop, user: User) -> tuple[Membership, bool]:
+    """
+    Add `user` to an open workshop; joining again returns the same membership.
+    Raises WorkshopError for a draft or a closed workshop.
+    """
+    refusal = _join_refusal(workshop)
+    if refusal:
+        raise WorkshopError(refusal)
+    try:
+        with transaction.atomic():
+            return Membership.objects.get_or_create(workshop=workshop, user=user)
+    except IntegrityError:
+        # The same trainee joined from two tabs at once.
+        return Membership.objects.get(workshop=workshop, user=user), False
+
+
+def _guest_username(display_name: str) -> str:
+    base = slugify(display_name)[:24].strip("-") or "guest"
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+@transaction.atomic
+def guest_create(*, display_name: str) -> User:
+    """
+    A lightweight trainee account for someone who joins with only a name.
+
+    The password is unusable, and no hasher runs: creating a guest costs a couple
+    of inserts, so a room of newcomers joining at once is not slowed down. The
+    owner can set a password later to sign in elsewhere and keep their results.
+    """
+    display_name = re.sub(r"\s+", " ", display_name).strip()
+    trainees, _ = Group.objects.get_or_create(name=TRAINEES)
+    for _ in range(CODE_TRIES):
+        user = User(username=_guest_username(display_name), first_name=display_name)
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise WorkshopError("Could not create your account; try again.")
+    GuestProfile.objects.create(user=user, display_name=display_name)
+    user.groups.add(trainees)
+    return user
+
+
+@transaction.atomic
+def guest_join(*, workshop: Workshop, display_name: str) -> User:
+    """Create a guest account and make it a member of the open `workshop`."""
+    refusal = _join_refusal(workshop)
+    if refusal:
+        raise WorkshopError(refusal)
+    user = guest_create(display_name=display_name)
+    membership_join(workshop=workshop, user=user)
+    return user
+
+
+@transaction.atomic
+def join_failure_record(*, keys: Iterable[str], now: datetime | None = None) -> None:
+    """
+    Count one failed join code against each client key ("ip:…", "session:…").
+    A window that has run out starts again at one.
+    """
+    now = now or timezone.now()
+    window = join_window_seconds()
+    for key in keys:
+        throttle, created = JoinThrottle.objects.select_for_update().get_or_create(
+            key=key, defaults={"failures": 1, "window_start": now}
+        )
+        if created:
+            continue
+        if (now - throttle.window_start).total_seconds() >= window:
+            throttle.failures = 1
+            throttle.window_start = now
+            throttle.save(update_fields=["failures", "window_start"])
+        else:
+            JoinThrottle.objects.filter(pk=throttle.pk).update(
+                failures=F("failures") + 1
+            )
+
+
+def join_throttles_prune(*, now: datetime | None = None) -> int:
+    """Delete counters whose window ended; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=join_window_seconds())
+    deleted, _ = JoinThrottle.objects.filter(window_start__lt=cutoff).delete()
+    return deleted

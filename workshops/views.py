@@ -1,0 +1,395 @@
+import csv
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.groups import INSTRUCTORS
+
+from . import selectors, services
+from .forms import AgendaFormSet, JoinForm, WorkshopForm, agenda_initial
+from .models import Workshop
+from .resume import resume_token_make, resume_token_user
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def can_run_workshops(user) -> bool:
+    """Instructors and staff create workshops."""
+    return user.is_authenticated and (
+        user.is_staff or user.groups.filter(name=INSTRUCTORS).exists()
+    )
+
+
+def _taught(request, pk: int) -> Workshop:
+    """The workshop if the user runs it; anyone else gets a 404, not a hint."""
+    return get_object_or_404(selectors.workshops_taught(request.user), pk=pk)
+
+
+def _join_url(request, workshop: Workshop) -> str:
+    return request.build_absolute_uri(
+        reverse("workshops:join") + f"?code={workshop.code}"
+    )
+
+
+# --- instructors --------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def workshop_list(request):
+    return render(
+        request,
+        "workshops/workshop_list.html",
+        {
+            "taught": selectors.workshops_taught(request.user),
+            "joined": selectors.workshops_joined(request.user),
+            "can_create": can_run_workshops(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def workshop_create(request):
+    if not can_run_workshops(request.user):
+        raise Http404("Only instructors create workshops.")
+    form = WorkshopForm(request.POST or None)
+    agenda = AgendaFormSet(request.POST or None, prefix="agenda")
+    if request.method == "POST" and form.is_valid() and agenda.is_valid():
+        workshop = services.workshop_create(
+            title=form.cleaned_data["title"],
+            date=form.cleaned_data["date"],
+            show_leaderboard=form.cleaned_data["show_leaderboard"],
+            created_by=request.user,
+            contents=agenda.contents(),
+        )
+        messages.success(
+            request, f"Workshop created. Its join code is {workshop.code}."
+        )
+        return redirect("workshops:dashboard", workshop.pk)
+    return render(
+        request,
+        "workshops/workshop_form.html",
+        {"form": form, "agenda": agenda, "workshop": None},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def workshop_edit(request, pk: int):
+    workshop = _taught(request, pk)
+    if workshop.is_closed:
+        messages.error(request, "A closed workshop cannot be edited.")
+        return redirect("workshops:dashboard", workshop.pk)
+    form = WorkshopForm(request.POST or None, instance=workshop)
+    agenda = AgendaFormSet(
+        request.POST or None, prefix="agenda", initial=agenda_initial(workshop)
+    )
+    if request.method == "POST" and form.is_valid() and agenda.is_valid():
+        form.save()
+        services.agenda_set(workshop=workshop, contents=agenda.contents())
+        messages.success(request, "Workshop saved.")
+        return redirect("workshops:dashboard", workshop.pk)
+    return render(
+        request,
+        "workshops/workshop_form.html",
+        {"form": form, "agenda": agenda, "workshop": workshop},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _control(action):
+    """A POST-only control on a workshop its instructors run; errors become messages."""
+
+    @require_POST
+    @login_required
+    def view(request, pk: int):
+        workshop = _taught(request, pk)
+        try:
+            note = action(request, workshop)
+        except services.WorkshopError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, note)
+        return redirect("workshops:dashboard", workshop.pk)
+
+    view.__name__ = action.__name__
+    return view
+
+
+@_control
+def workshop_open(request, workshop):
+    services.workshop_open(workshop=workshop)
+    return f"The workshop is open. Trainees join with the code {workshop.code}."
+
+
+@_control
+def unlock_next(request, workshop):
+    item = services.item_unlock_next(workshop=workshop)
+    if item is None:
+        return "Every item is already unlocked."
+    return f"Unlocked: {item.title}."
+
+
+@_control
+def unlock_all(request, workshop):
+    count = services.items_unlock_all(workshop=workshop)
+    return f"Unlocked {count} item{'s' if count != 1 else ''}."
+
+
+@_control
+def workshop_close(request, workshop):
+    services.workshop_close(workshop=workshop)
+    return "The workshop is closed. Its results are kept."
+
+
+@_control
+def leaderboard(request, workshop):
+    shown = request.POST.get("shown") == "1"
+    services.leaderboard_show(workshop=workshop, shown=shown)
+    return "The leaderboard is shown." if shown else "The leaderboard is hidden."
+
+
+@require_GET
+@login_required
+def dashboard(request, pk: int):
+    workshop = _taught(request, pk)
+    return render(
+        request,
+        "workshops/dashboard.html",
+        {
+            "workshop": workshop,
+            "board": selectors.workshop_dashboard(workshop),
+            "join_url": _join_url(request, workshop),
+        },
+    )
+
+
+@require_GET
+@login_required
+def dashboard_live(request, pk: int):
+    """The part of the dashboard that htmx refreshes every few seconds."""
+    workshop = _taught(request, pk)
+    return render(
+        request,
+        "workshops/includes/dashboard_live.html",
+        {"workshop": workshop, "board": selectors.workshop_dashboard(workshop)},
+    )
+
+
+def _qr_svg(url: str) -> str:
+    # Generated here, from our own URL: no external service sees the code.
+    return segno.make(url, error="m").svg_inline(
+        scale=1, border=2, omitsize=True, svgclass="qr-code", lineclass=None
+    )
+
+
+@require_GET
+@login_required
+def projector(request, pk: int):
+    workshop = _taught(request, pk)
+    join_url = _join_url(request, workshop)
+    return render(
+        request,
+        "workshops/projector.html",
+        {
+            "workshop": workshop,
+            "board": selectors.workshop_dashboard(workshop),
+            "join_url": join_url,
+            "join_path": request.build_absolute_uri(reverse("workshops:join")),
+            "qr_svg": _qr_svg(join_url),
+        },
+    )
+
+
+@require_GET
+@login_required
+def projector_live(request, pk: int):
+    workshop = _taught(request, pk)
+    return render(
+        request,
+        "workshops/includes/projector_live.html",
+        {"workshop": workshop, "board": selectors.workshop_dashboard(workshop)},
+    )
+
+
+@require_GET
+@login_required
+def summary(request, pk: int):
+    workshop = _taught(request, pk)
+    return render(
+        request,
+        "workshops/summary.html",
+        {"workshop": workshop, "board": selectors.workshop_dashboard(workshop)},
+    )
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet shows as text: no formula from a trainee's name."""
+    text = "" if value is None else str(value)
+    if text.startswith(CSV_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+@require_GET
+@login_required
+def export_csv(request, pk: int):
+    workshop = _taught(request, pk)
+    board = selectors.workshop_dashboard(workshop)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"workshop-{workshop.pk}-{workshop.date:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    header = ["trainee", "username", "guest"]
+    for number, item in enumerate(board.items, 1):
+        header += [f"{number}. {item.title}: status", f"{number}. {item.title}: score"]
+    header += ["items passed", "points"]
+    writer.writerow([csv_safe(h) for h in header])
+    for row in board.rows:
+        line = [row.name, row.username, "yes" if row.is_guest else "no"]
+        for cell in row.cells:
+            line += [cell.status.label, "" if cell.score is None else cell.score]
+        line += [row.passed, row.points]
+        writer.writerow([csv_safe(value) for value in line])
+    return response
+
+
+# --- trainees ----------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def agenda(request, pk: int):
+    workshop = get_object_or_404(Workshop, pk=pk)
+    is_member = workshop.memberships.filter(user=request.user).exists()
+    if not is_member and not workshop.is_instructor(request.user):
+        raise Http404("You have not joined this workshop.")
+    is_guest = hasattr(request.user, "guest_profile")
+    resume_url = None
+    if is_guest and not request.user.has_usable_password():
+        token = resume_token_make(request.user)
+        resume_url = request.build_absolute_uri(
+            reverse("workshops:resume", args=[token])
+        )
+    return render(
+        request,
+        "workshops/agenda.html",
+        {
+            "workshop": workshop,
+            "cells": selectors.trainee_cells(workshop, request.user),
+            "is_member": is_member,
+            "resume_url": resume_url,
+        },
+    )
+
+
+def _client_keys(request) -> list[str]:
+    header = getattr(settings, "WORKSHOP_CLIENT_IP_HEADER", "REMOTE_ADDR")
+    # Behind a proxy the right-most address is the one the proxy saw.
+    address = request.META.get(header, "").split(",")[-1].strip() or "unknown"
+    if not request.session.session_key:
+        request.session.save()
+    return [f"ip:{address}", f"session:{request.session.session_key}"]
+
+
+def _join_page(request, form, status=200):
+    return render(request, "workshops/join.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def join(request):
+    signed_in = request.user.is_authenticated
+    if request.method == "GET":
+        initial = {"code": request.GET.get("code", "")[:20]}
+        return _join_page(request, JoinForm(initial=initial, signed_in=signed_in))
+    form = JoinForm(request.POST, signed_in=signed_in)
+    keys = _client_keys(request)
+    if selectors.join_limited(keys):
+        minutes = selectors.join_window_seconds() // 60
+        form.add_error(
+            None,
+            "Too many wrong codes from this connection. Wait "
+            f"{minutes} minutes, then try again.",
+        )
+        response = _join_page(request, form, status=429)
+        response["Retry-After"] = str(selectors.join_window_seconds())
+        return response
+    if not form.is_valid():
+        if form.has_error("code"):
+            services.join_failure_record(keys=keys)
+        return _join_page(request, form, status=422)
+    workshop = selectors.workshop_by_code(form.cleaned_data["code"])
+    if workshop is None:
+        services.join_failure_record(keys=keys)
+        form.add_error("code", "No workshop has this code. Check it and try again.")
+        return _join_page(request, form, status=422)
+    try:
+        if signed_in:
+            _, created = services.membership_join(workshop=workshop, user=request.user)
+            if not created:
+                messages.info(request, "You had already joined: welcome back.")
+        else:
+            user = services.guest_join(
+                workshop=workshop, display_name=form.cleaned_data["display_name"]
+            )
+            login(request, user, backend=BACKEND)
+            messages.success(
+                request,
+                f"Welcome, {form.cleaned_data['display_name']}. To continue on "
+                "another device, use your personal link below.",
+            )
+    except services.WorkshopError as error:
+        form.add_error("code", str(error))
+        return _join_page(request, form, status=409)
+    return redirect("workshops:agenda", workshop.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def resume(request, token: str):
+    """A guest's personal link: confirm, then continue as that guest here."""
+    user = resume_token_user(token)
+    if user is None:
+        return render(request, "workshops/resume.html", {"guest": None}, status=404)
+    if request.method == "POST":
+        login(request, user, backend=BACKEND)
+        membership = user.workshop_memberships.select_related("workshop").last()
+        messages.success(request, f"Welcome back, {user.guest_profile.display_name}.")
+        if membership is not None:
+            return redirect("workshops:agenda", membership.workshop_id)
+        return redirect("workshops:list")
+    return render(request, "workshops/resume.html", {"guest": user})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def guest_password(request):
+    """A guest sets a password to sign in anywhere and keep their results."""
+    if request.user.has_usable_password():
+        # Changing an existing password asks for the old one, on its own page.
+        return redirect("accounts:password_change")
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        messages.success(
+            request,
+            f"Password set. Sign in as {request.user.get_username()} from now on.",
+        )
+        return redirect("workshops:list")
+    return render(
+        request,
+        "workshops/guest_password.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
