@@ -11,7 +11,7 @@ PYTHON_SYSTEM := $(shell for p in python3.13 python3.12 \
 	  if $$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then \
 	    echo $$p; break; fi; done)
 
-.PHONY: run serve-dev install install-dev migrate content admin test lint bench clean
+.PHONY: run serve install install-dev migrate content admin test lint bench loadtest clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON_SYSTEM)" || { echo "Python 3.12 or newer is required." >&2; exit 1; }
@@ -42,6 +42,21 @@ run: content
 	@echo "To create an administrator, run: make admin"
 	@echo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production mode on this machine: DEBUG off, hashed and compressed static files
+# served by whitenoise, gunicorn, logs on stdout. Plain HTTP on loopback, so HTTPS
+# redirects and Secure cookies are off here; set the DJANGO_* variables for real use.
+SERVE_ENV = DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-local-serve-not-for-production-$$(hostname)-0123456789abcdef}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-false}" \
+	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-false}"
+
+serve: content
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Serving (production mode) on http://127.0.0.1:$(PORT)/"
+	$(SERVE_ENV) $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) \
+	  --workers $${WEB_CONCURRENCY:-3} --access-logfile - --error-logfile -
 
 admin: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import health
 from responsibility import views as responsibility_views
 
 admin.site.site_header = "Shared Responsibility Trainer administration"
@@ -9,6 +10,7 @@ admin.site.index_title = "Content and people"
 
 urlpatterns = [
     path("", responsibility_views.home, name="home"),
+    path("healthz", health, name="health"),
     path("", include("responsibility.urls")),
     path("", include("quizzes.urls")),
     path("exercises/", include("exercises.urls")),

@@ -45,9 +45,16 @@ def page(browser):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A Content-Security-Policy violation is reported on the console.
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text) if "Content Security Policy" in msg.text else None
+        ),
+    )
     yield page
     context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    assert not errors, f"JavaScript errors or CSP violations: {errors}"
 
 
 @pytest.fixture

@@ -90,3 +90,44 @@ def test_a_server_error_shows_the_friendly_500_page():
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
     assert "RuntimeError" not in response.content.decode()
+
+
+def test_production_settings_pass_the_deploy_check():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "k3y-" + "x7Qz9!pL" * 8,
+        "DJANGO_ALLOWED_HOSTS": "trainer.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_health_endpoint_reports_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_security_headers_are_on_every_response(client):
+    for url in ["/", "/no-such-page/", "/healthz"]:
+        response = client.get(url)
+        csp = response["Content-Security-Policy"]
+        assert "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Referrer-Policy"] == "same-origin"

@@ -1,0 +1,44 @@
+"""
+Back up everything worth keeping: accounts, trainees' results, workshops and the
+curriculum as edited in the admin. The file is JSON, independent of the database
+engine, so a SQLite backup restores into PostgreSQL and back.
+"""
+
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+# Rebuilt by Django or worthless after a restore: content types and permissions
+# come from migrations, sessions and login-failure counters are transient.
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "axes",
+]
+
+
+class Command(BaseCommand):
+    help = "Write a JSON backup of the database (restore it with `manage.py restore`)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options):
+        if file.exists():
+            raise CommandError(f"{file} exists already; choose a new file name.")
+        try:
+            call_command(
+                "dumpdata",
+                natural_foreign=True,
+                natural_primary=True,
+                exclude=EXCLUDED,
+                indent=1,
+                output=str(file),
+                verbosity=0,
+            )
+        except OSError as exc:
+            raise CommandError(f"Cannot write {file}: {exc.strerror}") from exc
+        self.stdout.write(f"Backup written to {file} ({file.stat().st_size:,} bytes).")

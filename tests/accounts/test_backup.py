@@ -1,0 +1,62 @@
+"""Back up trainees' results and restore them: nothing lost, all or nothing."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from quizzes.models import Answer, Attempt, Quiz
+from quizzes.services import answer_save, attempt_start, attempt_submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _results(alice, questions):
+    attempt = attempt_start(quiz=Quiz.objects.get(slug="basics"), user=alice)
+    answer_save(
+        attempt=attempt, question=questions["groups-nest"], response={"value": False}
+    )
+    return attempt_submit(attempt=attempt)
+
+
+def test_backup_then_restore_brings_results_back(alice, questions, tmp_path):
+    attempt = _results(alice, questions)
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), verbosity=0)
+    rows = json.loads(path.read_text())
+    assert any(row["model"] == "quizzes.attempt" for row in rows)
+    assert not any(row["model"].startswith("axes.") for row in rows)
+
+    call_command("restore", str(path), "--replace", verbosity=0)
+    restored = Attempt.objects.get(pk=attempt.pk)
+    assert restored.user.username == "alice"
+    assert restored.score == attempt.score
+    assert Answer.objects.filter(attempt=restored).count() == 6
+    assert User.objects.get(username="alice").check_password(
+        "correct horse battery staple"
+    )
+
+
+def test_restore_refuses_a_database_with_accounts(alice, tmp_path, bank):
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), verbosity=0)
+    with pytest.raises(CommandError, match="already has accounts"):
+        call_command("restore", str(path))
+
+
+def test_a_broken_backup_restores_nothing(alice, bank, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('[{"model": "quizzes.attempt", "pk": 1, "fields": {"quiz": 999}}]')
+    before = User.objects.count()
+    with pytest.raises(CommandError, match="Nothing restored"):
+        call_command("restore", str(path), "--replace")
+    assert User.objects.count() == before
+
+
+def test_backup_never_overwrites_a_file(tmp_path, db):
+    path = tmp_path / "exists.json"
+    path.write_text("keep me")
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("backup", str(path))
+    assert path.read_text() == "keep me"
