@@ -2,10 +2,13 @@ from collections import Counter
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+
+from quizzes.forms import StrictJSONField
 
 from .models import Exercise, ExerciseProgress, Hint, Submission, TestRequest
 from .validation import exercise_problems
@@ -51,6 +54,7 @@ class TestRequestFormSet(BaseInlineFormSet):
 
 class TestRequestInline(admin.TabularInline):
     model = TestRequest
+    formfield_overrides = {models.JSONField: {"form_class": StrictJSONField}}
     formset = TestRequestFormSet
     extra = 1
     fields = [

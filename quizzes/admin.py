@@ -3,6 +3,7 @@ from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Avg, Case, Count, FloatField, Q, When
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import views
+from .forms import StrictJSONField
 from .interchange import (
     ImportFileError,
     check_document,
@@ -123,6 +125,7 @@ class ChoiceInline(admin.TabularInline):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionForm
+    formfield_overrides = {models.JSONField: {"form_class": StrictJSONField}}
     inlines = [ChoiceInline]
     list_display = [
         "slug", "type", "difficulty", "topic_list", "answer_count", "share_correct",

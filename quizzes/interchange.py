@@ -21,7 +21,7 @@ from responsibility.models import ResponsibilityArea, Service, ServiceCategory
 
 from .gift import GiftError, parse_gift
 from .models import Difficulty, FeedbackMode, PolicyKind, QuestionType, Topic
-from .validation import ChoiceSpec, question_problems
+from .validation import ChoiceSpec, check_strings, no_duplicates, question_problems
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 LINE = "__line__"
@@ -65,6 +65,14 @@ class _LineLoader(yaml.SafeLoader):
     """A YAML loader that records the line each mapping starts on."""
 
     def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
         mapping = super().construct_mapping(node, deep=deep)
         mapping[LINE] = node.start_mark.line + 1
         return mapping
@@ -74,8 +82,10 @@ def _json_with_lines(text: str):
     newlines = [i for i, char in enumerate(text) if char == "\n"]
     decoder = json.JSONDecoder()
 
-    def parse_object(state, *args):
-        obj, end = json.decoder.JSONObject(state, *args)
+    def parse_object(state, strict, scan_once, object_hook, pairs_hook, memo):
+        obj, end = json.decoder.JSONObject(
+            state, strict, scan_once, object_hook, no_duplicates, memo
+        )
         if isinstance(obj, dict):
             obj[LINE] = bisect.bisect_left(newlines, state[1]) + 1
         return obj, end
@@ -148,8 +158,19 @@ def read_document(data: bytes | str, *, format: str, key: str = "questions") -> 
         raise ImportFileError(
             [ImportProblem(line, f"Not valid YAML: {problem}.")]
         ) from error
-    except (ValueError, RecursionError) as error:
-        raise ImportFileError([ImportProblem(None, f"Not valid: {error}.")]) from error
+    except RecursionError as error:
+        raise ImportFileError(
+            [ImportProblem(None, "The file nests far deeper than any question.")]
+        ) from error
+    except ValueError as error:
+        message = str(error).rstrip(".")
+        raise ImportFileError(
+            [ImportProblem(None, f"Not valid: {message}.")]
+        ) from error
+    try:
+        check_strings(document)
+    except ValueError as error:
+        raise ImportFileError([ImportProblem(None, str(error))]) from error
     if isinstance(document, list):
         document = {key: document}
     if not isinstance(document, dict) or not isinstance(document.get(key, []), list):

@@ -15,7 +15,7 @@ def _user(username: str, group: str | None = None, **extra):
 
     user = User.objects.create_user(username=username, password=PASSWORD, **extra)
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
     return user
 
 

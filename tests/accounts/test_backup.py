@@ -9,7 +9,9 @@ from django.core.management import CommandError, call_command
 from quizzes.models import Answer, Attempt, Quiz
 from quizzes.services import answer_save, attempt_start, attempt_submit
 
-pytestmark = pytest.mark.django_db
+# Restores truncate tables, which PostgreSQL refuses inside the per-test
+# transaction once rows are pending; these tests commit like a real restore.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _results(alice, questions):

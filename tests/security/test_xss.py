@@ -77,3 +77,40 @@ def test_policies_and_scenarios_come_back_escaped(client, alice, payload, db):
     _assert_inert(client.get(reverse("exercises:list")).content.decode())
     fragment = client.post(url, {"policy": payload}, headers={"HX-Request": "true"})
     _assert_inert(fragment.content.decode())
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_workshop_titles_and_display_names_come_back_escaped(
+    client, charlie, admin_user, bank, payload
+):
+    from workshops.services import guest_join, workshop_create, workshop_open
+
+    quiz = Quiz.objects.get(slug="basics")
+    workshop = workshop_open(
+        workshop=workshop_create(title=payload, created_by=charlie, contents=[quiz])
+    )
+    guest = guest_join(workshop=workshop, display_name=payload)
+    attempt_submit(attempt=attempt_start(quiz=quiz, user=guest, workshop=workshop))
+    pages = [
+        reverse(name, args=[workshop.pk])
+        for name in [
+            "workshops:dashboard",
+            "workshops:dashboard_live",
+            "workshops:projector",
+            "workshops:summary",
+            "workshops:agenda",
+        ]
+    ]
+    client.force_login(charlie)
+    for url in [*pages, reverse("workshops:list")]:
+        _assert_inert(client.get(url).content.decode())
+    client.force_login(guest)
+    _assert_inert(
+        client.get(reverse("workshops:agenda", args=[workshop.pk])).content.decode()
+    )
+    client.force_login(admin_user)
+    _assert_inert(
+        client.get(
+            reverse("admin:workshops_workshop_change", args=[workshop.pk])
+        ).content.decode()
+    )

@@ -27,7 +27,7 @@ def other_instructor(db):
     from accounts.groups import INSTRUCTORS
 
     user = User.objects.create_user("olivia", password="x" * 12)
-    user.groups.add(Group.objects.get(name=INSTRUCTORS))
+    user.groups.add(Group.objects.get_or_create(name=INSTRUCTORS)[0])
     return user
 
 
