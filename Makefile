@@ -75,5 +75,10 @@ bench: install-dev
 	$(BIN)/python benchmarks/exercise_grading.py
 	$(BIN)/python benchmarks/workshop_dashboard.py
 
+# 300 simulated trainees against gunicorn on SQLite and PostgreSQL (loopback only;
+# about ten minutes). Prints the figures and exits non-zero when a target is missed.
+loadtest: install-dev content
+	$(BIN)/python benchmarks/loadtest.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -74,22 +74,32 @@ def attempt_detail(request, pk: int):
 
 
 def _question_context(attempt: Attempt, position: int) -> dict:
-    questions = selectors.attempt_questions(attempt)
-    if not 1 <= position <= len(questions):
+    """One question of the attempt, its saved answer and the navigation: the
+    page loads only the question it shows."""
+    ids = attempt.question_ids
+    if not 1 <= position <= len(ids):
         raise Http404("No such question in this attempt.")
-    answers = selectors.attempt_answers(attempt)
-    question = questions[position - 1]
+    question = get_object_or_404(
+        Question.objects.select_related(
+            "sort_category", "sort_service__category"
+        ).prefetch_related("choices", "sort_areas"),
+        pk=ids[position - 1],
+    )
+    answered = set(attempt.answers.values_list("question_id", flat=True))
+    answer = (
+        attempt.answers.filter(question=question).first()
+        if question.pk in answered
+        else None
+    )
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
         "question": question,
         "position": position,
-        "total": len(questions),
-        "answer": answers.get(question.pk),
-        "navigation": [
-            (i, answers.get(q.pk) is not None) for i, q in enumerate(questions, 1)
-        ],
-        "answered_count": sum(1 for q in questions if q.pk in answers),
+        "total": len(ids),
+        "answer": answer,
+        "navigation": [(i, qid in answered) for i, qid in enumerate(ids, 1)],
+        "answered_count": sum(1 for qid in ids if qid in answered),
     }
 
 

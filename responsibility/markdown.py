@@ -1,5 +1,7 @@
 """Markdown rendering for text written in the admin: CommonMark, then sanitized."""
 
+from functools import lru_cache
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -15,8 +17,12 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}}
 
 
+@lru_cache(maxsize=1024)
 def render_markdown(text: str) -> SafeString:
-    """Render Markdown to HTML that is safe to place in a page."""
+    """
+    Render Markdown to HTML that is safe to place in a page. Cached by text: the
+    same prompts and scenarios are shown to a whole room at once.
+    """
     tokens = _parser.parse(text)
     for token in tokens:
         # The page owns the only h1; a guide's own top-level headings become h2.

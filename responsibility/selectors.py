@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from .models import (
     Duty,
@@ -23,10 +24,22 @@ class Matrix:
     cells: dict[tuple[int, int], Duty]
 
     def rows(self) -> list[tuple[ResponsibilityArea, list[Duty | None]]]:
-        return [
-            (area, [self.cells.get((area.pk, cat.pk)) for cat in self.categories])
-            for area in self.areas
-        ]
+        """Each area with its duty per category; each duty carries its `url`."""
+        # One reverse() for the whole table: the matrix is the busiest page, and
+        # a reverse() per cell was a third of its time.
+        pattern = reverse("responsibility:duty", args=["CATEGORY", "AREA"])
+        rows = []
+        for area in self.areas:
+            duties = []
+            for category in self.categories:
+                duty = self.cells.get((area.pk, category.pk))
+                if duty is not None:
+                    duty.url = pattern.replace("CATEGORY", category.slug).replace(
+                        "AREA", area.slug
+                    )
+                duties.append(duty)
+            rows.append((area, duties))
+        return rows
 
 
 def matrix() -> Matrix:

@@ -81,7 +81,16 @@ from typing import Any
 from .catalog import catalog
 from .conditions import Condition, parse_date, parse_network, parse_number
 from .evaluation import Decision, evaluate
-from .matching import LITERAL, ONE, STAR, ArnGlob, Glob, Piece, glob
+from .matching import (
+    LITERAL,
+    ONE,
+    STAR,
+    ArnGlob,
+    Glob,
+    Piece,
+    glob,
+    split_arn_pieces,
+)
 from .policy import KINDS, Policy, Statement, parse_policy
 from .request import Request
 from .variables import Item, Variable, resolve, template_items
@@ -645,17 +654,7 @@ def _choices(
 
 def _split_parts(pieces: Sequence[Piece]) -> list[list[Piece]] | None:
     """The six parts of an ARN pattern, as pieces; None when it is not an ARN."""
-    parts: list[list[Piece]] = [[]]
-    for kind, text in pieces:
-        if kind == LITERAL and ":" in text and len(parts) < 6:
-            chunks = text.split(":", 6 - len(parts))
-            for index, chunk in enumerate(chunks):
-                if index:
-                    parts.append([])
-                if chunk:
-                    parts[-1].append((LITERAL, chunk))
-        else:
-            parts[-1].append((kind, text))
+    parts = split_arn_pieces(pieces)
     if len(parts) != 6 or parts[0] != [(LITERAL, "arn")]:
         return None
     return parts

@@ -135,6 +135,23 @@ def split_arn(text: str) -> list[str] | None:
     return parts
 
 
+def split_arn_pieces(pieces: Sequence[Piece]) -> list[list[Piece]]:
+    """Split a pattern's pieces at the first five colons into ARN parts (the
+    last part keeps its colons); a pattern that is no ARN gives fewer parts."""
+    parts: list[list[Piece]] = [[]]
+    for kind, text in pieces:
+        if kind == LITERAL and ":" in text and len(parts) < 6:
+            chunks = text.split(":", 6 - len(parts))
+            for index, chunk in enumerate(chunks):
+                if index:
+                    parts.append([])
+                if chunk:
+                    parts[-1].append((LITERAL, chunk))
+        else:
+            parts[-1].append((kind, text))
+    return parts
+
+
 class ArnGlob:
     """An ARN pattern matched part by part: a wildcard stays within its part.
 
@@ -150,17 +167,7 @@ class ArnGlob:
 
     def __init__(self, pieces: Sequence[Piece]) -> None:
         self.source = "".join(text for _, text in pieces)
-        parts: list[list[Piece]] = [[]]
-        for kind, text in pieces:
-            if kind == LITERAL and ":" in text and len(parts) < 6:
-                chunks = text.split(":", 6 - len(parts))
-                for index, chunk in enumerate(chunks):
-                    if index:
-                        parts.append([])
-                    if chunk:
-                        parts[-1].append((LITERAL, chunk))
-            else:
-                parts[-1].append((kind, text))
+        parts = split_arn_pieces(pieces)
         starts_arn = parts[0] == [(LITERAL, "arn")]
         self.whole: Glob | None = None
         self.fullmatch: Callable[[str], re.Match[str] | None] | None = None

@@ -72,9 +72,11 @@ def test_nasty_simulator_contexts_are_form_errors(trainee, context):
 
 
 def test_nul_characters_in_form_fields_are_refused(trainee, questions):
+    from quizzes.models import Quiz
+
     attempt = Attempt.objects.create(
-        quiz_id=1, user=User.objects.get(username="alice"), number=1,
-        question_ids=[questions["name-effect"].pk],
+        quiz=Quiz.objects.get(slug="timed"), user=User.objects.get(username="alice"),
+        number=1, question_ids=[questions["name-effect"].pk],
     )  # fmt: skip
     response = trainee.post(
         reverse("quizzes:question", args=[attempt.pk, 1]), {"text": "Eff\x00ect"}

@@ -1,0 +1,200 @@
+"""
+Locust scenario: trainees working through a live workshop, with think time.
+
+Each simulated trainee joins with the workshop code as a newcomer, browses the
+model, takes a quiz question by question and checks policies. The runner
+(benchmarks/loadtest.py) starts the server and reads the summary this file writes.
+Environment: LOADTEST_CODE (join code), LOADTEST_OUT (summary JSON path),
+LOADTEST_QUIZ, LOADTEST_EXERCISE, LOADTEST_POLICY (a policy to check).
+"""
+
+import json
+import os
+import re
+import threading
+
+from locust import HttpUser, between, events, task
+
+CODE = os.environ.get("LOADTEST_CODE", "")
+OUT = os.environ.get("LOADTEST_OUT", "")
+QUIZ = os.environ.get("LOADTEST_QUIZ", "shared-responsibility-basics")
+EXERCISE = os.environ.get("LOADTEST_EXERCISE", "read-one-bucket")
+POLICY = os.environ.get("LOADTEST_POLICY", "{}")
+PATHOLOGICAL = os.environ.get("LOADTEST_PATHOLOGICAL", "")
+
+_lock = threading.Lock()
+_times: list[float] = []
+_counts = {"answers_acknowledged": 0, "quizzes_submitted": 0, "policies_checked": 0}
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ATTEMPT = re.compile(r"/attempts/(\d+)/questions/(\d+)/")
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, exception, **kwargs):
+    if name != "pathological policy" and exception is None:
+        with _lock:
+            _times.append(response_time)
+
+
+@events.quitting.add_listener
+def _write_summary(environment, **kwargs):
+    if not OUT:
+        return
+    times = sorted(_times)
+
+    def pct(p: float) -> float:
+        return times[min(len(times) - 1, int(p * len(times)))] if times else 0.0
+
+    total = environment.stats.total
+    summary = {
+        "requests": total.num_requests,
+        "failures": total.num_failures,
+        "rps": total.total_rps,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        **_counts,
+        "errors": [str(e.error)[:200] for e in environment.stats.errors.values()][:10],
+    }
+    with open(OUT, "w") as handle:
+        json.dump(summary, handle)
+
+
+def _count(key: str) -> None:
+    with _lock:
+        _counts[key] += 1
+
+
+def _answer_for(html: str) -> dict:
+    """Any well-formed answer to the question on the page."""
+    if 'name="choice"' in html:
+        return {"choice": re.search(r'name="choice" value="(\d+)"', html).group(1)}
+    if 'name="choices"' in html:
+        return {"choices": re.search(r'name="choices" value="(\d+)"', html).group(1)}
+    if 'name="value"' in html:
+        return {"value": "true"}
+    if 'name="effect"' in html:
+        return {"effect": "Allow"}
+    areas = re.findall(r'name="(area__[\w-]+)"', html)
+    if areas:
+        return dict.fromkeys(set(areas), "aws")
+    return {"text": "Effect"}
+
+
+class Trainee(HttpUser):
+    """A newcomer who joins the workshop and works through it."""
+
+    # A trainee reads a question or a scenario before acting: 5-15 s between steps.
+    wait_time = between(5, 15)
+
+    def on_start(self) -> None:
+        page = self.client.get(f"/join?code={CODE}", name="join page")
+        token = CSRF.search(page.text).group(1)
+        self.client.post(
+            "/join",
+            {"csrfmiddlewaretoken": token, "code": CODE, "display_name": "Load"},
+            name="join",
+        )
+        self.attempt = None
+        self.position = 1
+
+    def _token(self, html: str) -> str:
+        found = CSRF.search(html)
+        return found.group(1) if found else self.client.cookies.get("csrftoken", "")
+
+    @task(2)
+    def browse(self) -> None:
+        self.client.get("/matrix/", name="matrix")
+        self.client.get("/guides/", name="guides")
+
+    @task(5)
+    def answer_a_question(self) -> None:
+        if self.attempt is None:
+            page = self.client.get(f"/quizzes/{QUIZ}/", name="quiz page")
+            response = self.client.post(
+                f"/quizzes/{QUIZ}/start/",
+                {"csrfmiddlewaretoken": self._token(page.text)},
+                name="quiz start",
+            )
+            found = ATTEMPT.search(response.url or "")
+            if not found:
+                return
+            self.attempt, self.position = int(found.group(1)), 1
+        url = f"/attempts/{self.attempt}/questions/{self.position}/"
+        page = self.client.get(url, name="question")
+        if "Check answer" not in page.text:
+            # Answered already (or the attempt ended): move on.
+            if "Next question" in page.text:
+                self.position += 1
+            else:
+                self._submit(page.text)
+            return
+        data = {"csrfmiddlewaretoken": self._token(page.text), **_answer_for(page.text)}
+        with self.client.post(url, data, name="answer", catch_response=True) as sent:
+            if sent.status_code == 200 and sent.history:
+                _count("answers_acknowledged")
+                sent.success()
+            else:
+                sent.failure(f"answer not accepted: {sent.status_code}")
+        self.position += 1
+        if "Next question" not in sent.text:
+            self._submit(sent.text)
+
+    def _submit(self, html: str) -> None:
+        self.client.post(
+            f"/attempts/{self.attempt}/submit/",
+            {"csrfmiddlewaretoken": self._token(html)},
+            name="quiz submit",
+        )
+        _count("quizzes_submitted")
+        self.attempt = None
+
+    @task(2)
+    def check_a_policy(self) -> None:
+        page = self.client.get(f"/exercises/{EXERCISE}/", name="exercise page")
+        self.client.post(
+            f"/exercises/{EXERCISE}/check/",
+            {"csrfmiddlewaretoken": self._token(page.text), "policy": POLICY},
+            headers={"HX-Request": "true"},
+            name="policy check",
+        )
+        _count("policies_checked")
+
+
+class Attacker(HttpUser):
+    """Submits the largest, most wildcard-heavy policy allowed, again and again."""
+
+    fixed_count = 3
+    wait_time = between(0, 0.1)
+
+    def on_start(self) -> None:
+        page = self.client.get(f"/join?code={CODE}", name="join page")
+        self.client.post(
+            "/join",
+            {"csrfmiddlewaretoken": CSRF.search(page.text).group(1), "code": CODE,
+             "display_name": "Attacker"},
+            name="join",
+        )  # fmt: skip
+
+    @task
+    def pathological(self) -> None:
+        page = self.client.get(f"/exercises/{EXERCISE}/", name="pathological policy")
+        self.client.post(
+            f"/exercises/{EXERCISE}/check/",
+            {"csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+             "policy": PATHOLOGICAL},
+            headers={"HX-Request": "true"},
+            name="pathological policy",
+        )  # fmt: skip
+
+
+class Prober(HttpUser):
+    """No think time: measures how many requests per second the server serves."""
+
+    wait_time = between(0, 0)
+    path = os.environ.get("LOADTEST_PROBE_PATH", "/healthz")
+
+    @task
+    def probe(self) -> None:
+        self.client.get(self.path, name="probe")
