@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -96,8 +97,9 @@ def workshop_edit(request, pk: int):
         request.POST or None, prefix="agenda", initial=agenda_initial(workshop)
     )
     if request.method == "POST" and form.is_valid() and agenda.is_valid():
-        form.save()
-        services.agenda_set(workshop=workshop, contents=agenda.contents())
+        with transaction.atomic():  # the title and the agenda change together
+            form.save()
+            services.agenda_set(workshop=workshop, contents=agenda.contents())
         messages.success(request, "Workshop saved.")
         return redirect("workshops:dashboard", workshop.pk)
     return render(
