@@ -76,7 +76,7 @@ def exercise_detail(request, slug: str):
     mine = Submission.objects.filter(exercise=exercise, user=request.user)
     submission = mine.first()
     restore = request.GET.get("restore", "")
-    if restore.isdigit():
+    if restore.isascii() and restore.isdigit():
         restored = get_object_or_404(mine, pk=int(restore))
         return _page(request, exercise, text=restored.text, submission=restored)
     text = submission.text if submission else exercise.starter
@@ -127,7 +127,10 @@ def exercise_predict(request, slug: str):
     if exercise.kind != ExerciseKind.PREDICT:
         return redirect(exercise)
     valid_ids = set(exercise.tests.values_list("pk", flat=True))
-    picked = {int(v) for v in request.POST.getlist("allowed") if v.isdigit()}
+    # isdigit() alone accepts "²", which int() refuses.
+    picked = {
+        int(v) for v in request.POST.getlist("allowed") if v.isascii() and v.isdigit()
+    }
     try:
         prediction_submit(
             exercise=exercise,

@@ -89,6 +89,10 @@ def test_a_past_submission_can_be_restored(client, alice, bob, exercises):
         reverse("exercises:exercise", args=["own-password"]), {"restore": first.pk}
     )
     assert "{&quot;first&quot;: 1}" in page.content.decode()
+    page = client.get(
+        reverse("exercises:exercise", args=["own-password"]), {"restore": "²"}
+    )
+    assert page.status_code == 200
     client.force_login(bob)
     response = client.get(
         reverse("exercises:exercise", args=["own-password"]), {"restore": first.pk}
@@ -139,7 +143,7 @@ def test_predict_exercise_is_graded_from_ticks(client, alice, exercises):
     ids = {t.label: t.pk for t in exercise.tests.all()}
     response = client.post(
         reverse("exercises:predict", args=["predict-s3"]),
-        {"allowed": [str(ids["Read a report"]), "999999", "junk"]},
+        {"allowed": [str(ids["Read a report"]), "999999", "junk", "²"]},
     )
     assert response.status_code == 302
     submission = Submission.objects.get()
