@@ -180,4 +180,7 @@ def search_services(*, query: str = "", category: str = "") -> QuerySet[Service]
 
 def categories_with_counts() -> QuerySet[ServiceCategory]:
     """Categories annotated with how many services each holds."""
-    return ServiceCategory.objects.annotate(service_count=Count("services"))
+    # Meta.ordering does not apply to a GROUP BY query: order explicitly.
+    return ServiceCategory.objects.annotate(service_count=Count("services")).order_by(
+        "order", "name"
+    )
