@@ -73,6 +73,14 @@ def attempt_detail(request, pk: int):
     return redirect("quizzes:question", attempt.pk, position)
 
 
+_POSITION = "987654321"
+
+
+def _at_position(pattern: str, position: int) -> str:
+    head, _, tail = pattern.rpartition(_POSITION)
+    return f"{head}{position}{tail}"
+
+
 def _question_context(attempt: Attempt, position: int) -> dict:
     """One question of the attempt, its saved answer and the navigation: the
     page loads only the question it shows."""
@@ -86,6 +94,8 @@ def _question_context(attempt: Attempt, position: int) -> dict:
         pk=ids[position - 1],
     )
     answered = set(attempt.answers.values_list("question_id", flat=True))
+    # One reverse() for every link of the navigation, not one per question.
+    pattern = reverse("quizzes:question", args=[attempt.pk, _POSITION])
     answer = (
         attempt.answers.filter(question=question).first()
         if question.pk in answered
@@ -98,7 +108,10 @@ def _question_context(attempt: Attempt, position: int) -> dict:
         "position": position,
         "total": len(ids),
         "answer": answer,
-        "navigation": [(i, qid in answered) for i, qid in enumerate(ids, 1)],
+        "navigation": [
+            (i, qid in answered, _at_position(pattern, i))
+            for i, qid in enumerate(ids, 1)
+        ],
         "answered_count": sum(1 for qid in ids if qid in answered),
     }
 
