@@ -34,7 +34,7 @@ def _setup_django(database: Path) -> None:
     call_command("load_content", verbosity=0)
 
 
-def _pathological(limit: int) -> str:
+def pathological_policy(limit: int) -> str:
     """The largest policy under the size limit, every statement full of wildcards."""
     statement = (
         '{{"Effect": "Allow", "Action": ["s3:*Object*", "iam:*User*", "ec2:*"], '
@@ -90,7 +90,7 @@ def main() -> None:
         print(f"  p95 {1000 * p95:7.1f} ms   (target 300 ms)")
         print(f"  max {1000 * slowest[0]:7.1f} ms   ({slowest[1]})")
 
-        text = _pathological(MAX_POLICY_CHARS)
+        text = pathological_policy(MAX_POLICY_CHARS)
         exercise = exercises.first()
         started = time.perf_counter()
         result = grade_policy(exercise, text)

@@ -34,6 +34,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from exercise_grading import pathological_policy  # noqa: E402
+
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 SETUP = """
@@ -167,18 +171,6 @@ def _locust(env: dict, port: int, classes: list[str], users: int, seconds: int,
     return summary
 
 
-def _pathological() -> str:
-    statement = (
-        '{{"Effect": "Allow", "Action": ["s3:*Object*", "iam:*User*", "ec2:*"], '
-        '"Resource": ["arn:aws:s3:::*-*/*?*", "arn:aws:iam::*:user/*"], '
-        '"Condition": {{"StringLike": {{"aws:PrincipalTag/t{n}": ["*a*", "?b*"]}}}}}}'
-    )
-    parts: list[str] = []
-    while len(", ".join(parts)) < 9_500:
-        parts.append(statement.format(n=len(parts)))
-    return '{"Version": "2012-10-17", "Statement": [' + ", ".join(parts[:-1]) + "]}"
-
-
 def run(kind: str, users: int, seconds: int, workers: int) -> bool:
     print(f"\n== {kind} ==", flush=True)
     with tempfile.TemporaryDirectory() as name, _database(kind, Path(name)) as url:
@@ -209,7 +201,7 @@ def run(kind: str, users: int, seconds: int, workers: int) -> bool:
             counts = json.loads(_manage(env, "shell", "-c", COUNT).splitlines()[-1])
             attack = _locust(
                 env, port, ["Trainee", "Attacker"], users, max(30, seconds // 3),
-                LOADTEST_PATHOLOGICAL=_pathological(),
+                LOADTEST_PATHOLOGICAL=pathological_policy(9_800),
             )  # fmt: skip
             page = _locust(env, port, ["Prober"], 8, 10, LOADTEST_PROBE_PATH="/matrix/")
             trivial = _locust(env, port, ["Prober"], 8, 10)

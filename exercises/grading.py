@@ -9,7 +9,6 @@ computed from the reference's text other than a yes/no per direction; hidden
 tests are only counted.
 """
 
-import json
 from dataclasses import dataclass
 
 from quizzes import iam
@@ -193,7 +192,3 @@ def simulate(text: str, kind: str, data: dict) -> dict:
     except ValueError as error:
         return {"error": f"That request is not valid: {error}"}
     return {"effect": decision.effect, "explanation": decision.explain()}
-
-
-def result_json(result: dict) -> str:
-    return json.dumps(result, indent=2, sort_keys=True)
