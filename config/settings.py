@@ -83,6 +83,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "accounts",
+    "curriculum",
     "responsibility",
     "quizzes",
     "exercises",

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from curriculum.cache import content_changed
 from quizzes.models import Topic
 
 from .grading import grade_policy, grade_prediction
@@ -148,6 +149,8 @@ def exercises_import(*, document: dict, update: bool = True) -> Counter:
             )
             for i, test in enumerate(entry.get("tests") or [])
         )
+    # Bulk writes send no signals: tell the page cache explicitly.
+    content_changed()
     return counts
 
 

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from curriculum.cache import cached
 from workshops.selectors import workshop_for
 
 from . import selectors
@@ -19,10 +21,19 @@ from .services import (
 
 
 def _exercise_for(request, slug: str) -> Exercise:
-    exercises = Exercise.objects.all()
-    if not request.user.is_staff:
-        exercises = exercises.filter(is_published=True)
-    return get_object_or_404(exercises, slug=slug)
+    """The exercise with its hints and tests, from the curriculum cache."""
+    exercise = cached(request, f"exercise:{slug}", _exercise_build(slug))
+    if exercise is None or not (exercise.is_published or request.user.is_staff):
+        raise Http404("No such exercise.")
+    return exercise
+
+
+def _exercise_build(slug: str):
+    def build() -> Exercise | None:
+        exercises = Exercise.objects.prefetch_related("hints", "tests", "topics")
+        return exercises.filter(slug=slug).first()
+
+    return build
 
 
 @require_GET

@@ -62,7 +62,20 @@ class SortItem:
 
 
 def sort_items(question: Question) -> list[SortItem]:
-    """The duties a responsibility-sort question asks about, with their key."""
+    """
+    The duties a responsibility-sort question asks about, with their key.
+
+    Read once per Question instance (pages share cached instances): load the
+    question again to see a changed responsibility model.
+    """
+    try:
+        return question._sort_items
+    except AttributeError:
+        question._sort_items = _sort_items(question)
+        return question._sort_items
+
+
+def _sort_items(question: Question) -> list[SortItem]:
     wanted = {a.slug for a in question.sort_areas.all()}
     if question.sort_service_id:
         rows = service_duties(question.sort_service)

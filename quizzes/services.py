@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from curriculum.cache import content_changed
 from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
 
 from .grading import grade
@@ -156,8 +157,8 @@ def answer_save(
     """
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update()
-            .select_related("quiz")
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz", "workshop")
             .get(pk=attempt.pk)
         )
         if attempt.workshop_id is not None and attempt.workshop.is_closed:
@@ -180,16 +181,13 @@ def _save(attempt: Attempt, question: Question, response: dict) -> Answer:
     if existing is not None and existing.locked:
         raise AnswerLocked("You already answered this question and saw the feedback.")
     result = grade(question, response)
-    answer, _ = Answer.objects.update_or_create(
-        attempt=attempt,
-        question=question,
-        defaults={
-            "response": response,
-            "score": result.score,
-            "is_correct": result.is_correct,
-            "locked": attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE,
-        },
-    )
+    answer = existing or Answer(attempt=attempt, question=question)
+    answer.response = response
+    answer.score = result.score
+    answer.is_correct = result.is_correct
+    answer.locked = attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE
+    # The attempt's row lock serialises writers, so this cannot race itself.
+    answer.save()
     return answer
 
 
@@ -339,6 +337,8 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
             QuizDraw(quiz=quiz, topic=topics[draw["topic"]], count=draw["count"])
             for draw in entry.get("draws") or []
         )
+    # Bulk writes send no signals: tell the page cache explicitly.
+    content_changed()
     return counts
 
 

@@ -6,23 +6,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from curriculum.cache import cached
 from workshops.selectors import workshop_for
 
 from . import selectors
 from .forms import AnswerForm
-from .grading import EFFECT_LABELS, grade, policy_decision
-from .models import Attempt, FeedbackMode, Question, Quiz
+from .grading import EFFECT_LABELS, grade, policy_decision, sort_items
+from .models import Attempt, FeedbackMode, Question, QuestionType, Quiz
 from .services import QuizError, answer_save, attempt_start, attempt_submit
 
 
 def _attempt_for(request, pk: int, *, write: bool = False) -> Attempt:
     """The attempt, if it is the user's own; staff may read any attempt."""
-    attempt = get_object_or_404(Attempt.objects.select_related("quiz", "user"), pk=pk)
-    if attempt.user_id == request.user.pk:
-        return attempt
-    if request.user.is_staff and not write:
-        return attempt
-    raise Http404("No such attempt.")
+    attempt = get_object_or_404(Attempt, pk=pk)
+    if attempt.user_id != request.user.pk and not (request.user.is_staff and not write):
+        raise Http404("No such attempt.")
+    # The quiz is curriculum: take the shared copy instead of joining it in.
+    attempt.quiz = cached(request, f"quiz:{attempt.quiz_id}", _quiz_build(attempt))
+    return attempt
+
+
+def _quiz_build(attempt: Attempt):
+    return lambda: Quiz.objects.get(pk=attempt.quiz_id)
 
 
 @require_GET
@@ -81,38 +86,52 @@ def _at_position(pattern: str, position: int) -> str:
     return f"{head}{position}{tail}"
 
 
-def _question_context(attempt: Attempt, position: int) -> dict:
-    """One question of the attempt, its saved answer and the navigation: the
-    page loads only the question it shows."""
+def _question(request, attempt: Attempt, position: int) -> Question:
+    """The question at `position` of the attempt, from the curriculum cache."""
     ids = attempt.question_ids
     if not 1 <= position <= len(ids):
         raise Http404("No such question in this attempt.")
-    question = get_object_or_404(
-        Question.objects.select_related(
-            "sort_category", "sort_service__category"
-        ).prefetch_related("choices", "sort_areas"),
-        pk=ids[position - 1],
+    question = cached(
+        request, f"question:{ids[position - 1]}", _question_build(ids[position - 1])
     )
-    answered = set(attempt.answers.values_list("question_id", flat=True))
+    if question is None:
+        raise Http404("No such question.")
+    return question
+
+
+def _question_build(pk: int):
+    def build() -> Question | None:
+        question = (
+            Question.objects.select_related("sort_category", "sort_service__category")
+            .prefetch_related("choices", "sort_areas")
+            .filter(pk=pk)
+            .first()
+        )
+        if question is not None and question.type == QuestionType.SORT:
+            sort_items(question)  # computed once, kept on the shared instance
+        return question
+
+    return build
+
+
+def _question_context(attempt: Attempt, question: Question, position: int) -> dict:
+    """The page around one question: its saved answer and the navigation."""
+    ids = attempt.question_ids
+    answers = {a.question_id: a for a in attempt.answers.all()}
     # One reverse() for every link of the navigation, not one per question.
     pattern = reverse("quizzes:question", args=[attempt.pk, _POSITION])
-    answer = (
-        attempt.answers.filter(question=question).first()
-        if question.pk in answered
-        else None
-    )
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
         "question": question,
         "position": position,
         "total": len(ids),
-        "answer": answer,
+        "answer": answers.get(question.pk),
         "navigation": [
-            (i, qid in answered, _at_position(pattern, i))
+            (i, qid in answers, _at_position(pattern, i))
             for i, qid in enumerate(ids, 1)
         ],
-        "answered_count": sum(1 for qid in ids if qid in answered),
+        "answered_count": sum(1 for qid in ids if qid in answers),
     }
 
 
@@ -150,16 +169,18 @@ def attempt_question(request, pk: int, position: int):
         return redirect("quizzes:review", attempt.pk)
     if attempt.user_id != request.user.pk:
         raise Http404("No such attempt.")
-    context = _question_context(attempt, position)
-    question, answer = context["question"], context["answer"]
+    question = _question(request, attempt, position)
     order = attempt.choice_order.get(str(question.pk))
     if request.method == "GET":
+        context = _question_context(attempt, question, position)
+        answer = context["answer"]
         initial = AnswerForm.initial_for(question, answer.response if answer else {})
         form = AnswerForm(question=question, choice_order=order, initial=initial)
         return _render_question(request, context, form)
 
     form = AnswerForm(request.POST, question=question, choice_order=order)
     if not form.is_valid():
+        context = _question_context(attempt, question, position)
         return _render_question(request, context, form, status=422)
     try:
         answer_save(attempt=attempt, question=question, response=form.response())
@@ -170,7 +191,7 @@ def attempt_question(request, pk: int, position: int):
         return HttpResponse('<span class="text-success">Saved.</span>')
     if attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE:
         return redirect("quizzes:question", attempt.pk, position)
-    if position < context["total"]:
+    if position < len(attempt.question_ids):
         return redirect("quizzes:question", attempt.pk, position + 1)
     messages.success(request, "Answer saved. Submit when you are ready.")
     return redirect("quizzes:question", attempt.pk, position)

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from . import selectors
 from .forms import CompareForm, ServiceFilterForm
@@ -11,7 +12,9 @@ def home(request):
 
 
 def matrix(request):
-    return render(request, "responsibility/matrix.html", {"matrix": selectors.matrix()})
+    # Built only when the cached table has to be rendered again.
+    matrix = SimpleLazyObject(selectors.matrix)
+    return render(request, "responsibility/matrix.html", {"matrix": matrix})
 
 
 def duty_detail(request, category_slug: str, area_slug: str):

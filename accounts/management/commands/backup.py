@@ -10,9 +10,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 # Rebuilt by Django or worthless after a restore: content types and permissions
-# come from migrations, sessions and login-failure counters are transient.
+# come from migrations; sessions, login-failure counters and the curriculum's
+# cache token are transient.
 EXCLUDED = [
     "contenttypes",
+    "curriculum",
     "auth.permission",
     "sessions",
     "admin.logentry",

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from curriculum.cache import content_changed
+
 
 class Command(BaseCommand):
     help = (
@@ -34,6 +36,7 @@ class Command(BaseCommand):
                 if replace:
                     call_command("flush", interactive=False, verbosity=0)
                 call_command("loaddata", str(file), verbosity=0)
+                content_changed()
         except Exception as exc:  # loaddata wraps every cause in its own errors
             raise CommandError(f"Nothing restored: {exc}") from exc
         self.stdout.write(f"Restored {file}.")

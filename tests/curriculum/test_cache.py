@@ -1,0 +1,146 @@
+"""
+The per-process cache of pages built from the curriculum: every way content
+changes reaches the next request, and nothing else is rebuilt.
+"""
+
+import pytest
+from django.db import transaction
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import RequestFactory
+from django.urls import reverse
+
+from curriculum import cache
+from curriculum.models import CurriculumVersion
+from quizzes.interchange import check_document
+from quizzes.models import Attempt, Question
+from quizzes.services import questions_import
+from responsibility.models import ResponsibilityArea
+from tests.quizzes.bank import BANK
+
+pytestmark = pytest.mark.django_db
+
+MATRIX = reverse("responsibility:matrix")
+
+
+def _token() -> str:
+    return CurriculumVersion.objects.get(pk=1).token
+
+
+def test_an_edit_saved_in_this_process_shows_on_the_next_request(client, content):
+    area = ResponsibilityArea.objects.get(slug="backups")
+    assert area.name in client.get(MATRIX).content.decode()
+    area.name = "Snapshots and restores"
+    area.save()
+    assert "Snapshots and restores" in client.get(MATRIX).content.decode()
+
+
+def test_an_admin_edit_shows_on_the_matrix(client, admin_user, content):
+    area = ResponsibilityArea.objects.get(slug="backups")
+    client.force_login(admin_user)
+    client.get(MATRIX)
+    response = client.post(
+        reverse("admin:responsibility_responsibilityarea_change", args=[area.pk]),
+        {"slug": area.slug, "name": "Keeping copies", "order": area.order,
+         "description": area.description},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert "Keeping copies" in client.get(MATRIX).content.decode()
+
+
+def test_an_edit_from_another_server_shows_once_the_token_changes(client, content):
+    """Another process's edit reaches this one only through the shared token."""
+    client.get(MATRIX)
+    # What another app server's save does: new content and a new token, with
+    # none of this process's signal handlers running.
+    ResponsibilityArea.objects.filter(slug="backups").update(name="Copies elsewhere")
+    assert "Copies elsewhere" not in client.get(MATRIX).content.decode()
+    CurriculumVersion.objects.filter(pk=1).update(token="set-by-another-server")
+    assert "Copies elsewhere" in client.get(MATRIX).content.decode()
+
+
+def test_a_rolled_back_edit_leaves_the_page_as_the_database_has_it(client, content):
+    name = ResponsibilityArea.objects.get(slug="backups").name
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ResponsibilityArea.objects.filter(slug="backups").update(name="Never saved")
+        cache.content_changed()
+        assert "Never saved" in client.get(MATRIX).content.decode()
+        raise RuntimeError("roll back")
+    html = client.get(MATRIX).content.decode()
+    assert "Never saved" not in html
+    assert name in html
+
+
+def test_the_cached_matrix_costs_no_content_query(
+    client, content, django_assert_max_num_queries
+):
+    client.get(MATRIX)
+    # The curriculum token only: no area, category or duty is read again.
+    with django_assert_max_num_queries(1):
+        client.get(MATRIX)
+
+
+def test_a_question_edit_reaches_an_attempt_in_progress(client, alice, bank):
+    client.force_login(alice)
+    client.post(reverse("quizzes:start", args=["basics"]))
+    attempt = Attempt.objects.latest("pk")
+    url = reverse("quizzes:question", args=[attempt.pk, 1])
+    client.get(url)
+    question = Question.objects.get(pk=attempt.question_ids[0])
+    question.prompt = "A reworded prompt for this question"
+    question.save()
+    assert "A reworded prompt for this question" in client.get(url).content.decode()
+
+
+def test_a_changed_choice_reaches_the_question_page(client, alice, bank):
+    client.force_login(alice)
+    client.post(reverse("quizzes:start", args=["basics"]))
+    attempt = Attempt.objects.latest("pk")
+    question = Question.objects.filter(
+        pk__in=attempt.question_ids, choices__isnull=False
+    ).first()
+    url = reverse(
+        "quizzes:question",
+        args=[attempt.pk, attempt.question_ids.index(question.pk) + 1],
+    )
+    client.get(url)
+    choice = question.choices.first()
+    choice.text = "A choice written again"
+    choice.save()
+    assert "A choice written again" in client.get(url).content.decode()
+
+
+def test_imports_replace_the_token_even_for_bulk_writes(content):
+    cache.content_changed()
+    before = _token()
+    questions_import(document=check_document(BANK))
+    assert _token() != before
+
+
+def test_many_to_many_changes_replace_the_token(bank):
+    question = Question.objects.filter(type="sort").first()
+    before = _token()
+    question.sort_areas.clear()
+    assert _token() != before
+
+
+def test_a_request_that_changes_content_reads_the_new_token():
+    request = RequestFactory().get("/")
+    first = cache.current_version(request)
+    assert cache.current_version(request) == first  # read once per request
+    cache.content_changed()
+    assert cache.current_version(request) != first
+
+
+def test_cached_content_tag_varies_on_its_arguments(content):
+    template = Template(
+        '{% load curriculum %}{% cachedcontent "greeting" who %}Hello {{ who }}'
+        "{% endcachedcontent %}"
+    )
+    request = RequestFactory().get("/")
+    assert template.render(Context({"who": "Ann", "request": request})) == "Hello Ann"
+    assert template.render(Context({"who": "Bo", "request": request})) == "Hello Bo"
+
+
+def test_cached_content_tag_needs_a_name():
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load curriculum %}{% cachedcontent %}x{% endcachedcontent %}")
