@@ -4,6 +4,7 @@ from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from curriculum.cache import content_changed
@@ -11,6 +12,7 @@ from quizzes.models import Topic
 
 from .grading import grade_policy, grade_prediction
 from .models import Exercise, ExerciseProgress, Hint, Submission, TestRequest
+from .priority import run_yielding
 
 EXERCISES_FILE = Path(__file__).resolve().parent / "content" / "exercises.yaml"
 
@@ -63,7 +65,9 @@ def submission_create(
     Made in a workshop, it counts for it; a closed workshop raises ExerciseError.
     """
     _refuse_if_closed(workshop)
-    result = grade_policy(exercise, text)
+    # Graded in a helper thread (see priority.py), which must not need the database.
+    prefetch_related_objects([exercise], "tests")
+    result = run_yielding(grade_policy, exercise, text)
     return _record(
         exercise=exercise, user=user, text=text, result=result, workshop=workshop
     )

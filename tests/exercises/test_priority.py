@@ -1,0 +1,41 @@
+"""Slow policy checks give way to other requests; fast ones are left alone."""
+
+import os
+import threading
+import time
+
+import pytest
+
+from exercises import priority
+
+pytestmark = pytest.mark.skipif(
+    not priority.CAN_RENICE, reason="per-thread nice values are Linux's"
+)
+
+
+def _own_nice() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+def test_the_result_and_errors_come_back_to_the_caller():
+    assert priority.run_yielding(sum, [1, 2, 3]) == 6
+    with pytest.raises(ZeroDivisionError):
+        priority.run_yielding(lambda: 1 / 0)
+
+
+def test_a_check_that_runs_long_is_demoted_to_the_lowest_priority():
+    def slow_check() -> int:
+        # Runs until the caller has demoted it (or gives up after 10 s).
+        deadline = time.monotonic() + 10
+        while _own_nice() != priority.LOW_PRIORITY and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return _own_nice()
+
+    assert priority.run_yielding(slow_check) == priority.LOW_PRIORITY
+    # Only the helper thread was demoted.
+    assert _own_nice() != priority.LOW_PRIORITY
+
+
+def test_a_quick_check_keeps_its_priority(monkeypatch):
+    monkeypatch.setattr(priority, "GRACE_SECONDS", 30)
+    assert priority.run_yielding(_own_nice) == _own_nice()
