@@ -142,8 +142,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Connections persist for a minute on either database: opening a SQLite connection
+# (with its pragmas and Django's SQL functions) costs more than a typical query.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
