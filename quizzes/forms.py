@@ -1,6 +1,5 @@
-from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
+from dataclasses import dataclass
+
 from django import forms
 
 from responsibility.models import Owner
@@ -10,6 +9,21 @@ from .models import Question, QuestionType
 from .validation import load_strict_json
 
 SORT_PREFIX = "area__"
+
+
+@dataclass(frozen=True)
+class Control:
+    """One answer control as templates/quizzes/includes/answer_fields.html shows it."""
+
+    name: str
+    id: str
+    label: str
+    kind: str  # "radio", "checkbox" or "text"
+    inline: bool
+    options: list[tuple[str, str, bool]]  # value, label, checked
+    value: str
+    errors: list[str]
+    max_length: int | None
 
 
 class AnswerForm(forms.Form):
@@ -24,9 +38,6 @@ class AnswerForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.question = question
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
         builder = getattr(self, f"_build_{question.type}")
         builder(choice_order or [])
 
@@ -61,10 +72,8 @@ class AnswerForm(forms.Form):
             widget=forms.RadioSelect,
             error_messages={"required": "Choose true or false."},
         )
-        self.helper.layout = Layout(InlineRadios("value"))
 
     def _build_sort(self, order):
-        names = []
         for item in sort_items(self.question):
             name = SORT_PREFIX + item.area_slug
             self.fields[name] = forms.ChoiceField(
@@ -73,8 +82,6 @@ class AnswerForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": "Say who owns this duty."},
             )
-            names.append(InlineRadios(name))
-        self.helper.layout = Layout(*names)
 
     def _build_policy(self, order):
         self.fields["effect"] = forms.ChoiceField(
@@ -90,6 +97,43 @@ class AnswerForm(forms.Form):
             max_length=200,
             error_messages={"required": "Type an answer."},
         )
+
+    def controls(self) -> list[Control]:
+        """
+        The fields, ready to render. The answer form is on every question page,
+        so it is drawn by a small template of its own with Bootstrap's markup
+        rather than through crispy-forms' chain of field templates, which cost
+        several times as much.
+        """
+        inline = self.question.type in (QuestionType.TRUE_FALSE, QuestionType.SORT)
+        controls = []
+        for bound in self:
+            widget = bound.field.widget
+            value = bound.value()
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                kind, chosen = "checkbox", {str(v) for v in value or ()}
+            elif isinstance(widget, forms.RadioSelect):
+                kind, chosen = "radio", {str(value)} if value is not None else set()
+            else:
+                kind, chosen = "text", set()
+            options = [
+                (str(key), str(label), str(key) in chosen)
+                for key, label in getattr(bound.field, "choices", ())
+            ]
+            controls.append(
+                Control(
+                    name=bound.html_name,
+                    id=bound.auto_id,
+                    label=str(bound.label),
+                    kind=kind,
+                    inline=inline,
+                    options=options,
+                    value="" if value is None or kind != "text" else str(value),
+                    errors=list(bound.errors),
+                    max_length=getattr(bound.field, "max_length", None),
+                )
+            )
+        return controls
 
     def response(self) -> dict:
         """The cleaned answer in the shape grading expects."""
