@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from exercise_grading import pathological_policy  # noqa: E402
 
+VERBOSE = False  # --verbose: print Locust's table of every request name
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 SETUP = """
@@ -158,14 +159,16 @@ def _locust(env: dict, port: int, classes: list[str], users: int, seconds: int,
             **extra: str) -> dict:  # fmt: skip
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
-    subprocess.run(
+    finished = subprocess.run(
         [str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"),
          "--headless", "--only-summary", "--host", f"http://127.0.0.1:{port}",
          "-u", str(users), "-r", str(max(1, users // 60)), "-t", f"{seconds}s",
          "--stop-timeout", "10", "--loglevel", "ERROR", *classes],
         cwd=ROOT, env={**env, "LOADTEST_OUT": out, **extra},
-        check=False, capture_output=True,
+        check=False, capture_output=True, text=True,
     )  # fmt: skip
+    if VERBOSE:
+        print(finished.stdout, finished.stderr, sep="\n")
     summary = json.loads(Path(out).read_text() or "{}")
     os.unlink(out)
     return summary
@@ -242,7 +245,11 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--verbose", action="store_true",
+                        help="print Locust's figures per kind of request")  # fmt: skip
     args = parser.parse_args()
+    global VERBOSE
+    VERBOSE = args.verbose
     kinds = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     results = [run(kind, args.users, args.seconds, args.workers) for kind in kinds]
     sys.exit(0 if all(results) else 1)
