@@ -188,7 +188,9 @@ LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
-USE_I18N = True
+# The trainer is written in English only; without the translation machinery
+# every template tag, filter and form message skips a per-request lookup.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
