@@ -296,13 +296,22 @@ def agenda(request, pk: int):
     )
 
 
-def _client_keys(request) -> list[str]:
+def _client_keys(request, *, for_failure: bool = False) -> list[str]:
+    """
+    The keys wrong codes are counted under: the address, and the browser's
+    session. A browser without a session has no failures yet, so a session is
+    only started to record one (joining does not need to write a throwaway
+    anonymous session first).
+    """
     header = getattr(settings, "WORKSHOP_CLIENT_IP_HEADER", "REMOTE_ADDR")
     # Behind a proxy the right-most address is the one the proxy saw.
     address = request.META.get(header, "").split(",")[-1].strip() or "unknown"
-    if not request.session.session_key:
+    keys = [f"ip:{address}"]
+    if for_failure and not request.session.session_key:
         request.session.save()
-    return [f"ip:{address}", f"session:{request.session.session_key}"]
+    if request.session.session_key:
+        keys.append(f"session:{request.session.session_key}")
+    return keys
 
 
 def _join_page(request, form, status=200):
@@ -329,11 +338,11 @@ def join(request):
         return response
     if not form.is_valid():
         if form.has_error("code"):
-            services.join_failure_record(keys=keys)
+            services.join_failure_record(keys=_client_keys(request, for_failure=True))
         return _join_page(request, form, status=422)
     workshop = selectors.workshop_by_code(form.cleaned_data["code"])
     if workshop is None:
-        services.join_failure_record(keys=keys)
+        services.join_failure_record(keys=_client_keys(request, for_failure=True))
         form.add_error("code", "No workshop has this code. Check it and try again.")
         return _join_page(request, form, status=422)
     try:

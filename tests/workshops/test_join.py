@@ -5,7 +5,10 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,6 +74,23 @@ def test_a_newcomer_joins_with_a_name_and_no_password_hashing(client, workshop):
     assert not guest.has_usable_password()
     assert Membership.objects.filter(workshop=workshop, user=guest).exists()
     assert int(client.session["_auth_user_id"]) == guest.pk
+
+
+def test_a_newcomer_joining_writes_one_session_only(client, workshop):
+    """No throwaway anonymous session is written before the real one."""
+    with CaptureQueriesContext(connection) as queries:
+        _join(client, workshop.code, "Erin Example")
+    inserts = [
+        q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "django_session"')
+    ]
+    assert len(inserts) == 1
+    assert Session.objects.count() == 1
+
+
+def test_a_wrong_code_still_counts_against_the_browser(client, workshop):
+    _join(client, "WRONG1", "Erin")
+    assert JoinThrottle.objects.filter(key__startswith="session:").count() == 1
+    assert JoinThrottle.objects.filter(key__startswith="ip:").count() == 1
 
 
 def test_a_newcomer_must_give_a_name(client, workshop):
