@@ -23,6 +23,10 @@ ALLOW_ALL = parse_policy(
     }
 )
 TEST_SHARE = 0.6
+# Explanations of a trainee's policy list every statement that applies and at
+# most this many that do not; a sixty-statement policy would otherwise bury the
+# statements that decided under fifty lines of "does not apply".
+EXPLAINED_UNMATCHED = 10
 DIRECTION_SHARE = 0.2
 
 
@@ -94,7 +98,7 @@ def _counterexample(found, direction: str) -> dict | None:
         "direction": direction,
         "request": found.to_json(),
         "sentence": found.describe(),
-        "explanation": found.candidate.explain(),
+        "explanation": found.candidate.explain(unmatched_limit=EXPLAINED_UNMATCHED),
     }
 
 
@@ -131,7 +135,9 @@ def grade_policy(exercise: Exercise, text: str) -> dict:
                     "expected": test.expected,
                     "actual": decision.effect,
                     "passed": ok,
-                    "explanation": decision.explain(),
+                    "explanation": decision.explain(
+                        unmatched_limit=EXPLAINED_UNMATCHED
+                    ),
                 }
             )
         else:
@@ -191,4 +197,5 @@ def simulate(text: str, kind: str, data: dict) -> dict:
         decision = decide(parsed.policy, build_request(data), kind)
     except ValueError as error:
         return {"error": f"That request is not valid: {error}"}
-    return {"effect": decision.effect, "explanation": decision.explain()}
+    explanation = decision.explain(unmatched_limit=EXPLAINED_UNMATCHED)
+    return {"effect": decision.effect, "explanation": explanation}

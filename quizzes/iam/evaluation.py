@@ -362,8 +362,15 @@ class Decision:
         """Every statement that applied to the request, Allow and Deny alike."""
         return [s for policy in self.trace for s in policy.statements if s.matched]
 
-    def explain(self) -> str:
-        """The decision in plain English, step by step, for a learner."""
+    def explain(self, *, unmatched_limit: int | None = None) -> str:
+        """
+        The decision in plain English, step by step, for a learner.
+
+        Every statement is listed with why it applies or not. With
+        `unmatched_limit`, a policy lists at most that many statements that do
+        not apply (all those that apply are always listed) and counts the rest:
+        in a policy of sixty statements the ones that decided are what matter.
+        """
         request = self.request
         verdict = {
             ALLOW: "ALLOWED",
@@ -387,10 +394,23 @@ class Decision:
             lines.append(f"  {policy.label} ({_KIND_NAMES[policy.kind]}):")
             if not policy.statements:
                 lines.append("    (no statements)")
+            skipped = 0
+            shown_unmatched = 0
             for item in policy.statements:
+                if not item.matched:
+                    if (
+                        unmatched_limit is not None
+                        and shown_unmatched >= unmatched_limit
+                    ):
+                        skipped += 1
+                        continue
+                    shown_unmatched += 1
                 state = "applies" if item.matched else "does not apply"
                 head = f"{item.statement.label}, {item.effect}"
                 lines.append(f"    - {head}: {state}: {item.reason}")
+            if skipped:
+                noun = "statement" if skipped == 1 else "statements"
+                lines.append(f"    - ... and {skipped} more {noun} that do not apply")
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:

@@ -1,8 +1,15 @@
 """Grading a submission: parse, lint, tests, comparison with the reference, score."""
 
+import json
+
 import pytest
 
-from exercises.grading import SubmissionTooLarge, grade_policy, grade_prediction
+from exercises.grading import (
+    EXPLAINED_UNMATCHED,
+    SubmissionTooLarge,
+    grade_policy,
+    grade_prediction,
+)
 from tests.exercises.conftest import OWN_PASSWORD_REFERENCE, SEED_BROKEN
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +83,18 @@ def test_predictions_are_graded_by_the_engine(exercises):
     wrong = grade_prediction(exercise, {ids["Read a report"], ids["Write a report"]})
     assert not wrong["correct"]
     assert wrong["score"] == pytest.approx(2 / 3, abs=0.001)
+
+
+def test_explanations_of_a_long_policy_keep_to_the_statements_that_matter(exercises):
+    padding = [
+        {"Effect": "Allow", "Action": f"ec2:DescribeThing{i}", "Resource": "*"}
+        for i in range(40)
+    ]
+    document = json.loads(OWN_PASSWORD_REFERENCE)
+    document["Statement"] = padding + document["Statement"]
+    result = grade_policy(exercises["own-password"], json.dumps(document, indent=2))
+    assert result["valid"]
+    for test in result["tests"]:
+        explanation = test["explanation"]
+        assert explanation.count(": does not apply:") <= EXPLAINED_UNMATCHED
+        assert "more statements that do not apply" in explanation

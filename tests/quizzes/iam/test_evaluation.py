@@ -403,3 +403,37 @@ def test_root_user_has_full_access_in_its_account():
         Request(root, "iam:CreateUser", "*"),
         identity=[identity("Deny", action="iam:*")],
     ).allowed
+
+
+def _many_statements(count: int, matching: int):
+    statements = [
+        {"Effect": "Allow", "Action": f"ec2:Action{i}", "Resource": "*"}
+        for i in range(count)
+    ]
+    statements[matching] = {
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": "*",
+    }
+    return parse_policy({"Version": "2012-10-17", "Statement": statements})
+
+
+def test_explain_lists_every_statement_by_default():
+    policy = _many_statements(30, matching=17)
+    text = evaluate(Request(ALICE, "s3:GetObject", BUCKET_OBJECT), identity=[policy])
+    text = text.explain()
+    assert text.count("does not apply") == 29
+    assert "statement 18, Allow: applies" in text
+
+
+def test_explain_can_count_the_statements_that_do_not_apply():
+    policy = _many_statements(30, matching=17)
+    decision = evaluate(
+        Request(ALICE, "s3:GetObject", BUCKET_OBJECT), identity=[policy]
+    )
+    text = decision.explain(unmatched_limit=3)
+    # The statement that decided is always shown, however far down it is.
+    assert "statement 18, Allow: applies" in text
+    assert text.count(": does not apply:") == 3
+    assert "... and 26 more statements that do not apply" in text
+    assert decision.explain(unmatched_limit=29) == decision.explain()
