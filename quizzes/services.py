@@ -59,13 +59,16 @@ def _draw_questions(quiz: Quiz, rng: random.Random) -> list[int]:
 
 
 def _choice_orders(question_ids: list[int], rng: random.Random) -> dict[str, list[int]]:
+    choices: dict[int, list[int]] = {}
+    rows = Choice.objects.filter(question_id__in=question_ids)
+    for question_id, choice_id in rows.values_list("question_id", "pk"):
+        choices.setdefault(question_id, []).append(choice_id)
     orders: dict[str, list[int]] = {}
-    questions = Question.objects.filter(pk__in=question_ids).prefetch_related("choices")
-    for question in questions:
-        ids = [choice.pk for choice in question.choices.all()]
+    for question_id in question_ids:
+        ids = choices.get(question_id)
         if ids:
             rng.shuffle(ids)
-            orders[str(question.pk)] = ids
+            orders[str(question_id)] = ids
     return orders
 
 
@@ -155,12 +158,14 @@ def answer_save(
     AttemptClosed is raised. An attempt made in a workshop that has closed takes
     no answers either.
     """
+    quiz = attempt.quiz
     with transaction.atomic():
         attempt = (
             Attempt.objects.select_for_update(of=("self",))
-            .select_related("quiz", "workshop")
+            .select_related("workshop")
             .get(pk=attempt.pk)
         )
+        attempt.quiz = quiz  # curriculum, unchanged by the lock
         if attempt.workshop_id is not None and attempt.workshop.is_closed:
             raise AttemptClosed(_workshop_closed_message(attempt.workshop))
         if not attempt.is_open:
