@@ -23,8 +23,13 @@ LOW_PRIORITY = 19
 CAN_RENICE = sys.platform == "linux"
 
 
-def run_yielding[T](function: Callable[..., T], /, *args, **kwargs) -> T:
-    """Return function(*args, **kwargs), demoted to low priority once it runs long."""
+def run_yielding[T](
+    function: Callable[..., T], /, *args, grace: float | None = None, **kwargs
+) -> T:
+    """
+    Return function(*args, **kwargs), demoted to low priority once it has run
+    for `grace` seconds (GRACE_SECONDS by default; 0 demotes it at once).
+    """
     if not CAN_RENICE:
         return function(*args, **kwargs)
     outcome: dict = {}
@@ -41,7 +46,7 @@ def run_yielding[T](function: Callable[..., T], /, *args, **kwargs) -> T:
 
     worker = threading.Thread(target=work, name="slow-check", daemon=True)
     worker.start()
-    worker.join(GRACE_SECONDS)
+    worker.join(GRACE_SECONDS if grace is None else grace)
     with finished:
         if not outcome.get("done"):
             # Where this is not permitted, the check runs at the normal priority.

@@ -39,3 +39,35 @@ def test_a_check_that_runs_long_is_demoted_to_the_lowest_priority():
 def test_a_quick_check_keeps_its_priority(monkeypatch):
     monkeypatch.setattr(priority, "GRACE_SECONDS", 30)
     assert priority.run_yielding(_own_nice) == _own_nice()
+
+
+def test_no_grace_demotes_the_check_at_once(monkeypatch):
+    monkeypatch.setattr(priority, "GRACE_SECONDS", 30)
+
+    def check() -> int:
+        deadline = time.monotonic() + 10
+        while _own_nice() != priority.LOW_PRIORITY and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return _own_nice()
+
+    assert priority.run_yielding(check, grace=0) == priority.LOW_PRIORITY
+
+
+@pytest.mark.django_db
+def test_a_large_policy_is_checked_at_low_priority_from_the_start(
+    monkeypatch, alice, exercises
+):
+    from exercises import services
+
+    graces = []
+
+    def spy(function, *args, grace=None):
+        graces.append(grace)
+        return function(*args)
+
+    monkeypatch.setattr(services, "run_yielding", spy)
+    exercise = exercises["own-password"]
+    services.submission_create(exercise=exercise, user=alice, text="{}")
+    large = '{"Version": "2012-10-17", "Statement": []}' + " " * 4000
+    services.submission_create(exercise=exercise, user=alice, text=large)
+    assert graces == [None, 0]
