@@ -11,11 +11,19 @@ anywhere ends a session everywhere.
 from types import SimpleNamespace
 
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.db import connections, router
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 
 class SessionStore(db.SessionStore):
+    def _get_new_session_key(self) -> str:
+        # Django first asks the database whether a random key is taken; the
+        # insert that follows (save(must_create=True)) refuses a taken key and
+        # create() then draws again, so the extra query at every login is moot.
+        return get_random_string(32, VALID_KEY_CHARS)
+
     def _get_session_from_db(self):
         if not self.session_key:
             self._session_key = None

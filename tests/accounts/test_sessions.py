@@ -42,3 +42,14 @@ def test_a_session_deleted_elsewhere_signs_the_browser_out(client, alice):
     response = client.get(PROGRESS)
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_a_new_key_that_is_taken_is_drawn_again(monkeypatch):
+    taken = SessionStore()
+    taken.create()
+    keys = iter([taken.session_key, "a" * 32])
+    monkeypatch.setattr(SessionStore, "_get_new_session_key", lambda self: next(keys))
+    fresh = SessionStore()
+    fresh.create()
+    assert fresh.session_key == "a" * 32
+    assert Session.objects.count() == 2
