@@ -121,10 +121,3 @@ def cached(request, key: str, build: Callable[[], Any]) -> Any:
         if _built_under[0] == version:
             _entries[key] = value
     return value
-
-
-def clear() -> None:
-    """Forget every entry of this process (tests; after raw SQL writes)."""
-    with _lock:
-        _entries.clear()
-        _built_under[0] = None
