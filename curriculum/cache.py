@@ -19,6 +19,7 @@ Cached objects are shared between requests: treat them as read-only.
 import threading
 import uuid
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -72,8 +73,11 @@ def _on_m2m_changed(sender, instance, action: str, **kwargs) -> None:
         content_changed()
 
 
-def _content_classes() -> set[type]:
-    return {apps.get_model(label) for label in CONTENT_MODELS}
+# Resolved once: m2m_changed fires for every many-to-many write in the project,
+# a guest joining a workshop (its groups) included.
+@cache
+def _content_classes() -> frozenset[type]:
+    return frozenset(apps.get_model(label) for label in CONTENT_MODELS)
 
 
 def watch_content_models() -> None:
