@@ -190,7 +190,10 @@ def grade_prediction(exercise: Exercise, allowed_ids: set[int]) -> dict:
 
 def simulate(text: str, kind: str, data: dict) -> dict:
     """Try one request against the trainee's own policy text."""
-    parsed = parse_submission(text, kind)
+    try:
+        parsed = parse_submission(text, kind)
+    except SubmissionTooLarge as error:
+        return {"error": str(error)}
     if parsed.policy is None:
         return {"error": "Your policy does not parse yet: check it first."}
     try:

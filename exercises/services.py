@@ -1,4 +1,4 @@
-"""Writes for policy exercises: submissions, predictions, hints, import."""
+"""Policy exercises: submissions, predictions, simulations, hints, import."""
 
 from collections import Counter
 from pathlib import Path
@@ -10,7 +10,7 @@ from django.utils import timezone
 from curriculum.cache import content_changed
 from quizzes.models import Topic
 
-from .grading import grade_policy, grade_prediction
+from .grading import grade_policy, grade_prediction, simulate
 from .models import Exercise, ExerciseProgress, Hint, Submission, TestRequest
 from .priority import run_yielding
 
@@ -61,6 +61,11 @@ def _record(
 LARGE_POLICY_CHARS = 3_000
 
 
+def _grace(text: str) -> float | None:
+    """A large policy is the expensive kind: its check yields to pages at once."""
+    return 0 if len(text) > LARGE_POLICY_CHARS else None
+
+
 def submission_create(
     *, exercise: Exercise, user, text: str, workshop=None
 ) -> Submission:
@@ -72,11 +77,20 @@ def submission_create(
     _refuse_if_closed(workshop)
     # Graded in a helper thread (see priority.py), which must not need the database.
     prefetch_related_objects([exercise], "tests")
-    # A large policy is the expensive kind: it yields to other requests at once.
-    grace = 0 if len(text) > LARGE_POLICY_CHARS else None
-    result = run_yielding(grade_policy, exercise, text, grace=grace)
+    result = run_yielding(grade_policy, exercise, text, grace=_grace(text))
     return _record(
         exercise=exercise, user=user, text=text, result=result, workshop=workshop
+    )
+
+
+def policy_simulate(*, exercise: Exercise, text: str, request: dict) -> dict:
+    """
+    Decide one request against a policy text (the trainee's, or a predict
+    exercise's reference); see grading.simulate. Yields like a check: parsing a
+    large policy costs as much as grading an ordinary one.
+    """
+    return run_yielding(
+        simulate, text, exercise.policy_kind, request, grace=_grace(text)
     )
 
 

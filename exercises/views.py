@@ -10,11 +10,11 @@ from workshops.selectors import workshop_for
 
 from . import selectors
 from .forms import PolicyForm, SimulatorForm
-from .grading import simulate
 from .models import Exercise, ExerciseKind, ExerciseProgress, Submission
 from .services import (
     ExerciseError,
     hint_reveal,
+    policy_simulate,
     prediction_submit,
     submission_create,
 )
@@ -167,7 +167,9 @@ def exercise_simulate(request, slug: str):
         text = exercise.reference
     outcome = None
     if form.is_valid():
-        outcome = simulate(text, exercise.policy_kind, form.cleaned_data)
+        outcome = policy_simulate(
+            exercise=exercise, text=text, request=form.cleaned_data
+        )
     if request.htmx:
         return render(
             request,

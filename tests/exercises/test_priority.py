@@ -54,7 +54,7 @@ def test_no_grace_demotes_the_check_at_once(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_large_policy_is_checked_at_low_priority_from_the_start(
+def test_large_policies_are_checked_and_simulated_at_low_priority_from_the_start(
     monkeypatch, alice, exercises
 ):
     from exercises import services
@@ -70,4 +70,6 @@ def test_a_large_policy_is_checked_at_low_priority_from_the_start(
     services.submission_create(exercise=exercise, user=alice, text="{}")
     large = '{"Version": "2012-10-17", "Statement": []}' + " " * 4000
     services.submission_create(exercise=exercise, user=alice, text=large)
-    assert graces == [None, 0]
+    services.policy_simulate(exercise=exercise, text="{}", request={})
+    services.policy_simulate(exercise=exercise, text=large, request={})
+    assert graces == [None, 0, None, 0]

@@ -157,6 +157,20 @@ def test_admin_json_fields_refuse_nasty_json(client, admin_user, bank):
     assert question.request_context == {}
 
 
+def test_an_oversized_policy_in_the_simulator_is_refused_with_the_limit(trainee):
+    response = trainee.post(
+        reverse("exercises:simulate", args=["own-password"]),
+        {"policy": "{" + " " * 10_000 + "}",
+         "principal": "arn:aws:iam::123456789012:user/alice", "action": "iam:GetUser",
+         "resource": "*", "context": ""},
+        headers={"HX-Request": "true"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "the limit is 10,000" in html
+    assert "Decision:" not in html
+
+
 # Random data posted to every form a person fills in: never a 500.
 
 TEXT = st.text(
