@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -23,6 +23,8 @@ class Catalog:
 
     def __init__(self, data: dict[str, Any] | None = None) -> None:
         self._data = data
+        # Policies repeat their action patterns; a bounded memo of expansions.
+        self._expanded = lru_cache(maxsize=2048)(self._expand_lowered)
 
     @cached_property
     def data(self) -> dict[str, Any]:
@@ -151,19 +153,42 @@ class Catalog:
 
     def expand(self, pattern: str) -> list[str]:
         """The catalog actions a pattern (``s3:Get*``, ``*``, ``iam:?etUs*``) covers."""
-        lowered = pattern.strip().lower()
+        return list(self._expanded(pattern.strip().lower()))
+
+    @cached_property
+    def _lowered_all(self) -> tuple[tuple[str, str], ...]:
+        """(lower case, canonical) for every action, in ``all_actions`` order."""
+        return tuple((action.lower(), action) for action in self.all_actions)
+
+    @cached_property
+    def _lowered_by_service(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """The same per service prefix, in ``actions_for_service`` order."""
+        return {
+            prefix: tuple(
+                (lower, self._actions_lower[lower])
+                for lower in map(str.lower, self.actions_for_service(prefix))
+            )
+            for prefix in self._services
+        }
+
+    def _expand_lowered(self, lowered: str) -> tuple[str, ...]:
         if lowered == "*":
-            return list(self.all_actions)
+            return tuple(self.all_actions)
         prefix, colon, _ = lowered.partition(":")
         if not colon:
-            return []
-        matcher = glob(lowered)
+            return ()
         if "*" in prefix or "?" in prefix:
-            candidates = self.all_actions
+            candidates = self._lowered_all
         else:
-            candidates = self.actions_for_service(prefix)
-            candidates = [self._actions_lower[c.lower()] for c in candidates]
-        return [action for action in candidates if matcher.match(action.lower())]
+            candidates = self._lowered_by_service.get(prefix, ())
+        # The longest literal run must appear in any match: a cheap filter first.
+        fragment = max(lowered.replace("?", "*").split("*"), key=len)
+        matcher = glob(lowered)
+        return tuple(
+            action
+            for lower, action in candidates
+            if fragment in lower and matcher.match(lower)
+        )
 
 
 def _template_glob(template: str) -> Any:

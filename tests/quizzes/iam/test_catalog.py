@@ -36,3 +36,12 @@ def test_catalog_knows_resource_types_and_arn_templates():
 def test_catalog_knows_condition_key_types():
     keys = catalog.condition_keys("s3")
     assert any(t.startswith("ArrayOf") or t == "String" for t in keys.values())
+
+
+def test_expansions_are_remembered_but_each_caller_gets_its_own_list():
+    first = expand_actions("s3:*Object")
+    first.clear()
+    again = expand_actions(" S3:*object ")
+    assert "s3:GetObject" in again
+    assert again == expand_actions("s3:*Object")
+    assert "s3:GetObject" in expand_actions("*:GetObject")
