@@ -71,7 +71,7 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -88,7 +88,6 @@ from .matching import (
     ArnGlob,
     Glob,
     Piece,
-    glob,
     split_arn_pieces,
 )
 from .policy import KINDS, Policy, Statement, parse_policy
@@ -509,11 +508,6 @@ def _features(action: str) -> tuple[str, frozenset[str], str]:
     return _service_index(prefix).get(action, ("", frozenset(), ""))
 
 
-@cache
-def _all_actions() -> tuple[tuple[str, str], ...]:
-    return tuple((action.lower(), action) for action in catalog.all_actions)
-
-
 @lru_cache(maxsize=2048)
 def _expand(pattern: str) -> frozenset[str]:
     """Catalog actions (canonical spelling) an action pattern covers."""
@@ -521,21 +515,7 @@ def _expand(pattern: str) -> frozenset[str]:
     if "*" not in lowered and "?" not in lowered:
         canonical = catalog.canonical_action(lowered)
         return frozenset(() if canonical is None else (canonical,))
-    prefix, colon, _ = lowered.partition(":")
-    if not colon:
-        return frozenset()
-    if "*" in prefix or "?" in prefix:
-        candidates: Iterable[tuple[str, str]] = _all_actions()
-    else:
-        candidates = ((a.lower(), a) for a in _service_index(prefix))
-    # The longest literal run must appear in any match: a cheap filter first.
-    fragment = max(lowered.replace("?", "*").split("*"), key=len)
-    matcher = glob(lowered)
-    return frozenset(
-        action
-        for lower, action in candidates
-        if fragment in lower and matcher.match(lower)
-    )
+    return frozenset(catalog.expand(lowered))
 
 
 def _representatives(
