@@ -181,6 +181,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(env_str("DJANGO_PROXY_COUNT", "0"))
 AXES_VERBOSE = False
+# Leaves out guests' sign-ins, which use no password (accounts/axes.py).
+AXES_HANDLER = "accounts.axes.TrainerAxesHandler"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -210,7 +210,7 @@ def _guest_username(display_name: str) -> str:
     return f"{base}-{secrets.token_hex(3)}"
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint of its own inside guest_join
 def guest_create(*, display_name: str) -> User:
     """
     A lightweight trainee account for someone who joins with only a name.
@@ -244,7 +244,8 @@ def guest_join(*, workshop: Workshop, display_name: str) -> User:
     if refusal:
         raise WorkshopError(refusal)
     user = guest_create(display_name=display_name)
-    membership_join(workshop=workshop, user=user)
+    # A brand-new account has no membership to find or race for.
+    Membership.objects.create(workshop=workshop, user=user)
     return user
 
 

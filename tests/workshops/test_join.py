@@ -87,6 +87,24 @@ def test_a_newcomer_joining_writes_one_session_only(client, workshop):
     assert Session.objects.count() == 1
 
 
+def test_a_guest_join_skips_the_login_bookkeeping_a_password_login_keeps(
+    client, workshop, alice
+):
+    from axes.models import AccessLog
+
+    from tests.conftest import PASSWORD
+
+    with CaptureQueriesContext(connection) as queries:
+        _join(client, workshop.code, "Erin Example")
+    assert not any("axes_" in q["sql"] for q in queries)
+    assert not AccessLog.objects.exists()
+    # A password sign-in is still logged by django-axes.
+    Client().post(
+        reverse("accounts:login"), {"username": "alice", "password": PASSWORD}
+    )
+    assert list(AccessLog.objects.values_list("username", flat=True)) == ["alice"]
+
+
 def test_a_wrong_code_still_counts_against_the_browser(client, workshop):
     _join(client, "WRONG1", "Erin")
     assert JoinThrottle.objects.filter(key__startswith="session:").count() == 1
