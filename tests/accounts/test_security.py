@@ -92,6 +92,10 @@ def test_the_session_key_changes_at_login(client, alice):
     before = client.session.session_key
     _login(client, "alice", PASSWORD)
     assert client.session.session_key != before
+    # The stored session under the old key is gone, not just abandoned.
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(pk=before).exists()
 
 
 def test_logout_ends_the_session(client, alice):

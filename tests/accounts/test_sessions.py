@@ -53,3 +53,42 @@ def test_a_new_key_that_is_taken_is_drawn_again(monkeypatch):
     fresh.create()
     assert fresh.session_key == "a" * 32
     assert Session.objects.count() == 2
+
+
+def test_logging_in_without_a_stored_session_writes_the_row_once(client, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import PASSWORD
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("accounts:login"), {"username": "alice", "password": PASSWORD}
+        )
+    assert response.status_code == 302
+    writes = [
+        q["sql"].split(" ", 1)[0]
+        for q in queries
+        if '"django_session"' in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    assert writes == ["INSERT"]
+    assert Session.objects.count() == 1
+    assert client.get(PROGRESS).status_code == 200
+
+
+def test_a_drawn_key_that_is_taken_by_the_time_of_saving_is_drawn_again(
+    monkeypatch,
+):
+    taken = SessionStore()
+    taken["x"] = 1
+    taken.save()
+    store = SessionStore()
+    keys = iter([taken.session_key, "b" * 32])
+    monkeypatch.setattr(SessionStore, "_get_new_session_key", lambda self: next(keys))
+    store["user"] = "alice"
+    store.cycle_key()
+    assert store.session_key == taken.session_key  # drawn, not yet written
+    store.save()
+    assert store.session_key == "b" * 32
+    assert SessionStore("b" * 32)["user"] == "alice"
+    assert SessionStore(taken.session_key)["x"] == 1
