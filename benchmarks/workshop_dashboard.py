@@ -48,7 +48,7 @@ def _build(trainees: int, rng: random.Random):
     from exercises.services import EXERCISES_FILE
     from quizzes.grading import grade
     from quizzes.models import Answer, Attempt, AttemptStatus, Question, Quiz
-    from quizzes.services import _choice_orders, _draw_questions
+    from quizzes.services import _choice_orders, _draw_questions, quiz_plan
     from workshops.models import GuestProfile, Membership
     from workshops.services import items_unlock_all, workshop_create, workshop_open
 
@@ -78,8 +78,9 @@ def _build(trainees: int, rng: random.Random):
     now = timezone.now()
     attempts, answers = [], []
     for quiz in quizzes:
-        question_ids = _draw_questions(quiz, rng)
-        orders = _choice_orders(question_ids, rng)
+        plan = quiz_plan(quiz)
+        question_ids = _draw_questions(plan, rng)
+        orders = _choice_orders(question_ids, plan, rng)
         for user in users:
             attempts.append(
                 Attempt(

@@ -2,6 +2,7 @@
 
 import random
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -47,25 +48,53 @@ class AnswerLocked(QuizError):
     pass
 
 
-def _draw_questions(quiz: Quiz, rng: random.Random) -> list[int]:
-    chosen = [item.question_id for item in quiz.items.all()]
+@dataclass(frozen=True)
+class QuizPlan:
+    """
+    What starting an attempt reads of a quiz's content: its fixed questions, each
+    draw's count and pool of question ids, and the choice ids of every question
+    it can contain. Curriculum, so views keep it in the curriculum cache.
+    """
+
+    fixed: tuple[int, ...]
+    draws: tuple[tuple[int, tuple[int, ...]], ...]
+    choices: dict[int, tuple[int, ...]]
+
+
+def quiz_plan(quiz: Quiz) -> QuizPlan:
+    fixed = tuple(item.question_id for item in quiz.items.all())
+    draws = tuple(
+        (
+            draw.count,
+            tuple(sorted(set(draw.topic.questions.values_list("pk", flat=True)))),
+        )
+        for draw in quiz.draws.select_related("topic")
+    )
+    ids = set(fixed).union(*(pool for _, pool in draws))
+    choices: dict[int, list[int]] = {}
+    rows = Choice.objects.filter(question_id__in=ids)
+    for question_id, choice_id in rows.values_list("question_id", "pk"):
+        choices.setdefault(question_id, []).append(choice_id)
+    return QuizPlan(fixed, draws, {q: tuple(c) for q, c in choices.items()})
+
+
+def _draw_questions(plan: QuizPlan, rng: random.Random) -> list[int]:
+    chosen = list(plan.fixed)
     taken = set(chosen)
-    for draw in quiz.draws.select_related("topic"):
-        pool = sorted(set(draw.topic.questions.values_list("pk", flat=True)) - taken)
-        picked = rng.sample(pool, min(draw.count, len(pool)))
+    for count, pool in plan.draws:
+        left = [pk for pk in pool if pk not in taken]
+        picked = rng.sample(left, min(count, len(left)))
         chosen.extend(picked)
         taken.update(picked)
     return chosen
 
 
-def _choice_orders(question_ids: list[int], rng: random.Random) -> dict[str, list[int]]:
-    choices: dict[int, list[int]] = {}
-    rows = Choice.objects.filter(question_id__in=question_ids)
-    for question_id, choice_id in rows.values_list("question_id", "pk"):
-        choices.setdefault(question_id, []).append(choice_id)
+def _choice_orders(
+    question_ids: list[int], plan: QuizPlan, rng: random.Random
+) -> dict[str, list[int]]:
     orders: dict[str, list[int]] = {}
     for question_id in question_ids:
-        ids = choices.get(question_id)
+        ids = list(plan.choices.get(question_id, ()))
         if ids:
             rng.shuffle(ids)
             orders[str(question_id)] = ids
@@ -82,9 +111,11 @@ def attempt_start(
     user: AbstractBaseUser,
     rng: random.Random | None = None,
     workshop=None,
+    plan: QuizPlan | None = None,
 ) -> Attempt:
     """
     Start an attempt, or return the one already open (a double click is harmless).
+    `plan` is quiz_plan(quiz), read afresh when not given.
 
     The draw and each question's choice order are fixed now and stored, so the
     attempt looks the same on every reload. Raises AttemptLimitReached when the
@@ -112,7 +143,8 @@ def attempt_start(
         raise AttemptLimitReached(
             f"You have used all {quiz.attempt_limit} attempts this quiz allows."
         )
-    question_ids = _draw_questions(quiz, rng)
+    plan = plan or quiz_plan(quiz)
+    question_ids = _draw_questions(plan, rng)
     if not question_ids:
         raise QuizError("This quiz has no questions yet.")
     now = timezone.now()
@@ -128,7 +160,7 @@ def attempt_start(
                 user=user,
                 number=used + 1,
                 question_ids=question_ids,
-                choice_order=_choice_orders(question_ids, rng),
+                choice_order=_choice_orders(question_ids, plan, rng),
                 started_at=now,
                 deadline=deadline,
                 workshop=workshop,

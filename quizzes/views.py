@@ -13,7 +13,13 @@ from . import selectors
 from .forms import AnswerForm
 from .grading import EFFECT_LABELS, grade, policy_decision, sort_items
 from .models import Attempt, FeedbackMode, Question, QuestionType, Quiz
-from .services import QuizError, answer_save, attempt_start, attempt_submit
+from .services import (
+    QuizError,
+    answer_save,
+    attempt_start,
+    attempt_submit,
+    quiz_plan,
+)
 
 
 def _attempt_for(request, pk: int, *, write: bool = False) -> Attempt:
@@ -30,6 +36,18 @@ def _quiz_build(attempt: Attempt):
     return lambda: Quiz.objects.get(pk=attempt.quiz_id)
 
 
+def _published_quiz(request, slug: str) -> Quiz:
+    """The published quiz with this slug, from the curriculum cache."""
+    quiz = cached(request, f"quiz-slug:{slug}", _quiz_by_slug_build(slug))
+    if quiz is None:
+        raise Http404("No such quiz.")
+    return quiz
+
+
+def _quiz_by_slug_build(slug: str):
+    return lambda: Quiz.objects.filter(slug=slug, is_published=True).first()
+
+
 @require_GET
 @login_required
 def quiz_list(request):
@@ -40,7 +58,7 @@ def quiz_list(request):
 @require_GET
 @login_required
 def quiz_detail(request, slug: str):
-    quiz = get_object_or_404(Quiz, slug=slug, is_published=True)
+    quiz = _published_quiz(request, slug)
     summary = selectors.quiz_summaries(request.user, Quiz.objects.filter(pk=quiz.pk))[0]
     attempts = quiz.attempts.filter(user=request.user).order_by("number")
     return render(
@@ -53,15 +71,23 @@ def quiz_detail(request, slug: str):
 @require_POST
 @login_required
 def quiz_start(request, slug: str):
-    quiz = get_object_or_404(Quiz, slug=slug, is_published=True)
+    quiz = _published_quiz(request, slug)
+    # The draw's pools and choices are curriculum: read once per process.
+    plan = cached(request, f"quiz-plan:{quiz.pk}", _plan_build(quiz))
     # Started during a workshop the trainee joined, the attempt counts for it.
     workshop = workshop_for(user=request.user, quiz=quiz)
     try:
-        attempt = attempt_start(quiz=quiz, user=request.user, workshop=workshop)
+        attempt = attempt_start(
+            quiz=quiz, user=request.user, workshop=workshop, plan=plan
+        )
     except QuizError as error:
         messages.error(request, str(error))
         return redirect(quiz)
     return redirect("quizzes:question", attempt.pk, 1)
+
+
+def _plan_build(quiz: Quiz):
+    return lambda: quiz_plan(quiz)
 
 
 @require_GET

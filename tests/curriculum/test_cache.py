@@ -12,7 +12,7 @@ from django.urls import reverse
 from curriculum import cache
 from curriculum.models import CurriculumVersion
 from quizzes.interchange import check_document
-from quizzes.models import Attempt, Question
+from quizzes.models import Attempt, Question, Topic
 from quizzes.services import questions_import
 from responsibility.models import ResponsibilityArea
 from tests.quizzes.bank import BANK
@@ -89,6 +89,35 @@ def test_a_question_edit_reaches_an_attempt_in_progress(client, alice, bank):
     question.prompt = "A reworded prompt for this question"
     question.save()
     assert "A reworded prompt for this question" in client.get(url).content.decode()
+
+
+def test_a_warm_quiz_start_reads_no_quiz_content(client, alice, bob, bank):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    client.post(reverse("quizzes:start", args=["timed"]))
+    client.force_login(bob)
+    with CaptureQueriesContext(connection) as queries:
+        client.post(reverse("quizzes:start", args=["timed"]))
+    content = ('"quizzes_quiz"', '"quizzes_question', '"quizzes_choice"',
+               '"quizzes_quizdraw"', '"quizzes_quizquestion"')  # fmt: skip
+    assert not [q for q in queries if any(table in q["sql"] for table in content)]
+    assert Attempt.objects.filter(user=bob).count() == 1
+
+
+def test_a_change_to_a_drawn_topic_reaches_the_next_draw(client, alice, bob, bank):
+    client.force_login(alice)
+    client.post(reverse("quizzes:start", args=["timed"]))
+    # Leave one question in the topic the quiz draws from: the one added now.
+    topic = Topic.objects.get(slug="iam-groups")
+    newcomer = Question.objects.exclude(topics=topic).exclude(slug="name-effect")[0]
+    for question in topic.questions.all():
+        question.topics.remove(topic)
+    newcomer.topics.add(topic)
+    client.force_login(bob)
+    client.post(reverse("quizzes:start", args=["timed"]))
+    assert Attempt.objects.get(user=bob).question_ids[1:] == [newcomer.pk]
 
 
 def test_a_changed_choice_reaches_the_question_page(client, alice, bank):
