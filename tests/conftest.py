@@ -1,6 +1,9 @@
 """Shared fixtures: the standard cast of users and the shipped curriculum."""
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 # Imports of Django models stay inside the fixtures, so that the engine's tests
 # under tests/quizzes/iam/ also run without Django (`-p no:django`).
@@ -8,6 +11,15 @@ from accounts.groups import INSTRUCTORS, TRAINEES
 from tests.quizzes.bank import BANK
 
 PASSWORD = "correct horse battery staple"
+
+# Property tests never depend on how fast this machine is: no per-example
+# deadline and no "too slow" health check. On CI (.ci/run sets CI) they draw
+# the same examples every run, so a red run can be reproduced.
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("ci", settings.get_profile("default"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 def _user(username: str, group: str | None = None, **extra):
