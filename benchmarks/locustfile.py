@@ -146,12 +146,19 @@ class Trainee(FastHttpUser):
             self._submit(feedback.text)
 
     def _submit(self, html: str) -> None:
-        self.client.post(
+        with self.client.post(
             f"/attempts/{self.attempt}/submit/",
             {"csrfmiddlewaretoken": self._token(html)},
             name="quiz submit",
-        )
-        _count("quizzes_submitted")
+            catch_response=True,
+            allow_redirects=False,
+        ) as sent:
+            if sent.status_code == 302:
+                _count("quizzes_submitted")
+                sent.success()
+            else:
+                sent.failure(f"submission not accepted: {sent.status_code}")
+        self.client.get(f"/attempts/{self.attempt}/review/", name="quiz review")
         self.attempt = None
 
     @task(2)
