@@ -132,32 +132,30 @@ class Trainee(FastHttpUser):
                 self._submit(page.text)
             return
         data = {"csrfmiddlewaretoken": self._token(page.text), **_answer_for(page.text)}
-        with self.client.post(
-            url, data, name="answer", catch_response=True, allow_redirects=False
-        ) as sent:
-            if sent.status_code == 302:
-                _count("answers_acknowledged")
-                sent.success()
-            else:
-                sent.failure(f"answer not accepted: {sent.status_code}")
+        self._post_acknowledged(url, data, "answer", "answers_acknowledged")
         self.position += 1
         feedback = self.client.get(url, name="feedback")
         if "Next question" not in (feedback.text or ""):
             self._submit(feedback.text)
 
-    def _submit(self, html: str) -> None:
+    def _post_acknowledged(self, url: str, data: dict, name: str, key: str) -> None:
+        """POST a trainee's work; only the redirect that follows a save counts."""
         with self.client.post(
-            f"/attempts/{self.attempt}/submit/",
-            {"csrfmiddlewaretoken": self._token(html)},
-            name="quiz submit",
-            catch_response=True,
-            allow_redirects=False,
+            url, data, name=name, catch_response=True, allow_redirects=False
         ) as sent:
             if sent.status_code == 302:
-                _count("quizzes_submitted")
+                _count(key)
                 sent.success()
             else:
-                sent.failure(f"submission not accepted: {sent.status_code}")
+                sent.failure(f"{name} not accepted: {sent.status_code}")
+
+    def _submit(self, html: str) -> None:
+        self._post_acknowledged(
+            f"/attempts/{self.attempt}/submit/",
+            {"csrfmiddlewaretoken": self._token(html)},
+            "quiz submit",
+            "quizzes_submitted",
+        )
         self.client.get(f"/attempts/{self.attempt}/review/", name="quiz review")
         self.attempt = None
 
