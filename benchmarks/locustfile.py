@@ -1,8 +1,10 @@
 """
 Locust scenario: trainees working through a live workshop, with think time.
 
-Each simulated trainee joins with the workshop code as a newcomer, browses the
-model, takes a quiz question by question and checks policies. The runner
+Each simulated trainee joins with the workshop code as a newcomer, opens the
+agenda, browses the model, takes a short quiz question by question, submits it
+and reads the review, and checks policies. Every HTTP request is timed on its
+own: a POST that redirects and the page it redirects to are two entries. The runner
 (benchmarks/loadtest.py) starts the server and reads the summary this file writes.
 Environment: LOADTEST_CODE (join code), LOADTEST_OUT (summary JSON path),
 LOADTEST_QUIZ, LOADTEST_EXERCISE, LOADTEST_POLICY (a policy to check).
@@ -82,6 +84,29 @@ def _answer_for(html: str) -> dict:
     return {"text": "Effect"}
 
 
+def _join(user: FastHttpUser, display_name: str) -> None:
+    """
+    Join as a newcomer, then open the agenda the join redirects to. Like every
+    other step, each HTTP request is timed on its own.
+    """
+    page = user.client.get(f"/join?code={CODE}", name="join page")
+    data = {
+        "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+        "code": CODE,
+        "display_name": display_name,
+    }
+    with user.client.post(
+        "/join", data, name="join", catch_response=True, allow_redirects=False
+    ) as sent:
+        agenda = sent.headers.get("Location") if sent.status_code == 302 else None
+        if agenda:
+            sent.success()
+        else:
+            sent.failure(f"join not accepted: {sent.status_code}")
+    if agenda:
+        user.client.get(agenda, name="agenda")
+
+
 class Trainee(FastHttpUser):
     """A newcomer who joins the workshop and works through it."""
 
@@ -89,13 +114,7 @@ class Trainee(FastHttpUser):
     wait_time = between(5, 15)
 
     def on_start(self) -> None:
-        page = self.client.get(f"/join?code={CODE}", name="join page")
-        token = CSRF.search(page.text).group(1)
-        self.client.post(
-            "/join",
-            {"csrfmiddlewaretoken": token, "code": CODE, "display_name": "Load"},
-            name="join",
-        )
+        _join(self, "Load")
         self.attempt = None
         self.position = 1
 
@@ -178,13 +197,7 @@ class Attacker(FastHttpUser):
     wait_time = between(0, 0.1)
 
     def on_start(self) -> None:
-        page = self.client.get(f"/join?code={CODE}", name="join page")
-        self.client.post(
-            "/join",
-            {"csrfmiddlewaretoken": CSRF.search(page.text).group(1), "code": CODE,
-             "display_name": "Attacker"},
-            name="join",
-        )  # fmt: skip
+        _join(self, "Attacker")
 
     @task
     def pathological(self) -> None:
