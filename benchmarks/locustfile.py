@@ -95,16 +95,28 @@ def _join(user: FastHttpUser, display_name: str) -> None:
         "code": CODE,
         "display_name": display_name,
     }
-    with user.client.post(
-        "/join", data, name="join", catch_response=True, allow_redirects=False
-    ) as sent:
-        agenda = sent.headers.get("Location") if sent.status_code == 302 else None
-        if agenda:
-            sent.success()
-        else:
-            sent.failure(f"join not accepted: {sent.status_code}")
+    agenda = _post_acknowledged(user, "/join", data, "join")
     if agenda:
         user.client.get(agenda, name="agenda")
+
+
+def _post_acknowledged(
+    user: FastHttpUser, url: str, data: dict, name: str, key: str = ""
+) -> str | None:
+    """
+    POST and expect the redirect that follows a save; anything else is a
+    failure. Counts an acknowledgement under `key`; returns where it redirects.
+    """
+    with user.client.post(
+        url, data, name=name, catch_response=True, allow_redirects=False
+    ) as sent:
+        if sent.status_code != 302:
+            sent.failure(f"{name} not accepted: {sent.status_code}")
+            return None
+        sent.success()
+    if key:
+        _count(key)
+    return sent.headers.get("Location")
 
 
 class Trainee(FastHttpUser):
@@ -151,25 +163,15 @@ class Trainee(FastHttpUser):
                 self._submit(page.text)
             return
         data = {"csrfmiddlewaretoken": self._token(page.text), **_answer_for(page.text)}
-        self._post_acknowledged(url, data, "answer", "answers_acknowledged")
+        _post_acknowledged(self, url, data, "answer", "answers_acknowledged")
         self.position += 1
         feedback = self.client.get(url, name="feedback")
         if "Next question" not in (feedback.text or ""):
             self._submit(feedback.text)
 
-    def _post_acknowledged(self, url: str, data: dict, name: str, key: str) -> None:
-        """POST a trainee's work; only the redirect that follows a save counts."""
-        with self.client.post(
-            url, data, name=name, catch_response=True, allow_redirects=False
-        ) as sent:
-            if sent.status_code == 302:
-                _count(key)
-                sent.success()
-            else:
-                sent.failure(f"{name} not accepted: {sent.status_code}")
-
     def _submit(self, html: str) -> None:
-        self._post_acknowledged(
+        _post_acknowledged(
+            self,
             f"/attempts/{self.attempt}/submit/",
             {"csrfmiddlewaretoken": self._token(html)},
             "quiz submit",
