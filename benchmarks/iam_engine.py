@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quizzes.iam import Request, evaluate, parse_policy  # noqa: E402
+from iam import Request, evaluate, parse_policy  # noqa: E402
 
 REQUESTS = 10_000
 CHUNK = 500
@@ -267,7 +267,7 @@ def main() -> int:
             f"{from_dict * 1000:.3f} ms from a dict"
         )
         print(
-            f"  quizzes.iam:     {ours:>10,.0f} evaluations/s "
+            f"  iam:     {ours:>10,.0f} evaluations/s "
             f"(full decision and trace; {allowed:,} allowed; "
             f"range {min(ours_runs):,.0f}-{max(ours_runs):,.0f})"
         )

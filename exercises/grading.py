@@ -11,8 +11,8 @@ tests are only counted.
 
 from dataclasses import dataclass
 
-from quizzes import iam
-from quizzes.iam import Policy, PolicyError, Request, evaluate, lint, parse_policy
+import iam
+from iam import Policy, PolicyError, Request, evaluate, lint, parse_policy
 
 from .models import MAX_POLICY_CHARS, Exercise
 

@@ -1,6 +1,6 @@
 """Checks an exercise must pass before it is saved, shared by the admin and imports."""
 
-from quizzes.iam import PolicyError, parse_policy
+from iam import PolicyError, parse_policy
 
 from .grading import build_request, decide
 from .models import Effect, ExerciseKind

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from quizzes.iam import Request, evaluate, parse_policy
+from iam import Request, evaluate, parse_policy
 from responsibility.selectors import service_duties
 
 from .models import PolicyKind, Question, QuestionType

@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from quizzes.iam import PolicyError, Request, parse_policy
+from iam import PolicyError, Request, parse_policy
 
 from .models import QuestionType
 

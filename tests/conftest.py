@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # Imports of Django models stay inside the fixtures, so that the engine's tests
-# under tests/quizzes/iam/ also run without Django (`-p no:django`).
+# under tests/iam/ also run without Django (`-p no:django`).
 from accounts.groups import INSTRUCTORS, TRAINEES
 from tests.quizzes.bank import BANK
 

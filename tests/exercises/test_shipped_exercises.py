@@ -42,7 +42,7 @@ def test_the_reference_solves_its_exercise(shipped, db, slug):
     exercise = Exercise.objects.get(slug=slug)
     if exercise.kind == ExerciseKind.PREDICT:
         from exercises.grading import build_request, decide
-        from quizzes.iam import parse_policy
+        from iam import parse_policy
 
         policy = parse_policy(exercise.reference, kind=exercise.policy_kind)
         allowed = {

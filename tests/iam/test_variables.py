@@ -1,4 +1,4 @@
-from quizzes.iam import Request, evaluate, parse_policy
+from iam import Request, evaluate, parse_policy
 
 ALICE = "arn:aws:iam::111122223333:user/division/alice"
 

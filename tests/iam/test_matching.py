@@ -1,6 +1,6 @@
 import pytest
 
-from quizzes.iam.matching import ArnGlob, glob, pieces_of, split_arn
+from iam.matching import ArnGlob, glob, pieces_of, split_arn
 
 
 @pytest.mark.parametrize(

@@ -101,7 +101,7 @@ def test_case_file_is_well_formed(file_name: str) -> None:
 def test_engine_agrees_with_aws_documentation(
     case: dict[str, Any], topic_doc: str
 ) -> None:
-    from quizzes.iam import Request, evaluate, parse_policy
+    from iam import Request, evaluate, parse_policy
 
     policies = case["policies"]
     resource_doc = policies.get("resource")

@@ -1,6 +1,6 @@
 import pytest
 
-from quizzes.iam import lint, parse_policy
+from iam import lint, parse_policy
 
 from .seed import SEED, seed_policies
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m quizzes.iam validate|evaluate|simulate|compare``.
+"""Command line: ``python -m iam validate|evaluate|simulate|compare``.
 
 ``simulate`` reads JSON lines and answers each with one JSON line, flushed::
 
@@ -292,7 +292,7 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m quizzes.iam",
+        prog="python -m iam",
         description="Validate, evaluate and explain IAM policies.",
     )
     commands = parser.add_subparsers(dest="command", required=True)

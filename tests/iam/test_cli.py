@@ -7,7 +7,7 @@ import pytest
 
 from .seed import SEED, seed_policies
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 ALLOW_GET = {
     "Version": "2012-10-17",
     "Statement": [
@@ -23,7 +23,7 @@ ALLOW_GET = {
 
 def run(*args, stdin=None):
     return subprocess.run(
-        [sys.executable, "-m", "quizzes.iam", *args],
+        [sys.executable, "-m", "iam", *args],
         cwd=ROOT,
         input=stdin,
         capture_output=True,
@@ -156,7 +156,7 @@ def test_simulate_answers_each_line_and_survives_bad_ones():
 
 def test_simulate_flushes_each_answer():
     process = subprocess.Popen(
-        [sys.executable, "-m", "quizzes.iam", "simulate"],
+        [sys.executable, "-m", "iam", "simulate"],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

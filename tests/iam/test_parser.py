@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from quizzes.iam import PolicyError, parse_policy
+from iam import PolicyError, parse_policy
 
 from .seed import SEED, seed_policies
 
@@ -288,7 +288,7 @@ def test_operator_problem_suggests_the_right_spelling():
 
 
 def test_every_operator_form_parses():
-    from quizzes.iam.conditions import OPERATORS
+    from iam.conditions import OPERATORS
 
     conditions = {}
     for base in OPERATORS:

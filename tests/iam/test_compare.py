@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizzes.iam import (
+from iam import (
     Budget,
     Comparison,
     Counterexample,
@@ -24,10 +24,10 @@ from quizzes.iam import (
     evaluate,
     parse_policy,
 )
-from quizzes.iam.cli import DEFAULT_PRINCIPAL, _PolicyCache, simulate_line
-from quizzes.iam.compare import PRINCIPAL
+from iam.cli import DEFAULT_PRINCIPAL, _PolicyCache, simulate_line
+from iam.compare import PRINCIPAL
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 ALICE = PRINCIPAL
 ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
 
@@ -457,7 +457,7 @@ def test_to_json_has_the_simulate_request_shape():
 
 def run(*args):
     return subprocess.run(
-        [sys.executable, "-m", "quizzes.iam", "compare", *args],
+        [sys.executable, "-m", "iam", "compare", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quizzes.iam import Request, evaluate, parse_policy
+from iam import Request, evaluate, parse_policy
 
 ACCOUNT = "111122223333"
 OTHER = "444455556666"

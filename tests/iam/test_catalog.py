@@ -1,4 +1,4 @@
-from quizzes.iam import catalog, expand_actions
+from iam import catalog, expand_actions
 
 
 def test_expand_actions_lists_concrete_actions():

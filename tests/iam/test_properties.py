@@ -5,8 +5,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizzes.iam import PolicyError, Request, evaluate, parse_policy
-from quizzes.iam.matching import ArnGlob, glob, pieces_of
+from iam import PolicyError, Request, evaluate, parse_policy
+from iam.matching import ArnGlob, glob, pieces_of
 
 FAST = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

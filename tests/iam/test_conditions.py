@@ -1,6 +1,6 @@
 import pytest
 
-from quizzes.iam import Request, evaluate, parse_policy
+from iam import Request, evaluate, parse_policy
 
 USER = "arn:aws:iam::111122223333:user/alice"
 

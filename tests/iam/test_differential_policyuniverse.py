@@ -22,8 +22,8 @@ import string
 
 import pytest
 
-from quizzes.iam import Request, catalog, expand_actions
-from quizzes.iam.matching import split_arn
+from iam import Request, catalog, expand_actions
+from iam.matching import split_arn
 
 pytest.importorskip(
     "policyuniverse",

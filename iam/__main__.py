@@ -1,0 +1,7 @@
+"""``python -m iam``: see ``iam.cli``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
