@@ -6,6 +6,7 @@ round. The public API::
     policy = parse_policy(text, kind="identity")
     request = Request(principal, action, resource, context)
     decision = evaluate(request, identity=[policy])
+    decision = evaluate_policy(policy, request)   # the policy on its own
     decision.effect, decision.allowed, decision.explain()
     lint(policy)
     expand_actions("s3:Get*")
@@ -22,9 +23,10 @@ from .evaluation import (
     PolicyTrace,
     StatementTrace,
     evaluate,
+    evaluate_policy,
 )
 from .lint import lint
-from .policy import KINDS, Policy, Statement, parse_policy
+from .policy import KIND_LABELS, KINDS, Policy, Statement, parse_policy
 from .problems import Finding, PolicyError, Problem
 from .request import Request
 
@@ -32,6 +34,7 @@ __all__ = [
     "ALLOW",
     "EXPLICIT_DENY",
     "IMPLICIT_DENY",
+    "KIND_LABELS",
     "KINDS",
     "Budget",
     "Catalog",
@@ -49,6 +52,7 @@ __all__ = [
     "catalog",
     "compare",
     "evaluate",
+    "evaluate_policy",
     "expand_actions",
     "lint",
     "parse_policy",

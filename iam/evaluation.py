@@ -573,6 +573,44 @@ def evaluate(
 
 
 # Callers with no identity-based policies of their own.
+_ALLOW_ALL: Policy | None = None
+
+
+def _allow_all() -> Policy:
+    global _ALLOW_ALL
+    if _ALLOW_ALL is None:
+        from .policy import parse_policy
+
+        _ALLOW_ALL = parse_policy(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+            }
+        )
+    return _ALLOW_ALL
+
+
+def evaluate_policy(policy: Policy, request: Request) -> Decision:
+    """Decides ``request`` with ``policy`` on its own, placed where its kind belongs.
+
+    An identity-based policy is the caller's only policy; a resource-based or
+    trust policy is the resource's only policy; a boundary, an SCP or a session
+    policy limits a caller whose identity-based policy allows everything, so the
+    decision shows what that guardrail alone lets through.
+    """
+    kind = policy.kind
+    if kind == "identity":
+        return evaluate(request, identity=(policy,))
+    if kind in ("resource", "trust"):
+        return evaluate(request, resource_policy=policy)
+    everything = (_allow_all(),)
+    if kind == "boundary":
+        return evaluate(request, identity=everything, boundary=policy)
+    if kind == "scp":
+        return evaluate(request, identity=everything, scps=(policy,))
+    return evaluate(request, identity=everything, session=policy)
+
+
 _NO_IDENTITY_SIDE = frozenset(("anonymous", "service", "canonical-user"))
 
 

@@ -23,6 +23,15 @@ from .request import Request
 from .variables import Item, has_variables, resolve, template_items
 
 KINDS = ("identity", "resource", "boundary", "scp", "session", "trust")
+# Each kind's name for people; the Django layer builds its choices from these.
+KIND_LABELS = {
+    "identity": "Identity-based policy",
+    "resource": "Resource-based policy",
+    "boundary": "Permissions boundary",
+    "scp": "Service control policy",
+    "session": "Session policy",
+    "trust": "Role trust policy",
+}
 VERSIONS = ("2012-10-17", "2008-10-17")
 CURRENT_VERSION = "2012-10-17"
 POLICY_ELEMENTS = ("Version", "Id", "Statement")
