@@ -11,10 +11,11 @@ from quizzes.interchange import (
     ImportFileError,
     check_document,
     dump_document,
+    questions_export,
+    questions_import,
     read_document,
 )
 from quizzes.models import Choice, Question, Quiz, Topic
-from quizzes.services import questions_export, questions_import
 from tests.quizzes.bank import BANK
 
 pytestmark = pytest.mark.django_db
