@@ -10,7 +10,8 @@ update them.
 """
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -94,7 +95,8 @@ class Upsert:
     """
     Write rows by their natural key: create the missing ones; overwrite existing
     ones only with `update=True`, and count a row as updated only when one of its
-    values changed. `counts` says what was created and updated, per model.
+    values (or, through `row`, one of its parts) changed. `counts` says what was
+    created and updated, per model.
     """
 
     def __init__(self, *, update: bool) -> None:
@@ -106,20 +108,57 @@ class Upsert:
     ) -> tuple[models.Model, bool]:
         """
         The row matching `lookup`, with `values` written when created or when
-        updating; the flag says whether it was written, so that the caller
-        rewrites the row's children (choices, hints) too, or leaves them alone.
+        updating; the flag says whether it was written.
         """
-        label = model._meta.verbose_name_plural
-        obj = model.objects.filter(**lookup).first()
-        if obj is None:
-            self.counts[f"{label} created"] += 1
-            return model.objects.create(**lookup, **values), True
+        existing = model.objects.filter(**lookup).first()
+        obj, state = self._write(model, lookup, values, existing)
+        self._count(model, state)
+        return obj, state != "kept"
+
+    @contextmanager
+    def row(
+        self,
+        model: type[models.Model],
+        lookup: dict,
+        values: dict,
+        *,
+        parts: Callable[[models.Model], object],
+    ) -> Iterator[tuple[models.Model, bool]]:
+        """
+        Like calling the Upsert, for a row whose parts (choices, hints) the block
+        rewrites when the flag says the row was written. `parts(row)` reads them
+        for comparison: the row counts as updated when its values or parts changed.
+        """
+        existing = model.objects.filter(**lookup).first()
+        before = parts(existing) if existing is not None and self.update else None
+        obj, state = self._write(model, lookup, values, existing)
+        yield obj, state != "kept"
+        if state == "same" and parts(obj) != before:
+            state = "changed"
+        self._count(model, state)
+
+    def _write(
+        self,
+        model: type[models.Model],
+        lookup: dict,
+        values: dict,
+        existing: models.Model | None,
+    ) -> tuple[models.Model, str]:
+        if existing is None:
+            return model.objects.create(**lookup, **values), "created"
         if not self.update:
-            return obj, False
-        if any(getattr(obj, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(obj, key, value)
-            obj.full_clean()
-            obj.save()
+            return existing, "kept"
+        if all(getattr(existing, key) == value for key, value in values.items()):
+            return existing, "same"
+        for key, value in values.items():
+            setattr(existing, key, value)
+        existing.full_clean()
+        existing.save()
+        return existing, "changed"
+
+    def _count(self, model: type[models.Model], state: str) -> None:
+        label = model._meta.verbose_name_plural
+        if state == "created":
+            self.counts[f"{label} created"] += 1
+        elif state == "changed":
             self.counts[f"{label} updated"] += 1
-        return obj, True

@@ -108,6 +108,20 @@ def check_exercises(document: dict) -> dict:
     return strip_lines(document)
 
 
+def _exercise_parts(exercise: Exercise) -> tuple:
+    """What an import rewrites besides the exercise's own fields."""
+    return (
+        sorted(exercise.topics.values_list("pk", flat=True)),
+        list(exercise.hints.values_list("text", flat=True)),
+        list(
+            exercise.tests.values_list(
+                "label", "principal", "action", "resource", "context",
+                "resource_account", "expected", "visible",
+            )
+        ),
+    )  # fmt: skip
+
+
 @transaction.atomic
 def exercises_import(*, document: dict, update: bool = True) -> Counter:
     """
@@ -127,31 +141,35 @@ def exercises_import(*, document: dict, update: bool = True) -> Counter:
             "reference": entry["reference"],
             "order": entry.get("order", order),
         }
-        exercise, written = upsert(Exercise, {"slug": entry["slug"]}, values)
-        if not written:
-            continue
-        exercise.topics.set([topics[slug] for slug in entry.get("topics") or []])
-        exercise.hints.all().delete()
-        Hint.objects.bulk_create(
-            Hint(exercise=exercise, text=text, order=i)
-            for i, text in enumerate(entry.get("hints") or [])
-        )
-        exercise.tests.all().delete()
-        TestRequest.objects.bulk_create(
-            TestRequest(
-                exercise=exercise,
-                label=test["label"],
-                principal=test.get("principal", "arn:aws:iam::123456789012:user/alice"),
-                action=test["action"],
-                resource=test.get("resource", "*"),
-                context=test.get("context") or {},
-                resource_account=test.get("resource_account") or "",
-                expected=test["expected"],
-                visible=test.get("visible", True),
-                order=i,
+        with upsert.row(
+            Exercise, {"slug": entry["slug"]}, values, parts=_exercise_parts
+        ) as (exercise, written):
+            if not written:
+                continue
+            exercise.topics.set([topics[slug] for slug in entry.get("topics") or []])
+            exercise.hints.all().delete()
+            Hint.objects.bulk_create(
+                Hint(exercise=exercise, text=text, order=i)
+                for i, text in enumerate(entry.get("hints") or [])
             )
-            for i, test in enumerate(entry.get("tests") or [])
-        )
+            exercise.tests.all().delete()
+            TestRequest.objects.bulk_create(
+                TestRequest(
+                    exercise=exercise,
+                    label=test["label"],
+                    principal=test.get(
+                        "principal", "arn:aws:iam::123456789012:user/alice"
+                    ),
+                    action=test["action"],
+                    resource=test.get("resource", "*"),
+                    context=test.get("context") or {},
+                    resource_account=test.get("resource_account") or "",
+                    expected=test["expected"],
+                    visible=test.get("visible", True),
+                    order=i,
+                )
+                for i, test in enumerate(entry.get("tests") or [])
+            )
     # Bulk writes send no signals: tell the page cache explicitly.
     content_changed()
     return upsert.counts

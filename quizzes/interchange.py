@@ -324,6 +324,23 @@ def check_document(document: dict) -> dict:
 # --- writing to the database and back -------------------------------------
 
 
+def _question_parts(question: Question) -> tuple:
+    """What an import rewrites besides the question's own fields."""
+    return (
+        sorted(question.topics.values_list("pk", flat=True)),
+        sorted(question.sort_areas.values_list("pk", flat=True)),
+        list(question.choices.values_list("text", "is_correct", "feedback")),
+    )
+
+
+def _quiz_parts(quiz: Quiz) -> tuple:
+    """What an import rewrites besides the quiz's own fields."""
+    return (
+        list(quiz.items.values_list("question_id", "order")),
+        list(quiz.draws.values_list("topic_id", "count")),
+    )
+
+
 @transaction.atomic
 def questions_import(*, document: dict, update: bool = True) -> Counter:
     """
@@ -351,7 +368,7 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
     topics = {t.slug: t for t in Topic.objects.all()}
     for entry in document.get("questions") or []:
         request = entry.get("request") or {}
-        question, written = upsert(
+        with upsert.row(
             Question,
             {"slug": entry["slug"]},
             {
@@ -370,25 +387,28 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
                 "request_context": request.get("context") or {},
                 "accepted_answers": "\n".join(entry.get("accepted_answers") or []),
             },
-        )
-        if not written:
-            continue
-        question.topics.set([topics[slug] for slug in entry.get("topics") or []])
-        question.sort_areas.set([areas[slug] for slug in entry.get("sort_areas") or []])
-        question.choices.all().delete()
-        Choice.objects.bulk_create(
-            Choice(
-                question=question,
-                text=choice["text"],
-                is_correct=choice.get("correct", False),
-                feedback=choice.get("feedback", ""),
-                order=order,
+            parts=_question_parts,
+        ) as (question, written):
+            if not written:
+                continue
+            question.topics.set([topics[slug] for slug in entry.get("topics") or []])
+            question.sort_areas.set(
+                [areas[slug] for slug in entry.get("sort_areas") or []]
             )
-            for order, choice in enumerate(entry.get("choices") or [])
-        )
+            question.choices.all().delete()
+            Choice.objects.bulk_create(
+                Choice(
+                    question=question,
+                    text=choice["text"],
+                    is_correct=choice.get("correct", False),
+                    feedback=choice.get("feedback", ""),
+                    order=order,
+                )
+                for order, choice in enumerate(entry.get("choices") or [])
+            )
     questions = {q.slug: q for q in Question.objects.all()}
     for order, entry in enumerate(document.get("quizzes") or []):
-        quiz, written = upsert(
+        with upsert.row(
             Quiz,
             {"slug": entry["slug"]},
             {
@@ -401,19 +421,20 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
                 "time_limit_minutes": entry.get("time_limit_minutes"),
                 "feedback_mode": entry.get("feedback", FeedbackMode.IMMEDIATE),
             },
-        )
-        if not written:
-            continue
-        quiz.items.all().delete()
-        QuizQuestion.objects.bulk_create(
-            QuizQuestion(quiz=quiz, question=questions[slug], order=position)
-            for position, slug in enumerate(entry.get("questions") or [])
-        )
-        quiz.draws.all().delete()
-        QuizDraw.objects.bulk_create(
-            QuizDraw(quiz=quiz, topic=topics[draw["topic"]], count=draw["count"])
-            for draw in entry.get("draws") or []
-        )
+            parts=_quiz_parts,
+        ) as (quiz, written):
+            if not written:
+                continue
+            quiz.items.all().delete()
+            QuizQuestion.objects.bulk_create(
+                QuizQuestion(quiz=quiz, question=questions[slug], order=position)
+                for position, slug in enumerate(entry.get("questions") or [])
+            )
+            quiz.draws.all().delete()
+            QuizDraw.objects.bulk_create(
+                QuizDraw(quiz=quiz, topic=topics[draw["topic"]], count=draw["count"])
+                for draw in entry.get("draws") or []
+            )
     # Bulk writes send no signals: tell the page cache explicitly.
     content_changed()
     return upsert.counts

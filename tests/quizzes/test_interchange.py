@@ -52,6 +52,17 @@ def test_import_updates_an_existing_question_by_slug(bank):
     assert Question.objects.count() == 6
 
 
+def test_import_counts_only_questions_whose_fields_or_choices_changed(bank):
+    assert questions_import(document=check_document(BANK)) == {}
+    document = copy.deepcopy(BANK)
+    document["questions"][0]["choices"][0]["feedback"] = "New feedback"
+    counts = questions_import(document=check_document(document))
+    assert counts == {"questions updated": 1}
+    assert Question.objects.get(slug="groups-rule").choices.first().feedback == (
+        "New feedback"
+    )
+
+
 def test_a_bad_file_imports_nothing_and_names_each_line(bank):
     text = """questions:
   - slug: fine-question
