@@ -18,7 +18,6 @@ from django.utils.text import slugify
 from curriculum.cache import content_changed
 from curriculum.files import (
     LINE,
-    MAX_FILE_BYTES,
     ImportFileError,
     ImportProblem,
     decode_text,
@@ -45,8 +44,10 @@ from .models import (
 )
 from .validation import ChoiceSpec, question_problems
 
+# The question file's public names, including those of the shared reader that the
+# admin and the commands import from here.
 __all__ = [
-    "FORMATS", "LINE", "MAX_FILE_BYTES", "QUESTIONS_FILE", "ImportFileError",
+    "FORMATS", "LINE", "QUESTIONS_FILE", "ImportFileError",
     "ImportProblem", "check_document", "dump_document", "guess_format",
     "questions_export", "questions_import", "questions_load", "read_document",
     "strip_lines",
