@@ -60,8 +60,8 @@ def main() -> None:
         import yaml
 
         from exercises.grading import grade_policy
+        from exercises.interchange import EXERCISES_FILE
         from exercises.models import MAX_POLICY_CHARS, Exercise, ExerciseKind
-        from exercises.services import EXERCISES_FILE
 
         shipped = yaml.safe_load(EXERCISES_FILE.read_text())["exercises"]
         samples = {e["slug"]: e.get("samples") or [] for e in shipped}

@@ -44,11 +44,12 @@ def _build(trainees: int, rng: random.Random):
     from django.utils import timezone
 
     from exercises.grading import grade_policy
+    from exercises.interchange import EXERCISES_FILE
     from exercises.models import Exercise, ExerciseKind, Submission
-    from exercises.services import EXERCISES_FILE
     from quizzes.grading import grade
     from quizzes.models import Answer, Attempt, AttemptStatus, Question, Quiz
-    from quizzes.services import _choice_orders, _draw_questions, quiz_plan
+    from quizzes.selectors import quiz_plan
+    from quizzes.services import _choice_orders, _draw_questions
     from workshops.models import GuestProfile, Membership
     from workshops.services import items_unlock_all, workshop_create, workshop_open
 

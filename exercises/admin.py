@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from quizzes.forms import StrictJSONField
+from curriculum.forms import StrictJSONField
 
 from .models import Exercise, ExerciseProgress, Hint, Submission, TestRequest
 from .validation import exercise_problems

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ExercisesConfig(AppConfig):
     name = "exercises"
     verbose_name = "Policy exercises"
+
+    def ready(self) -> None:
+        from curriculum.loading import content_loader_register
+
+        # Exercises refer to the topics the question bank defines.
+        content_loader_register(
+            app=self.label,
+            path="exercises.interchange.exercises_load",
+            after=("quizzes",),
+        )

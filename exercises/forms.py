@@ -1,6 +1,6 @@
 from django import forms
 
-from quizzes.validation import parse_context
+from curriculum.forms import parse_context
 
 from .models import MAX_POLICY_CHARS
 

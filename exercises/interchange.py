@@ -1,17 +1,29 @@
-"""Reading and checking exercise files: YAML or JSON, see docs/exercise-format.md."""
+"""
+Exercise files in and out: YAML or JSON, see docs/exercise-format.md.
 
+Checking collects every problem before anything is written; `exercises_import`
+writes only a clean file, and `exercises_load` loads the exercises shipped in
+exercises/content/.
+"""
+
+from collections import Counter
+from pathlib import Path
+
+from django.db import transaction
 from django.utils.text import slugify
 
-from quizzes.interchange import (
+from curriculum.cache import content_changed
+from curriculum.files import (
     LINE,
     ImportFileError,
     ImportProblem,
     read_document,
     strip_lines,
 )
+from curriculum.loading import Upsert, shipped_file_load
 from quizzes.models import Difficulty, Topic
 
-from .models import ExerciseKind, ExercisePolicyKind
+from .models import Exercise, ExerciseKind, ExercisePolicyKind, Hint, TestRequest
 from .validation import exercise_problems
 
 EXERCISE_KEYS = {
@@ -22,6 +34,8 @@ TEST_KEYS = {
     "label", "principal", "action", "resource", "context", "resource_account",
     "expected", "visible",
 }  # fmt: skip
+
+EXERCISES_FILE = Path(__file__).resolve().parent / "content" / "exercises.yaml"
 
 
 def read_exercises(data: bytes | str, *, format: str) -> dict:
@@ -92,3 +106,121 @@ def check_exercises(document: dict) -> dict:
     if problems:
         raise ImportFileError(problems)
     return strip_lines(document)
+
+
+def _exercise_parts(exercise: Exercise) -> tuple:
+    """What an import rewrites besides the exercise's own fields."""
+    return (
+        sorted(exercise.topics.values_list("pk", flat=True)),
+        list(exercise.hints.values_list("text", flat=True)),
+        list(
+            exercise.tests.values_list(
+                "label", "principal", "action", "resource", "context",
+                "resource_account", "expected", "visible",
+            )
+        ),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def exercises_import(*, document: dict, update: bool = True) -> Counter:
+    """
+    Write a checked document (see check_exercises), keyed by slug.
+    With `update=False` existing exercises are left as an administrator edited them.
+    """
+    upsert = Upsert(update=update)
+    topics = {t.slug: t for t in Topic.objects.all()}
+    for order, entry in enumerate(document.get("exercises") or []):
+        values = {
+            "title": entry["title"],
+            "kind": entry["kind"],
+            "policy_kind": entry.get("policy_kind", "identity"),
+            "difficulty": entry.get("difficulty", 1),
+            "scenario": entry["scenario"],
+            "starter": entry.get("starter", ""),
+            "reference": entry["reference"],
+            "order": entry.get("order", order),
+        }
+        with upsert.row(
+            Exercise, {"slug": entry["slug"]}, values, parts=_exercise_parts
+        ) as (exercise, written):
+            if not written:
+                continue
+            exercise.topics.set([topics[slug] for slug in entry.get("topics") or []])
+            exercise.hints.all().delete()
+            Hint.objects.bulk_create(
+                Hint(exercise=exercise, text=text, order=i)
+                for i, text in enumerate(entry.get("hints") or [])
+            )
+            exercise.tests.all().delete()
+            TestRequest.objects.bulk_create(
+                TestRequest(
+                    exercise=exercise,
+                    label=test["label"],
+                    principal=test.get(
+                        "principal", "arn:aws:iam::123456789012:user/alice"
+                    ),
+                    action=test["action"],
+                    resource=test.get("resource", "*"),
+                    context=test.get("context") or {},
+                    resource_account=test.get("resource_account") or "",
+                    expected=test["expected"],
+                    visible=test.get("visible", True),
+                    order=i,
+                )
+                for i, test in enumerate(entry.get("tests") or [])
+            )
+    # Bulk writes send no signals: tell the page cache explicitly.
+    content_changed()
+    return upsert.counts
+
+
+def exercises_load(*, update: bool = False) -> Counter:
+    """
+    Load the exercises shipped in exercises/content/ (see curriculum.loading):
+    a bad file raises ContentLoadError naming it, and nothing is written.
+    """
+    return shipped_file_load(
+        EXERCISES_FILE,
+        read=lambda data: check_exercises(read_exercises(data, format="yaml")),
+        write=exercises_import,
+        update=update,
+    )
+
+
+def exercises_export(*, exercises=None) -> dict:
+    """A document of the given exercises (all by default), in the import format."""
+    if exercises is None:
+        exercises = Exercise.objects.all()
+    exercises = exercises.prefetch_related("topics", "hints", "tests")
+    return {
+        "exercises": [
+            {
+                "slug": e.slug,
+                "title": e.title,
+                "kind": e.kind,
+                "policy_kind": e.policy_kind,
+                "difficulty": e.difficulty,
+                "order": e.order,
+                "topics": [t.slug for t in e.topics.all()],
+                "scenario": e.scenario,
+                "starter": e.starter,
+                "reference": e.reference,
+                "hints": [h.text for h in e.hints.all()],
+                "tests": [
+                    {
+                        "label": t.label,
+                        "principal": t.principal,
+                        "action": t.action,
+                        "resource": t.resource,
+                        "context": t.context,
+                        "resource_account": t.resource_account or None,
+                        "expected": t.expected,
+                        "visible": t.visible,
+                    }
+                    for t in e.tests.all()
+                ],
+            }
+            for e in exercises
+        ]
+    }

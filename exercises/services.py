@@ -1,20 +1,12 @@
-"""Policy exercises: submissions, predictions, simulations, hints, import."""
-
-from collections import Counter
-from pathlib import Path
+"""Policy exercises: submissions, predictions, simulations, hints."""
 
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from curriculum.cache import content_changed
-from quizzes.models import Topic
-
 from .grading import grade_policy, grade_prediction, simulate
-from .models import Exercise, ExerciseProgress, Hint, Submission, TestRequest
+from .models import Exercise, ExerciseProgress, Submission
 from .priority import run_yielding
-
-EXERCISES_FILE = Path(__file__).resolve().parent / "content" / "exercises.yaml"
 
 
 class ExerciseError(Exception):
@@ -120,98 +112,3 @@ def hint_reveal(*, exercise: Exercise, user) -> ExerciseProgress:
         progress.hints_shown += 1
         progress.save(update_fields=["hints_shown"])
     return progress
-
-
-@transaction.atomic
-def exercises_import(*, document: dict, update: bool = True) -> Counter:
-    """
-    Write a checked document (see interchange.check_exercises), keyed by slug.
-    With `update=False` existing exercises are left as an administrator edited them.
-    """
-    counts: Counter = Counter()
-    topics = {t.slug: t for t in Topic.objects.all()}
-    for order, entry in enumerate(document.get("exercises") or []):
-        values = {
-            "title": entry["title"],
-            "kind": entry["kind"],
-            "policy_kind": entry.get("policy_kind", "identity"),
-            "difficulty": entry.get("difficulty", 1),
-            "scenario": entry["scenario"],
-            "starter": entry.get("starter", ""),
-            "reference": entry["reference"],
-            "order": entry.get("order", order),
-        }
-        exercise = Exercise.objects.filter(slug=entry["slug"]).first()
-        if exercise is not None and not update:
-            continue
-        if exercise is None:
-            exercise = Exercise.objects.create(slug=entry["slug"], **values)
-            counts["exercises created"] += 1
-        else:
-            for key, value in values.items():
-                setattr(exercise, key, value)
-            exercise.save()
-            counts["exercises updated"] += 1
-        exercise.topics.set([topics[slug] for slug in entry.get("topics") or []])
-        exercise.hints.all().delete()
-        Hint.objects.bulk_create(
-            Hint(exercise=exercise, text=text, order=i)
-            for i, text in enumerate(entry.get("hints") or [])
-        )
-        exercise.tests.all().delete()
-        TestRequest.objects.bulk_create(
-            TestRequest(
-                exercise=exercise,
-                label=test["label"],
-                principal=test.get("principal", "arn:aws:iam::123456789012:user/alice"),
-                action=test["action"],
-                resource=test.get("resource", "*"),
-                context=test.get("context") or {},
-                resource_account=test.get("resource_account") or "",
-                expected=test["expected"],
-                visible=test.get("visible", True),
-                order=i,
-            )
-            for i, test in enumerate(entry.get("tests") or [])
-        )
-    # Bulk writes send no signals: tell the page cache explicitly.
-    content_changed()
-    return counts
-
-
-def exercises_export(*, exercises=None) -> dict:
-    """A document of the given exercises (all by default), in the import format."""
-    if exercises is None:
-        exercises = Exercise.objects.all()
-    exercises = exercises.prefetch_related("topics", "hints", "tests")
-    return {
-        "exercises": [
-            {
-                "slug": e.slug,
-                "title": e.title,
-                "kind": e.kind,
-                "policy_kind": e.policy_kind,
-                "difficulty": e.difficulty,
-                "order": e.order,
-                "topics": [t.slug for t in e.topics.all()],
-                "scenario": e.scenario,
-                "starter": e.starter,
-                "reference": e.reference,
-                "hints": [h.text for h in e.hints.all()],
-                "tests": [
-                    {
-                        "label": t.label,
-                        "principal": t.principal,
-                        "action": t.action,
-                        "resource": t.resource,
-                        "context": t.context,
-                        "resource_account": t.resource_account or None,
-                        "expected": t.expected,
-                        "visible": t.visible,
-                    }
-                    for t in e.tests.all()
-                ],
-            }
-            for e in exercises
-        ]
-    }

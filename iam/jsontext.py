@@ -56,8 +56,12 @@ def describe_char(char: str) -> str:
 
 
 class _Reader:
-    def __init__(self, text: str) -> None:
+    def __init__(
+        self, text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES
+    ) -> None:
         self.text = text
+        self.max_depth = max_depth
+        self.max_nodes = max_nodes
         self.lines = LineIndex(text)
         self.value_at: dict[str, int] = {}
         self.key_at: dict[str, int] = {}
@@ -124,13 +128,13 @@ class _Reader:
             if pos >= n:
                 self.fail("invalid-json", "unexpected end of text, expected a value", n)
             nodes += 1
-            if nodes > MAX_NODES:
+            if nodes > self.max_nodes:
                 self.fail("too-large", "the document has too many elements", pos, path)
             char = text[pos]
             self.value_at[path] = pos
             if char == "{" or char == "[":
-                if len(stack) >= MAX_DEPTH:
-                    message = f"nesting deeper than {MAX_DEPTH} levels"
+                if len(stack) >= self.max_depth:
+                    message = f"nesting deeper than {self.max_depth} levels"
                     self.fail("too-deep", message, pos, path)
                 container: Any = {} if char == "{" else []
                 pos = _WS.match(text, pos + 1).end()
@@ -249,20 +253,27 @@ class _Reader:
         return describe_char(char)
 
 
-def load_text(text: str) -> tuple[Any, dict[str, int], dict[str, int], LineIndex]:
+def load_text(
+    text: str,
+    *,
+    max_chars: int = MAX_CHARS,
+    max_depth: int = MAX_DEPTH,
+    max_nodes: int = MAX_NODES,
+) -> tuple[Any, dict[str, int], dict[str, int], LineIndex]:
     """Parses ``text``; returns the value, value and key offsets, and a line index.
 
-    Raises ``JsonProblems`` with one located problem on the first error.
+    Raises ``JsonProblems`` with one located problem on the first error. The limits
+    default to a policy's; other documents (question files) pass their own.
     """
-    if len(text) > MAX_CHARS:
+    if len(text) > max_chars:
         message = (
             f"the document has {len(text):,} characters; no AWS policy may exceed "
-            f"{MAX_CHARS:,}"
+            f"{max_chars:,}"
         )
         raise JsonProblems([Problem("too-large", message, "", 1, 1)])
     if not text.strip():
         raise JsonProblems([Problem("invalid-json", "the document is empty", "", 1, 1)])
-    reader = _Reader(text)
+    reader = _Reader(text, max_depth, max_nodes)
     value = reader.parse()
     return value, reader.value_at, reader.key_at, reader.lines
 

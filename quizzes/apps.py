@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = "Quizzes and policy exercises"
+
+    def ready(self) -> None:
+        from curriculum.loading import content_loader_register
+
+        # Topics and sort questions refer to the responsibility model.
+        content_loader_register(
+            app=self.label,
+            path="quizzes.interchange.questions_load",
+            after=("responsibility",),
+        )

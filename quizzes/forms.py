@@ -2,11 +2,11 @@ from dataclasses import dataclass
 
 from django import forms
 
+from curriculum.forms import StrictJSONField as StrictJSONField  # the admin's
 from responsibility.models import Owner
 
 from .grading import EFFECT_LABELS, sort_items
 from .models import Question, QuestionType
-from .validation import load_strict_json
 
 SORT_PREFIX = "area__"
 
@@ -181,17 +181,3 @@ class AnswerForm(forms.Form):
             case QuestionType.SHORT:
                 return {"text": response.get("text", "")}
         return {}
-
-
-class StrictJSONField(forms.JSONField):
-    """A JSON form field that refuses what load_strict_json refuses, as a form error."""
-
-    def to_python(self, value):
-        if self.disabled or value in self.empty_values:
-            return super().to_python(value)
-        if isinstance(value, str):
-            try:
-                load_strict_json(value)
-            except ValueError as error:
-                raise forms.ValidationError(str(error), code="invalid") from error
-        return super().to_python(value)

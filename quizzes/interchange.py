@@ -1,30 +1,59 @@
 """
-Reading and writing question files: YAML, JSON and Moodle GIFT.
+Question files in and out: YAML, JSON and Moodle GIFT.
 
-Reading keeps the line where each question starts, so that every problem can name
-its line. Checking collects every problem in the file before anything is written;
-the service that writes (`services.questions_import`) runs only on a clean file.
-The format is documented in docs/question-format.md.
+Reading (curriculum.files, plus GIFT here) keeps the line where each question
+starts, so that every problem can name its line. Checking collects every problem
+in the file before anything is written; `questions_import` writes only a clean
+file, and `questions_load` loads the bank shipped in quizzes/content/. The format
+is documented in docs/question-format.md.
 """
 
-import bisect
 import json
-import json.decoder
-import json.scanner
-from dataclasses import dataclass
+from collections import Counter
 from pathlib import Path
 
-import yaml
+from django.db import transaction
 from django.utils.text import slugify
 
-from responsibility.models import ResponsibilityArea, Service, ServiceCategory
+from curriculum.cache import content_changed
+from curriculum.files import (
+    LINE,
+    ImportFileError,
+    ImportProblem,
+    decode_text,
+    dump_document,
+    guess_format,
+    strip_lines,
+)
+from curriculum.files import read_document as read_file
+from curriculum.loading import Upsert, shipped_file_load
+from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
 
 from .gift import GiftError, parse_gift
-from .models import Difficulty, FeedbackMode, PolicyKind, QuestionType, Topic
-from .validation import ChoiceSpec, check_strings, no_duplicates, question_problems
+from .models import (
+    Choice,
+    Difficulty,
+    FeedbackMode,
+    PolicyKind,
+    Question,
+    QuestionType,
+    Quiz,
+    QuizDraw,
+    QuizQuestion,
+    Topic,
+)
+from .validation import ChoiceSpec, question_problems
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-LINE = "__line__"
+# The question file's public names, including those of the shared reader that the
+# admin and the commands import from here.
+__all__ = [
+    "FORMATS", "LINE", "QUESTIONS_FILE", "ImportFileError",
+    "ImportProblem", "check_document", "dump_document", "guess_format",
+    "questions_export", "questions_import", "questions_load", "read_document",
+    "strip_lines",
+]  # fmt: skip
+
+QUESTIONS_FILE = Path(__file__).resolve().parent / "content" / "questions.yaml"
 FORMATS = ("yaml", "json", "gift")
 
 QUESTION_KEYS = {
@@ -41,62 +70,7 @@ CHOICE_KEYS = {"text", "correct", "feedback"}
 REQUEST_KEYS = {"principal", "action", "resource", "context"}
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
-
-
-class ImportFileError(Exception):
-    """A question file that cannot be imported; `problems` says every reason."""
-
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 # --- reading ----------------------------------------------------------------
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that records the line each mapping starts on."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = key_node.value
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} appears twice", key_node.start_mark
-                )
-            seen.add(key)
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[LINE] = node.start_mark.line + 1
-        return mapping
-
-
-def _json_with_lines(text: str):
-    newlines = [i for i, char in enumerate(text) if char == "\n"]
-    decoder = json.JSONDecoder()
-
-    def parse_object(state, strict, scan_once, object_hook, pairs_hook, memo):
-        obj, end = json.decoder.JSONObject(
-            state, strict, scan_once, object_hook, no_duplicates, memo
-        )
-        if isinstance(obj, dict):
-            obj[LINE] = bisect.bisect_left(newlines, state[1]) + 1
-        return obj, end
-
-    def refuse_constant(name):
-        raise ValueError(f"{name} is not allowed in a question file")
-
-    decoder.parse_object = parse_object
-    decoder.parse_constant = refuse_constant
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
-    return decoder.decode(text)
 
 
 def _gift_document(questions: list[dict]) -> dict:
@@ -110,74 +84,17 @@ def _gift_document(questions: list[dict]) -> dict:
     return {"topics": topics, "questions": questions}
 
 
-def guess_format(name: str) -> str:
-    """The format of a file from its name: yaml, json or gift."""
-    suffix = Path(name).suffix.lower()
-    return {".yml": "yaml", ".yaml": "yaml", ".json": "json", ".gift": "gift"}.get(
-        suffix, "yaml"
-    )
-
-
 def read_document(data: bytes | str, *, format: str, key: str = "questions") -> dict:
     """Decode a file into a document with a `key` list (questions by default)."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            [ImportProblem(None, "The file is larger than 5 MB; split it.")]
-        )
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            raise ImportFileError(
-                [ImportProblem(line, "The file is not UTF-8 text.")]
-            ) from error
-    if "\x00" in data:
-        line = data[: data.index("\x00")].count("\n") + 1
-        raise ImportFileError([ImportProblem(line, "The file contains a NUL byte.")])
     if format == "gift" and key == "questions":
+        text = decode_text(data)
         try:
-            return _gift_document(parse_gift(data))
+            return _gift_document(parse_gift(text))
         except GiftError as error:
             raise ImportFileError(
                 [ImportProblem(p.line, p.message) for p in error.problems]
             ) from error
-    try:
-        if format == "json":
-            document = _json_with_lines(data)
-        else:
-            document = yaml.load(data, Loader=_LineLoader)  # noqa: S506 - SafeLoader
-    except json.JSONDecodeError as error:
-        raise ImportFileError(
-            [ImportProblem(error.lineno, f"Not valid JSON: {error.msg}.")]
-        ) from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(error, "problem", None) or str(error)
-        raise ImportFileError(
-            [ImportProblem(line, f"Not valid YAML: {problem}.")]
-        ) from error
-    except RecursionError as error:
-        raise ImportFileError(
-            [ImportProblem(None, "The file nests far deeper than any question.")]
-        ) from error
-    except ValueError as error:
-        message = str(error).rstrip(".")
-        raise ImportFileError(
-            [ImportProblem(None, f"Not valid: {message}.")]
-        ) from error
-    try:
-        check_strings(document)
-    except ValueError as error:
-        raise ImportFileError([ImportProblem(None, str(error))]) from error
-    if isinstance(document, list):
-        document = {key: document}
-    if not isinstance(document, dict) or not isinstance(document.get(key, []), list):
-        raise ImportFileError(
-            [ImportProblem(1, f"Expected a mapping with a '{key}' list.")]
-        )
-    return document
+    return read_file(data, format=format, key=key)
 
 
 # --- checking ---------------------------------------------------------------
@@ -394,15 +311,6 @@ def _existing_question_slugs() -> set[str]:
     return set(Question.objects.values_list("slug", flat=True))
 
 
-def strip_lines(value):
-    """Remove the line markers reading added, recursively (iteratively deep)."""
-    if isinstance(value, dict):
-        return {k: strip_lines(v) for k, v in value.items() if k != LINE}
-    if isinstance(value, list):
-        return [strip_lines(v) for v in value]
-    return value
-
-
 def check_document(document: dict) -> dict:
     """Check every part of a document; raise ImportFileError listing every problem."""
     checker = _Checker(document)
@@ -414,30 +322,227 @@ def check_document(document: dict) -> dict:
     return strip_lines(document)
 
 
-# --- writing ----------------------------------------------------------------
+# --- writing to the database and back -------------------------------------
 
 
-class _BlockDumper(yaml.SafeDumper):
-    """Writes multi-line text (prompts, policies) as readable `|` blocks."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, data: str):
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_BlockDumper.add_representer(str, _represent_str)
-
-
-def dump_document(document: dict, *, format: str) -> str:
-    """Serialise a document as YAML or JSON."""
-    if format == "json":
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return yaml.dump(
-        document,
-        Dumper=_BlockDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=88,
-        default_flow_style=False,
+def _question_parts(question: Question) -> tuple:
+    """What an import rewrites besides the question's own fields."""
+    return (
+        sorted(question.topics.values_list("pk", flat=True)),
+        sorted(question.sort_areas.values_list("pk", flat=True)),
+        list(question.choices.values_list("text", "is_correct", "feedback")),
     )
+
+
+def _quiz_parts(quiz: Quiz) -> tuple:
+    """What an import rewrites besides the quiz's own fields."""
+    return (
+        list(quiz.items.values_list("question_id", "order")),
+        list(quiz.draws.values_list("topic_id", "count")),
+    )
+
+
+@transaction.atomic
+def questions_import(*, document: dict, update: bool = True) -> Counter:
+    """
+    Write a checked document (see check_document): topics, questions
+    and quizzes, keyed by slug. With `update=False` rows that exist are left as
+    they are, so shipped content never overwrites an administrator's edits.
+    """
+    upsert = Upsert(update=update)
+    categories = {c.slug: c for c in ServiceCategory.objects.all()}
+    areas = {a.slug: a for a in ResponsibilityArea.objects.all()}
+    services = {s.slug: s for s in Service.objects.all()}
+    guides = {g.slug: g for g in Guide.objects.all()}
+    for entry in document.get("topics") or []:
+        upsert(
+            Topic,
+            {"slug": entry["slug"]},
+            {
+                "name": entry["name"],
+                "description": entry.get("description", ""),
+                "guide": guides.get(entry.get("guide")),
+                "category": categories.get(entry.get("category")),
+                "area": areas.get(entry.get("area")),
+            },
+        )
+    topics = {t.slug: t for t in Topic.objects.all()}
+    for entry in document.get("questions") or []:
+        request = entry.get("request") or {}
+        with upsert.row(
+            Question,
+            {"slug": entry["slug"]},
+            {
+                "type": entry["type"],
+                "prompt": entry["prompt"],
+                "explanation": entry["explanation"],
+                "difficulty": entry.get("difficulty", 1),
+                "true_false_answer": entry.get("answer"),
+                "sort_category": categories.get(entry.get("sort_category")),
+                "sort_service": services.get(entry.get("sort_service")),
+                "policy_document": entry.get("policy", ""),
+                "policy_kind": entry.get("policy_kind", PolicyKind.IDENTITY),
+                "request_principal": request.get("principal", ""),
+                "request_action": request.get("action", ""),
+                "request_resource": request.get("resource", ""),
+                "request_context": request.get("context") or {},
+                "accepted_answers": "\n".join(entry.get("accepted_answers") or []),
+            },
+            parts=_question_parts,
+        ) as (question, written):
+            if not written:
+                continue
+            question.topics.set([topics[slug] for slug in entry.get("topics") or []])
+            question.sort_areas.set(
+                [areas[slug] for slug in entry.get("sort_areas") or []]
+            )
+            question.choices.all().delete()
+            Choice.objects.bulk_create(
+                Choice(
+                    question=question,
+                    text=choice["text"],
+                    is_correct=choice.get("correct", False),
+                    feedback=choice.get("feedback", ""),
+                    order=order,
+                )
+                for order, choice in enumerate(entry.get("choices") or [])
+            )
+    questions = {q.slug: q for q in Question.objects.all()}
+    for order, entry in enumerate(document.get("quizzes") or []):
+        with upsert.row(
+            Quiz,
+            {"slug": entry["slug"]},
+            {
+                "title": entry["title"],
+                "description": entry.get("description", ""),
+                "order": entry.get("order", order),
+                "is_published": entry.get("published", True),
+                "pass_mark": entry.get("pass_mark", 70),
+                "attempt_limit": entry.get("attempt_limit") or 0,
+                "time_limit_minutes": entry.get("time_limit_minutes"),
+                "feedback_mode": entry.get("feedback", FeedbackMode.IMMEDIATE),
+            },
+            parts=_quiz_parts,
+        ) as (quiz, written):
+            if not written:
+                continue
+            quiz.items.all().delete()
+            QuizQuestion.objects.bulk_create(
+                QuizQuestion(quiz=quiz, question=questions[slug], order=position)
+                for position, slug in enumerate(entry.get("questions") or [])
+            )
+            quiz.draws.all().delete()
+            QuizDraw.objects.bulk_create(
+                QuizDraw(quiz=quiz, topic=topics[draw["topic"]], count=draw["count"])
+                for draw in entry.get("draws") or []
+            )
+    # Bulk writes send no signals: tell the page cache explicitly.
+    content_changed()
+    return upsert.counts
+
+
+def questions_load(*, update: bool = False) -> Counter:
+    """
+    Load the question bank shipped in quizzes/content/ (see curriculum.loading):
+    a bad file raises ContentLoadError naming it, and nothing is written.
+    """
+    return shipped_file_load(
+        QUESTIONS_FILE,
+        read=lambda data: check_document(read_document(data, format="yaml")),
+        write=questions_import,
+        update=update,
+    )
+
+
+def _question_entry(question: Question) -> dict:
+    entry: dict = {
+        "slug": question.slug,
+        "type": question.type,
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "difficulty": question.difficulty,
+        "topics": [t.slug for t in question.topics.all()],
+    }
+    match question.type:
+        case QuestionType.SINGLE | QuestionType.MULTIPLE:
+            entry["choices"] = [
+                {"text": c.text, "correct": c.is_correct, "feedback": c.feedback}
+                for c in question.choices.all()
+            ]
+        case QuestionType.TRUE_FALSE:
+            entry["answer"] = question.true_false_answer
+        case QuestionType.SORT:
+            if question.sort_category_id:
+                entry["sort_category"] = question.sort_category.slug
+            if question.sort_service_id:
+                entry["sort_service"] = question.sort_service.slug
+            entry["sort_areas"] = [a.slug for a in question.sort_areas.all()]
+        case QuestionType.POLICY:
+            entry["policy"] = question.policy_document
+            entry["policy_kind"] = question.policy_kind
+            entry["request"] = {
+                "principal": question.request_principal,
+                "action": question.request_action,
+                "resource": question.request_resource,
+                "context": question.request_context,
+            }
+        case QuestionType.SHORT:
+            entry["accepted_answers"] = question.accepted_answer_list
+    return entry
+
+
+def questions_export(*, questions=None, with_quizzes: bool = True) -> dict:
+    """A document of the given questions (all by default), their topics and quizzes."""
+    if questions is None:
+        questions = Question.objects.all()
+    questions = list(
+        questions.select_related("sort_category", "sort_service").prefetch_related(
+            "topics", "choices", "sort_areas"
+        )
+    )
+    topic_ids = {t.pk for q in questions for t in q.topics.all()}
+    topics = Topic.objects.filter(pk__in=topic_ids).select_related(
+        "guide", "category", "area"
+    )
+    document: dict = {
+        "topics": [
+            {
+                key: value
+                for key, value in {
+                    "slug": t.slug,
+                    "name": t.name,
+                    "description": t.description,
+                    "guide": t.guide.slug if t.guide_id else None,
+                    "category": t.category.slug if t.category_id else None,
+                    "area": t.area.slug if t.area_id else None,
+                }.items()
+                if value is not None
+            }
+            for t in topics
+        ],
+        "questions": [_question_entry(q) for q in questions],
+    }
+    if with_quizzes:
+        slugs = {q.slug for q in questions}
+        quizzes = Quiz.objects.prefetch_related("items__question", "draws__topic")
+        document["quizzes"] = [
+            {
+                "slug": quiz.slug,
+                "title": quiz.title,
+                "description": quiz.description,
+                "order": quiz.order,
+                "published": quiz.is_published,
+                "pass_mark": quiz.pass_mark,
+                "attempt_limit": quiz.attempt_limit,
+                "time_limit_minutes": quiz.time_limit_minutes,
+                "feedback": quiz.feedback_mode,
+                "questions": [i.question.slug for i in quiz.items.all()],
+                "draws": [
+                    {"topic": d.topic.slug, "count": d.count} for d in quiz.draws.all()
+                ],
+            }
+            for quiz in quizzes
+            if all(i.question.slug in slugs for i in quiz.items.all())
+            and all(d.topic_id in topic_ids for d in quiz.draws.all())
+        ]
+    return document

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, QuerySet
 
-from .models import Answer, Attempt, AttemptStatus, Question, Quiz, Topic
+from .models import Answer, Attempt, AttemptStatus, Choice, Question, Quiz, Topic
 
 
 @dataclass
@@ -103,3 +103,34 @@ def review_next(masteries: list[TopicMastery], limit: int = 3) -> list[TopicMast
 
 def attempt_history(user) -> QuerySet[Attempt]:
     return Attempt.objects.filter(user=user).select_related("quiz")
+
+
+@dataclass(frozen=True)
+class QuizPlan:
+    """
+    What starting an attempt reads of a quiz's content: its fixed questions, each
+    draw's count and pool of question ids, and the choice ids of every question
+    it can contain. Curriculum, so views keep it in the curriculum cache.
+    """
+
+    fixed: tuple[int, ...]
+    draws: tuple[tuple[int, tuple[int, ...]], ...]
+    choices: dict[int, tuple[int, ...]]
+
+
+def quiz_plan(quiz: Quiz) -> QuizPlan:
+    """The plan of a quiz: what starting an attempt reads of its content."""
+    fixed = tuple(item.question_id for item in quiz.items.all())
+    draws = tuple(
+        (
+            draw.count,
+            tuple(sorted(set(draw.topic.questions.values_list("pk", flat=True)))),
+        )
+        for draw in quiz.draws.select_related("topic")
+    )
+    ids = set(fixed).union(*(pool for _, pool in draws))
+    choices: dict[int, list[int]] = {}
+    rows = Choice.objects.filter(question_id__in=ids)
+    for question_id, choice_id in rows.values_list("question_id", "pk"):
+        choices.setdefault(question_id, []).append(choice_id)
+    return QuizPlan(fixed, draws, {q: tuple(c) for q, c in choices.items()})

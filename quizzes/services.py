@@ -1,35 +1,27 @@
 """Writes for quizzes: starting attempts, saving answers, submitting."""
 
 import random
-from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from curriculum.cache import content_changed
-from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
-
 from .grading import grade
+
+# Import and export moved to interchange.py, the quiz plan (a read) to selectors.py;
+# these names stay importable from here for the modules that use them.
+from .interchange import questions_export as questions_export
+from .interchange import questions_import as questions_import
 from .models import (
     Answer,
     Attempt,
     AttemptStatus,
-    Choice,
     FeedbackMode,
-    PolicyKind,
     Question,
-    QuestionType,
     Quiz,
-    QuizDraw,
-    QuizQuestion,
-    Topic,
 )
-
-QUESTIONS_FILE = Path(__file__).resolve().parent / "content" / "questions.yaml"
+from .selectors import QuizPlan, quiz_plan
 
 
 class QuizError(Exception):
@@ -46,36 +38,6 @@ class AttemptClosed(QuizError):
 
 class AnswerLocked(QuizError):
     pass
-
-
-@dataclass(frozen=True)
-class QuizPlan:
-    """
-    What starting an attempt reads of a quiz's content: its fixed questions, each
-    draw's count and pool of question ids, and the choice ids of every question
-    it can contain. Curriculum, so views keep it in the curriculum cache.
-    """
-
-    fixed: tuple[int, ...]
-    draws: tuple[tuple[int, tuple[int, ...]], ...]
-    choices: dict[int, tuple[int, ...]]
-
-
-def quiz_plan(quiz: Quiz) -> QuizPlan:
-    fixed = tuple(item.question_id for item in quiz.items.all())
-    draws = tuple(
-        (
-            draw.count,
-            tuple(sorted(set(draw.topic.questions.values_list("pk", flat=True)))),
-        )
-        for draw in quiz.draws.select_related("topic")
-    )
-    ids = set(fixed).union(*(pool for _, pool in draws))
-    choices: dict[int, list[int]] = {}
-    rows = Choice.objects.filter(question_id__in=ids)
-    for question_id, choice_id in rows.values_list("question_id", "pk"):
-        choices.setdefault(question_id, []).append(choice_id)
-    return QuizPlan(fixed, draws, {q: tuple(c) for q, c in choices.items()})
 
 
 def _draw_questions(plan: QuizPlan, rng: random.Random) -> list[int]:
@@ -258,216 +220,3 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     if not attempt.is_open:
         return attempt
     return _submit(attempt, now)
-
-
-# --- import and export --------------------------------------------------------
-
-
-def _upsert(model, slug: str, values: dict, *, update: bool, counts: Counter):
-    label = model._meta.verbose_name_plural
-    obj = model.objects.filter(slug=slug).first()
-    if obj is None:
-        counts[f"{label} created"] += 1
-        return model.objects.create(slug=slug, **values), True
-    if update:
-        for key, value in values.items():
-            setattr(obj, key, value)
-        obj.save()
-        counts[f"{label} updated"] += 1
-        return obj, True
-    return obj, False
-
-
-@transaction.atomic
-def questions_import(*, document: dict, update: bool = True) -> Counter:
-    """
-    Write a checked document (see interchange.check_document): topics, questions
-    and quizzes, keyed by slug. With `update=False` rows that exist are left as
-    they are, so shipped content never overwrites an administrator's edits.
-    """
-    counts: Counter = Counter()
-    categories = {c.slug: c for c in ServiceCategory.objects.all()}
-    areas = {a.slug: a for a in ResponsibilityArea.objects.all()}
-    services = {s.slug: s for s in Service.objects.all()}
-    guides = {g.slug: g for g in Guide.objects.all()}
-    for entry in document.get("topics") or []:
-        _upsert(
-            Topic,
-            entry["slug"],
-            {
-                "name": entry["name"],
-                "description": entry.get("description", ""),
-                "guide": guides.get(entry.get("guide")),
-                "category": categories.get(entry.get("category")),
-                "area": areas.get(entry.get("area")),
-            },
-            update=update,
-            counts=counts,
-        )
-    topics = {t.slug: t for t in Topic.objects.all()}
-    for entry in document.get("questions") or []:
-        request = entry.get("request") or {}
-        question, written = _upsert(
-            Question,
-            entry["slug"],
-            {
-                "type": entry["type"],
-                "prompt": entry["prompt"],
-                "explanation": entry["explanation"],
-                "difficulty": entry.get("difficulty", 1),
-                "true_false_answer": entry.get("answer"),
-                "sort_category": categories.get(entry.get("sort_category")),
-                "sort_service": services.get(entry.get("sort_service")),
-                "policy_document": entry.get("policy", ""),
-                "policy_kind": entry.get("policy_kind", PolicyKind.IDENTITY),
-                "request_principal": request.get("principal", ""),
-                "request_action": request.get("action", ""),
-                "request_resource": request.get("resource", ""),
-                "request_context": request.get("context") or {},
-                "accepted_answers": "\n".join(entry.get("accepted_answers") or []),
-            },
-            update=update,
-            counts=counts,
-        )
-        if not written:
-            continue
-        question.topics.set([topics[slug] for slug in entry.get("topics") or []])
-        question.sort_areas.set([areas[slug] for slug in entry.get("sort_areas") or []])
-        question.choices.all().delete()
-        Choice.objects.bulk_create(
-            Choice(
-                question=question,
-                text=choice["text"],
-                is_correct=choice.get("correct", False),
-                feedback=choice.get("feedback", ""),
-                order=order,
-            )
-            for order, choice in enumerate(entry.get("choices") or [])
-        )
-    questions = {q.slug: q for q in Question.objects.all()}
-    for order, entry in enumerate(document.get("quizzes") or []):
-        quiz, written = _upsert(
-            Quiz,
-            entry["slug"],
-            {
-                "title": entry["title"],
-                "description": entry.get("description", ""),
-                "order": entry.get("order", order),
-                "is_published": entry.get("published", True),
-                "pass_mark": entry.get("pass_mark", 70),
-                "attempt_limit": entry.get("attempt_limit") or 0,
-                "time_limit_minutes": entry.get("time_limit_minutes"),
-                "feedback_mode": entry.get("feedback", FeedbackMode.IMMEDIATE),
-            },
-            update=update,
-            counts=counts,
-        )
-        if not written:
-            continue
-        quiz.items.all().delete()
-        QuizQuestion.objects.bulk_create(
-            QuizQuestion(quiz=quiz, question=questions[slug], order=position)
-            for position, slug in enumerate(entry.get("questions") or [])
-        )
-        quiz.draws.all().delete()
-        QuizDraw.objects.bulk_create(
-            QuizDraw(quiz=quiz, topic=topics[draw["topic"]], count=draw["count"])
-            for draw in entry.get("draws") or []
-        )
-    # Bulk writes send no signals: tell the page cache explicitly.
-    content_changed()
-    return counts
-
-
-def _question_entry(question: Question) -> dict:
-    entry: dict = {
-        "slug": question.slug,
-        "type": question.type,
-        "prompt": question.prompt,
-        "explanation": question.explanation,
-        "difficulty": question.difficulty,
-        "topics": [t.slug for t in question.topics.all()],
-    }
-    match question.type:
-        case QuestionType.SINGLE | QuestionType.MULTIPLE:
-            entry["choices"] = [
-                {"text": c.text, "correct": c.is_correct, "feedback": c.feedback}
-                for c in question.choices.all()
-            ]
-        case QuestionType.TRUE_FALSE:
-            entry["answer"] = question.true_false_answer
-        case QuestionType.SORT:
-            if question.sort_category_id:
-                entry["sort_category"] = question.sort_category.slug
-            if question.sort_service_id:
-                entry["sort_service"] = question.sort_service.slug
-            entry["sort_areas"] = [a.slug for a in question.sort_areas.all()]
-        case QuestionType.POLICY:
-            entry["policy"] = question.policy_document
-            entry["policy_kind"] = question.policy_kind
-            entry["request"] = {
-                "principal": question.request_principal,
-                "action": question.request_action,
-                "resource": question.request_resource,
-                "context": question.request_context,
-            }
-        case QuestionType.SHORT:
-            entry["accepted_answers"] = question.accepted_answer_list
-    return entry
-
-
-def questions_export(*, questions=None, with_quizzes: bool = True) -> dict:
-    """A document of the given questions (all by default), their topics and quizzes."""
-    if questions is None:
-        questions = Question.objects.all()
-    questions = list(
-        questions.select_related("sort_category", "sort_service").prefetch_related(
-            "topics", "choices", "sort_areas"
-        )
-    )
-    topic_ids = {t.pk for q in questions for t in q.topics.all()}
-    topics = Topic.objects.filter(pk__in=topic_ids).select_related(
-        "guide", "category", "area"
-    )
-    document: dict = {
-        "topics": [
-            {
-                key: value
-                for key, value in {
-                    "slug": t.slug,
-                    "name": t.name,
-                    "description": t.description,
-                    "guide": t.guide.slug if t.guide_id else None,
-                    "category": t.category.slug if t.category_id else None,
-                    "area": t.area.slug if t.area_id else None,
-                }.items()
-                if value is not None
-            }
-            for t in topics
-        ],
-        "questions": [_question_entry(q) for q in questions],
-    }
-    if with_quizzes:
-        slugs = {q.slug for q in questions}
-        quizzes = Quiz.objects.prefetch_related("items__question", "draws__topic")
-        document["quizzes"] = [
-            {
-                "slug": quiz.slug,
-                "title": quiz.title,
-                "description": quiz.description,
-                "order": quiz.order,
-                "published": quiz.is_published,
-                "pass_mark": quiz.pass_mark,
-                "attempt_limit": quiz.attempt_limit,
-                "time_limit_minutes": quiz.time_limit_minutes,
-                "feedback": quiz.feedback_mode,
-                "questions": [i.question.slug for i in quiz.items.all()],
-                "draws": [
-                    {"topic": d.topic.slug, "count": d.count} for d in quiz.draws.all()
-                ],
-            }
-            for quiz in quizzes
-            if all(i.question.slug in slugs for i in quiz.items.all())
-            and all(d.topic_id in topic_ids for d in quiz.draws.all())
-        ]
-    return document

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ResponsibilityConfig(AppConfig):
     name = "responsibility"
     verbose_name = "Shared responsibility model"
+
+    def ready(self) -> None:
+        from curriculum.loading import content_loader_register
+
+        content_loader_register(
+            app=self.label, path="responsibility.services.content_load"
+        )

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import yaml
 
+from curriculum.loading import ContentLoadError
+
 from .models import Owner
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 
-class ContentError(Exception):
+class ContentError(ContentLoadError):
     """The content files are malformed or refer to something that does not exist."""
 
 

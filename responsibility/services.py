@@ -1,10 +1,11 @@
 """Writes to the responsibility model."""
 
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
-from django.db import models, transaction
+from django.db import transaction
+
+from curriculum.loading import Upsert
 
 from .content import CONTENT_DIR, read_content
 from .models import (
@@ -15,30 +16,6 @@ from .models import (
     ServiceCategory,
     ServiceDuty,
 )
-
-
-class _Upserter:
-    """Create missing rows; overwrite existing ones only when asked to."""
-
-    def __init__(self, *, update: bool) -> None:
-        self.update = update
-        self.counts: Counter[str] = Counter()
-
-    def __call__(
-        self, model: type[models.Model], lookup: dict, values: dict
-    ) -> models.Model:
-        label = model._meta.verbose_name_plural
-        obj = model.objects.filter(**lookup).first()
-        if obj is None:
-            self.counts[f"{label} created"] += 1
-            return model.objects.create(**lookup, **values)
-        if self.update and any(getattr(obj, k) != v for k, v in values.items()):
-            for key, value in values.items():
-                setattr(obj, key, value)
-            obj.full_clean()
-            obj.save()
-            self.counts[f"{label} updated"] += 1
-        return obj
 
 
 def _fields(entry: dict, names: tuple[str, ...]) -> dict:
@@ -55,19 +32,19 @@ def content_load(*, directory: Path = CONTENT_DIR, update: bool = False) -> Coun
     updated.
     """
     content = read_content(directory)
-    upsert: Callable = _Upserter(update=update)
+    upsert = Upsert(update=update)
 
     areas = {
         entry["slug"]: upsert(
             ResponsibilityArea,
             {"slug": entry["slug"]},
             _fields(entry, ("name", "order", "description")),
-        )
+        )[0]
         for entry in content.areas
     }
     categories = {}
     for entry in content.categories:
-        category = upsert(
+        category, _ = upsert(
             ServiceCategory,
             {"slug": entry["slug"]},
             _fields(
@@ -94,7 +71,7 @@ def content_load(*, directory: Path = CONTENT_DIR, update: bool = False) -> Coun
         values = _fields(
             entry, ("name", "short_name", "description", "docs_url", "placement")
         )
-        service = upsert(
+        service, _ = upsert(
             Service,
             {"slug": entry["slug"]},
             {**values, "category": categories[entry["category"]]},

@@ -16,8 +16,7 @@ TOO_BROAD = OWN_PASSWORD_REFERENCE.replace(
 
 @pytest.fixture
 def live_exercises(live_content, django_user_model):
-    from exercises.interchange import check_exercises
-    from exercises.services import exercises_import
+    from exercises.interchange import check_exercises, exercises_import
 
     exercises_import(document=check_exercises(EXERCISES))
     return django_user_model.objects.create_user("erin", password="x" * 12)

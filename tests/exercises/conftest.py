@@ -79,9 +79,8 @@ EXERCISES = {
 
 @pytest.fixture
 def exercises(db):
-    from exercises.interchange import check_exercises
+    from exercises.interchange import check_exercises, exercises_import
     from exercises.models import Exercise
-    from exercises.services import exercises_import
 
     exercises_import(document=check_exercises(EXERCISES))
     return {e.slug: e for e in Exercise.objects.all()}

@@ -5,8 +5,8 @@ import yaml
 from django.core.management import call_command
 
 from exercises.grading import grade_policy, grade_prediction
+from exercises.interchange import EXERCISES_FILE
 from exercises.models import Exercise, ExerciseKind
-from exercises.services import EXERCISES_FILE
 from quizzes.models import Question, Quiz, Topic
 from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
 

@@ -11,10 +11,11 @@ from quizzes.interchange import (
     ImportFileError,
     check_document,
     dump_document,
+    questions_export,
+    questions_import,
     read_document,
 )
 from quizzes.models import Choice, Question, Quiz, Topic
-from quizzes.services import questions_export, questions_import
 from tests.quizzes.bank import BANK
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,17 @@ def test_import_updates_an_existing_question_by_slug(bank):
     assert question.prompt == "Reworded prompt"
     assert question.choices.count() == 2
     assert Question.objects.count() == 6
+
+
+def test_import_counts_only_questions_whose_fields_or_choices_changed(bank):
+    assert questions_import(document=check_document(BANK)) == {}
+    document = copy.deepcopy(BANK)
+    document["questions"][0]["choices"][0]["feedback"] = "New feedback"
+    counts = questions_import(document=check_document(document))
+    assert counts == {"questions updated": 1}
+    assert Question.objects.get(slug="groups-rule").choices.first().feedback == (
+        "New feedback"
+    )
 
 
 def test_a_bad_file_imports_nothing_and_names_each_line(bank):

@@ -192,7 +192,7 @@ def test_malformed_yaml_fails_the_command_with_a_clear_error(db, tmp_path, monke
     directory = _copy_content(tmp_path)
     (directory / "categories.yaml").write_text("- slug: [unclosed\n")
     monkeypatch.setattr(
-        "exercises.management.commands.load_content.content_load",
+        "responsibility.services.content_load",
         lambda update: content_load(directory=directory, update=update),
     )
     with pytest.raises(CommandError, match="categories.yaml"):

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group, User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.groups import INSTRUCTORS
-from exercises.interchange import check_exercises
-from exercises.services import exercises_import, submission_create
+from exercises.interchange import check_exercises, exercises_import
+from exercises.services import submission_create
 from quizzes.models import Quiz
 from quizzes.services import answer_save, attempt_start, attempt_submit
 from tests.conftest import PASSWORD

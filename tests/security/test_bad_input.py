@@ -26,8 +26,7 @@ NASTY_JSON = [
 
 @pytest.fixture
 def trainee(client, alice, bank):
-    from exercises.interchange import check_exercises
-    from exercises.services import exercises_import
+    from exercises.interchange import check_exercises, exercises_import
     from tests.exercises.conftest import EXERCISES
 
     exercises_import(document=check_exercises(EXERCISES))
@@ -214,9 +213,8 @@ def _form_endpoints(attempt_pk: int, workshop_pk: int) -> list[str]:
 def test_random_form_data_never_causes_a_server_error(
     client, charlie, bank, data, index
 ):
-    from exercises.interchange import check_exercises
+    from exercises.interchange import check_exercises, exercises_import
     from exercises.models import Exercise
-    from exercises.services import exercises_import
     from quizzes.models import Quiz
     from quizzes.services import attempt_start
     from tests.exercises.conftest import EXERCISES

@@ -63,8 +63,7 @@ def test_free_answers_come_back_escaped(client, alice, questions, payload, admin
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_policies_and_scenarios_come_back_escaped(client, alice, payload, db):
-    from exercises.interchange import check_exercises
-    from exercises.services import exercises_import
+    from exercises.interchange import check_exercises, exercises_import
     from tests.exercises.conftest import EXERCISES
 
     exercises_import(document=check_exercises(EXERCISES))

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from exercises.services import exercises_export
-from quizzes.interchange import dump_document
+from curriculum.files import dump_document
+from exercises.interchange import exercises_export
 
 
 class Command(BaseCommand):

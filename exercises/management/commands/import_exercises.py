@@ -2,9 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exercises.interchange import check_exercises, read_exercises
-from exercises.services import exercises_import
-from quizzes.interchange import ImportFileError, guess_format
+from curriculum.files import ImportFileError, guess_format
+from exercises.interchange import check_exercises, exercises_import, read_exercises
 
 
 class Command(BaseCommand):

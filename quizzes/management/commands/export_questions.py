@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from quizzes.interchange import dump_document
-from quizzes.services import questions_export
+from quizzes.interchange import dump_document, questions_export
 
 
 class Command(BaseCommand):

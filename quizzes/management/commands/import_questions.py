@@ -7,9 +7,9 @@ from quizzes.interchange import (
     ImportFileError,
     check_document,
     guess_format,
+    questions_import,
     read_document,
 )
-from quizzes.services import questions_import
 
 
 class Command(BaseCommand):
