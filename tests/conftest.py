@@ -70,15 +70,15 @@ def _load_bank() -> None:
     questions_import(document=check_document(BANK))
 
 
-class CurriculumSnapshot:
+class LoadedRows:
     """
     The rows that a loader adds to an empty database, kept to be copied back.
 
     Loading the curriculum through its services costs about a tenth of a second
     (every row is looked up, saved and bumps the curriculum's version token);
     copying the same rows back with one `bulk_create()` per table costs a few
-    milliseconds. So the loader runs once per session, in a transaction that is
-    rolled back, and each test that asks for the content gets a copy inside its
+    milliseconds. So a loader runs once per session, in a transaction that is
+    rolled back, and each test that asks for what it loads gets a copy inside its
     own transaction: every other test still starts from an empty curriculum.
     """
 
@@ -155,27 +155,32 @@ def _by_dependency(added: dict) -> list:
 
 
 @pytest.fixture(scope="session")
-def content_snapshot(django_db_setup, django_db_blocker) -> CurriculumSnapshot:
-    with django_db_blocker.unblock():
-        return CurriculumSnapshot(_load_content)
+def load_once(django_db_setup, django_db_blocker) -> Callable[[Callable], None]:
+    """
+    `load_once(load)` writes into the test's database what `load()` writes into
+    an empty one; `load` itself runs once per session (see LoadedRows).
+    """
+    snapshots: dict[Callable, LoadedRows] = {}
 
+    def restore(load: Callable[[], None]) -> None:
+        if load not in snapshots:
+            with django_db_blocker.unblock():
+                snapshots[load] = LoadedRows(load)
+        snapshots[load].restore()
 
-@pytest.fixture(scope="session")
-def bank_snapshot(django_db_setup, django_db_blocker) -> CurriculumSnapshot:
-    with django_db_blocker.unblock():
-        return CurriculumSnapshot(_load_bank)
+    return restore
 
 
 @pytest.fixture
-def content(db, content_snapshot):
+def content(db, load_once):
     """The curriculum shipped in the repository, loaded."""
-    content_snapshot.restore()
+    load_once(_load_content)
 
 
 @pytest.fixture
-def bank(db, bank_snapshot):
+def bank(db, load_once):
     """The responsibility content and the small bank of tests/quizzes/bank.py."""
-    bank_snapshot.restore()
+    load_once(_load_bank)
 
 
 @pytest.fixture
