@@ -1,6 +1,7 @@
 """Shared fixtures: the standard cast of users and the shipped curriculum."""
 
 import os
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -55,23 +56,131 @@ def admin_user(db):
     return _user("dana", is_staff=True, is_superuser=True)
 
 
-@pytest.fixture
-def content(db):
-    """The curriculum shipped in the repository, loaded."""
+def _load_content() -> None:
     from responsibility.services import content_load
 
     content_load()
 
 
-@pytest.fixture
-def bank(db):
-    """The responsibility content and the small bank of tests/quizzes/bank.py."""
+def _load_bank() -> None:
     from quizzes.interchange import check_document
     from quizzes.services import questions_import
-    from responsibility.services import content_load
 
-    content_load()
+    _load_content()
     questions_import(document=check_document(BANK))
+
+
+class LoadedRows:
+    """
+    The rows that a loader adds to an empty database, kept to be copied back.
+
+    Loading the curriculum through its services costs about a tenth of a second
+    (every row is looked up, saved and bumps the curriculum's version token);
+    copying the same rows back with one `bulk_create()` per table costs a few
+    milliseconds. So a loader runs once per session, in a transaction that is
+    rolled back, and each test that asks for what it loads gets a copy inside its
+    own transaction: every other test still starts from an empty curriculum.
+    """
+
+    def __init__(self, load: Callable[[], None]) -> None:
+        from django.apps import apps
+        from django.db import transaction
+
+        from curriculum.models import CurriculumVersion
+
+        # The version token is not content: restore() gives it a fresh value.
+        models = [
+            model
+            for model in apps.get_models(include_auto_created=True)
+            if model is not CurriculumVersion
+        ]
+        with transaction.atomic():
+            before = {model: set(_pks(model)) for model in models}
+            load()
+            added = {
+                model: [
+                    row
+                    for row in model.objects.values(*_attnames(model))
+                    if row[model._meta.pk.attname] not in before[model]
+                ]
+                for model in models
+            }
+            transaction.set_rollback(True)
+        self.tables = [(model, added[model]) for model in _by_dependency(added)]
+
+    def restore(self) -> None:
+        """Write the rows again, as the loader would, and announce new content."""
+        from django.core.management.color import no_style
+        from django.db import connection
+
+        from curriculum.cache import content_changed
+
+        for model, rows in self.tables:
+            model.objects.bulk_create(model(**row) for row in rows)
+        # Rows keep their primary keys; on PostgreSQL the sequences must follow
+        # them, as after `loaddata`.
+        models = [model for model, _ in self.tables]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+        content_changed()
+
+
+def _pks(model) -> list:
+    return list(model.objects.values_list("pk", flat=True))
+
+
+def _attnames(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _by_dependency(added: dict) -> list:
+    """The models that received rows, each after the models it points to."""
+    pending = [model for model, rows in added.items() if rows]
+    ordered: list = []
+    while pending:
+        ready = [
+            model
+            for model in pending
+            if all(
+                field.related_model in ordered or field.related_model is model
+                for field in model._meta.concrete_fields
+                if field.is_relation and field.related_model in pending
+            )
+        ]
+        assert ready, f"a cycle of foreign keys between {pending}"
+        ordered += ready
+        pending = [model for model in pending if model not in ready]
+    return ordered
+
+
+@pytest.fixture(scope="session")
+def load_once(django_db_setup, django_db_blocker) -> Callable[[Callable], None]:
+    """
+    `load_once(load)` writes into the test's database what `load()` writes into
+    an empty one; `load` itself runs once per session (see LoadedRows).
+    """
+    snapshots: dict[Callable, LoadedRows] = {}
+
+    def restore(load: Callable[[], None]) -> None:
+        if load not in snapshots:
+            with django_db_blocker.unblock():
+                snapshots[load] = LoadedRows(load)
+        snapshots[load].restore()
+
+    return restore
+
+
+@pytest.fixture
+def content(db, load_once):
+    """The curriculum shipped in the repository, loaded."""
+    load_once(_load_content)
+
+
+@pytest.fixture
+def bank(db, load_once):
+    """The responsibility content and the small bank of tests/quizzes/bank.py."""
+    load_once(_load_bank)
 
 
 @pytest.fixture

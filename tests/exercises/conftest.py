@@ -77,10 +77,15 @@ EXERCISES = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def exercises(db):
+def _import_exercises() -> None:
     from exercises.interchange import check_exercises, exercises_import
-    from exercises.models import Exercise
 
     exercises_import(document=check_exercises(EXERCISES))
+
+
+@pytest.fixture
+def exercises(db, load_once):
+    from exercises.models import Exercise
+
+    load_once(_import_exercises)
     return {e.slug: e for e in Exercise.objects.all()}

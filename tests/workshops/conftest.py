@@ -48,12 +48,17 @@ EXERCISES = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def exercises(db):
+def _import_exercises() -> None:
     from exercises.interchange import check_exercises, exercises_import
-    from exercises.models import Exercise
 
     exercises_import(document=check_exercises(EXERCISES))
+
+
+@pytest.fixture
+def exercises(db, load_once):
+    from exercises.models import Exercise
+
+    load_once(_import_exercises)
     return {e.slug: e for e in Exercise.objects.all()}
 
 
@@ -63,9 +68,7 @@ def _question(slug: str, **fields):
     return Question.objects.create(slug=slug, explanation="Because.", **fields)
 
 
-@pytest.fixture
-def quiz(db):
-    """A two-question quiz built directly, without loading the curriculum."""
+def _build_quiz() -> None:
     from quizzes.models import Choice, Quiz, QuizQuestion
 
     quiz = Quiz.objects.create(slug="groups", title="IAM groups", pass_mark=50)
@@ -90,7 +93,15 @@ def quiz(db):
     )
     QuizQuestion.objects.create(quiz=quiz, question=single, order=0)
     QuizQuestion.objects.create(quiz=quiz, question=true_false, order=1)
-    return quiz
+
+
+@pytest.fixture
+def quiz(db, load_once):
+    """A two-question quiz built directly, without loading the curriculum."""
+    from quizzes.models import Quiz
+
+    load_once(_build_quiz)
+    return Quiz.objects.get(slug="groups")
 
 
 @pytest.fixture
