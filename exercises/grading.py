@@ -12,16 +12,10 @@ tests are only counted.
 from dataclasses import dataclass
 
 import iam
-from iam import Policy, PolicyError, Request, evaluate, lint, parse_policy
+from iam import Policy, PolicyError, Request, evaluate_policy, lint, parse_policy
 
 from .models import MAX_POLICY_CHARS, Exercise
 
-ALLOW_ALL = parse_policy(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-    }
-)
 TEST_SHARE = 0.6
 # Explanations of a trainee's policy list every statement that applies and at
 # most this many that do not; a sixty-statement policy would otherwise bury the
@@ -32,17 +26,6 @@ DIRECTION_SHARE = 0.2
 
 class SubmissionTooLarge(ValueError):
     """The text is over the size limit; nothing is graded or stored."""
-
-
-def decide(policy: Policy, request: Request, kind: str):
-    """Evaluate one request against one policy, placed where its kind belongs."""
-    if kind == "resource":
-        return evaluate(request, resource_policy=policy)
-    if kind == "boundary":
-        return evaluate(request, identity=[ALLOW_ALL], boundary=policy)
-    if kind == "scp":
-        return evaluate(request, identity=[ALLOW_ALL], scps=[policy])
-    return evaluate(request, identity=[policy])
 
 
 def build_request(data: dict) -> Request:
@@ -122,9 +105,7 @@ def grade_policy(exercise: Exercise, text: str) -> dict:
     tests = list(exercise.tests.all())
     passed = 0
     for test in tests:
-        decision = decide(
-            parsed.policy, build_request(test.as_request_dict()), exercise.policy_kind
-        )
+        decision = evaluate_policy(parsed.policy, build_request(test.as_request_dict()))
         ok = decision.effect == test.expected
         passed += ok
         if test.visible:
@@ -166,9 +147,7 @@ def grade_prediction(exercise: Exercise, allowed_ids: set[int]) -> dict:
     policy = parse_policy(exercise.reference, kind=exercise.policy_kind)
     rows = []
     for test in exercise.tests.all():
-        decision = decide(
-            policy, build_request(test.as_request_dict()), exercise.policy_kind
-        )
+        decision = evaluate_policy(policy, build_request(test.as_request_dict()))
         said = test.pk in allowed_ids
         rows.append(
             {
@@ -197,7 +176,7 @@ def simulate(text: str, kind: str, data: dict) -> dict:
     if parsed.policy is None:
         return {"error": "Your policy does not parse yet: check it first."}
     try:
-        decision = decide(parsed.policy, build_request(data), kind)
+        decision = evaluate_policy(parsed.policy, build_request(data))
     except ValueError as error:
         return {"error": f"That request is not valid: {error}"}
     explanation = decision.explain(unmatched_limit=EXPLAINED_UNMATCHED)

@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from iam import Request, evaluate, parse_policy
+from iam import Request, evaluate_policy, parse_policy
 from responsibility.selectors import service_duties
 
-from .models import PolicyKind, Question, QuestionType
+from .models import Question, QuestionType
 from .validation import READABLE_POLICY_KINDS
 
 EFFECT_LABELS = {
@@ -103,9 +103,7 @@ def _policy_decision(
         resource=resource,
         context=json.loads(context) or None,
     )
-    if kind == PolicyKind.IDENTITY:
-        return evaluate(request, identity=[policy])
-    return evaluate(request, resource_policy=policy)
+    return evaluate_policy(policy, request)
 
 
 def policy_decision(question: Question):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from iam import KIND_LABELS, KINDS
 from responsibility.models import (
     Guide,
     ResponsibilityArea,
@@ -74,13 +75,10 @@ class QuestionType(models.TextChoices):
     SHORT = "short", "Short answer"
 
 
-class PolicyKind(models.TextChoices):
-    IDENTITY = "identity", "Identity-based policy"
-    RESOURCE = "resource", "Resource-based policy"
-    BOUNDARY = "boundary", "Permissions boundary"
-    SCP = "scp", "Service control policy"
-    SESSION = "session", "Session policy"
-    TRUST = "trust", "Role trust policy"
+# The engine names the kinds of policy; the choices only borrow its words.
+PolicyKind = models.TextChoices(
+    "PolicyKind", [(kind.upper(), (kind, KIND_LABELS[kind])) for kind in KINDS]
+)
 
 
 class Difficulty(models.IntegerChoices):
