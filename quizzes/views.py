@@ -184,14 +184,24 @@ def _policy_request(question: Question) -> dict | None:
     }
 
 
+def _submit_if_time_is_up(attempt: Attempt) -> Attempt | None:
+    """
+    The deadline rule, for every page that opens an attempt: an open attempt past
+    its deadline is submitted as it stands. The submitted attempt, or None.
+    """
+    if attempt.is_open and attempt.is_past_deadline():
+        return attempt_submit(attempt=attempt)
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def attempt_question(request, pk: int, position: int):
     attempt = _attempt_for(request, pk, write=request.method == "POST")
-    if not attempt.is_open or attempt.is_past_deadline():
-        if attempt.is_open:
-            attempt_submit(attempt=attempt)
-            messages.info(request, "Time is up: your attempt was submitted.")
+    if _submit_if_time_is_up(attempt) is not None:
+        messages.info(request, "Time is up: your attempt was submitted.")
+        return redirect("quizzes:review", attempt.pk)
+    if not attempt.is_open:
         return redirect("quizzes:review", attempt.pk)
     if attempt.user_id != request.user.pk:
         raise Http404("No such attempt.")
@@ -235,10 +245,11 @@ def attempt_submit_view(request, pk: int):
 @login_required
 def attempt_review(request, pk: int):
     attempt = _attempt_for(request, pk)
-    if attempt.is_open:
-        if not attempt.is_past_deadline():
-            return redirect("quizzes:attempt", attempt.pk)
-        attempt = attempt_submit(attempt=attempt)
+    submitted = _submit_if_time_is_up(attempt)
+    if submitted is not None:
+        attempt = submitted
+    elif attempt.is_open:
+        return redirect("quizzes:attempt", attempt.pk)
     answers = selectors.attempt_answers(attempt)
     items = []
     for position, question in enumerate(selectors.attempt_questions(attempt), 1):

@@ -312,3 +312,31 @@ def test_progress_shows_mastery_and_what_to_review(client, alice, questions):
     assert reverse("responsibility:guide", args=["iam-groups"]) in page
     assert reverse("responsibility:category", args=["container"]) in page
     assert "Basics" in page
+
+
+def test_opening_a_question_past_the_deadline_submits_the_attempt(client, alice):
+    client.force_login(alice)
+    attempt = _start(client, "timed")
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get(
+        reverse("quizzes:question", args=[attempt.pk, 1]), follow=True
+    )
+    assert response.redirect_chain[0][0] == reverse("quizzes:review", args=[attempt.pk])
+    assert "Time is up: your attempt was submitted." in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted"
+
+
+def test_the_review_of_an_attempt_past_the_deadline_submits_it(client, alice):
+    client.force_login(alice)
+    attempt = _start(client, "timed")
+    review = reverse("quizzes:review", args=[attempt.pk])
+    assert client.get(review).url == reverse("quizzes:attempt", args=[attempt.pk])
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - timedelta(seconds=1)
+    )
+    assert client.get(review).status_code == 200
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted"
