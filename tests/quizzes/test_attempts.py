@@ -314,7 +314,9 @@ def test_progress_shows_mastery_and_what_to_review(client, alice, questions):
     assert "Basics" in page
 
 
-def test_opening_a_question_past_the_deadline_submits_the_attempt(client, alice):
+def test_opening_a_question_past_the_deadline_submits_the_attempt(
+    client, alice, questions
+):
     client.force_login(alice)
     attempt = _start(client, "timed")
     Attempt.objects.filter(pk=attempt.pk).update(
@@ -329,7 +331,9 @@ def test_opening_a_question_past_the_deadline_submits_the_attempt(client, alice)
     assert attempt.status == "submitted"
 
 
-def test_the_review_of_an_attempt_past_the_deadline_submits_it(client, alice):
+def test_the_review_of_an_attempt_past_the_deadline_submits_it(
+    client, alice, questions
+):
     client.force_login(alice)
     attempt = _start(client, "timed")
     review = reverse("quizzes:review", args=[attempt.pk])
