@@ -384,7 +384,9 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ["user", "quiz", "number", "status", "score", "passed", "started_at"]
+    list_display = [
+        "user", "quiz", "number", "status", "percent", "passed", "started_at",
+    ]  # fmt: skip
     list_filter = ["status", "passed", "quiz"]
     list_select_related = ["user", "quiz"]
     search_fields = ["user__username", "quiz__title"]
@@ -394,11 +396,17 @@ class AttemptAdmin(admin.ModelAdmin):
     change_list_template = "admin/quizzes/attempt/change_list.html"
     readonly_fields = [
         "quiz", "user", "number", "status", "question_ids", "choice_order",
-        "started_at", "deadline", "submitted_at", "score", "passed",
+        "started_at", "deadline", "submitted_at", "percent", "passed",
     ]  # fmt: skip
+    exclude = ["score"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description="score", ordering="score")
+    def percent(self, obj) -> float | None:
+        """The score as a percentage, as the admin has always shown it."""
+        return obj.percent
 
     def get_urls(self):
         extra = [
@@ -449,7 +457,7 @@ def attempts_csv(queryset) -> HttpResponse:
                 attempt.status,
                 attempt.started_at.isoformat(),
                 attempt.submitted_at.isoformat() if attempt.submitted_at else "",
-                "" if attempt.score is None else attempt.score,
+                "" if attempt.score is None else attempt.percent,
                 "" if attempt.passed is None else ("yes" if attempt.passed else "no"),
             ]
         )

@@ -123,7 +123,8 @@ def test_a_full_attempt_with_feedback_after_each_question(client, alice, questio
     response = client.post(reverse("quizzes:submit", args=[attempt.pk]))
     assert response.status_code == 302
     attempt.refresh_from_db()
-    assert attempt.score == pytest.approx(round(100 * 2 / 6, 1))
+    assert attempt.score == pytest.approx(2 / 6)
+    assert attempt.percent == round(100 * 2 / 6, 1)
     assert attempt.passed is False
     review = client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
     assert "Your results" in review
@@ -344,3 +345,20 @@ def test_the_review_of_an_attempt_past_the_deadline_submits_it(
     assert client.get(review).status_code == 200
     attempt.refresh_from_db()
     assert attempt.status == "submitted"
+
+
+def test_a_score_is_a_fraction_and_pages_show_a_percentage(client, alice, questions):
+    client.force_login(alice)
+    attempt = _start(client)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        status="submitted", score=0.853, passed=True
+    )
+    review = client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
+    assert "Score: 85.3%" in review
+    detail = client.get(reverse("quizzes:quiz", args=["basics"])).content.decode()
+    assert "Best score: 85.3% · latest: 85.3%" in detail
+    assert "<td>85.3%</td>" in detail
+    listing = client.get(reverse("quizzes:list")).content.decode()
+    assert "Best 85.3% · latest 85.3%" in listing
+    progress = client.get(reverse("quizzes:progress")).content.decode()
+    assert "<td>85.3%</td>" in progress
