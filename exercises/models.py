@@ -158,6 +158,13 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.exercise} · {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def grade_result(self):
+        """The stored result, typed: an exercises.grading.GradeResult (or None)."""
+        from .grading import grade_from_json  # grading imports this module
+
+        return grade_from_json(self.result)
+
 
 class ExerciseProgress(models.Model):
     """A trainee's state on one exercise: hints shown, solved or not."""
