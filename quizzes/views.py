@@ -11,7 +11,7 @@ from workshops.selectors import workshop_for
 
 from . import selectors
 from .forms import AnswerForm
-from .grading import EFFECT_LABELS, grade, policy_decision, sort_items
+from .grading import grade, policy_decision, response_labels, sort_items
 from .models import Attempt, FeedbackMode, Question, QuestionType, Quiz
 from .services import (
     QuizError,
@@ -272,21 +272,10 @@ def _response_text(question: Question, answer) -> str:
     response = answer.response if answer else {}
     if not response:
         return "No answer"
-    match question.type:
-        case "single":
-            chosen = {c.pk: c.text for c in question.choices.all()}
-            return chosen.get(response.get("choice"), "No answer")
-        case "multiple":
-            chosen = {c.pk: c.text for c in question.choices.all()}
-            picked = [chosen[pk] for pk in response.get("choices", []) if pk in chosen]
-            return "; ".join(picked) or "No answer"
-        case "true_false":
-            return "True" if response.get("value") else "False"
-        case "policy":
-            return EFFECT_LABELS.get(response.get("effect"), "No answer")
-        case "short":
-            return response.get("text", "")
-    return ""
+    if question.type == QuestionType.SORT:
+        return ""  # the feedback below lists every duty with its owner
+    labels = response_labels(question, response)
+    return "; ".join(label.text for label in labels) or "No answer"
 
 
 @require_GET
