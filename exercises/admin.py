@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from curriculum.forms import StrictJSONField
 
+from .grading import grade_from_json
 from .models import Exercise, ExerciseProgress, Hint, Submission, TestRequest
 from .validation import exercise_problems
 
@@ -165,15 +166,14 @@ def exercise_statistics(exercise: Exercise) -> list[str]:
         if correct:
             solved_after.append(tries[user_id])
             tries[user_id] = -1
-        findings.update(
-            f["code"] for f in result.get("findings", []) + result.get("problems", [])
+        grade = grade_from_json(result)
+        if grade is None:
+            continue
+        findings.update(f.code for f in (*grade.findings, *grade.problems))
+        counterexamples.update(
+            f"{found.direction}: {found.request['action']}"
+            for found in grade.counterexamples
         )
-        for direction in ("too_permissive", "too_strict"):
-            found = result.get(direction)
-            if found:
-                counterexamples[
-                    f"{found['direction']}: {found['request']['action']}"
-                ] += 1
     lines = [
         f"{len(submissions)} submissions by {len(tries)} trainees; "
         f"{len(solved_after)} solved it."

@@ -3,25 +3,22 @@ Grading a policy submission with the IAM engine.
 
 Four steps: parse and lint; run every test request; compare with the reference by
 meaning (a request the submission allows and the reference denies, and the
-reverse); score. The result is a plain dict, stored with the submission and
-rendered for the trainee. It never contains the reference policy or anything
-computed from the reference's text other than a yes/no per direction; hidden
-tests are only counted.
+reverse); score. The result is a GradeResult, the typed contract owned here: it
+is stored with the submission as JSON (grade_to_json; grade_from_json or
+Submission.grade_result read it back) and rendered for the trainee. It never
+contains the reference policy or anything computed from the reference's text
+other than a yes/no per direction; hidden tests are only counted.
 """
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 import iam
-from iam import Policy, PolicyError, Request, evaluate, lint, parse_policy
+from iam import Policy, PolicyError, Request, evaluate_policy, lint, parse_policy
 
 from .models import MAX_POLICY_CHARS, Exercise
 
-ALLOW_ALL = parse_policy(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-    }
-)
 TEST_SHARE = 0.6
 # Explanations of a trainee's policy list every statement that applies and at
 # most this many that do not; a sixty-statement policy would otherwise bury the
@@ -32,17 +29,6 @@ DIRECTION_SHARE = 0.2
 
 class SubmissionTooLarge(ValueError):
     """The text is over the size limit; nothing is graded or stored."""
-
-
-def decide(policy: Policy, request: Request, kind: str):
-    """Evaluate one request against one policy, placed where its kind belongs."""
-    if kind == "resource":
-        return evaluate(request, resource_policy=policy)
-    if kind == "boundary":
-        return evaluate(request, identity=[ALLOW_ALL], boundary=policy)
-    if kind == "scp":
-        return evaluate(request, identity=[ALLOW_ALL], scps=[policy])
-    return evaluate(request, identity=[policy])
 
 
 def build_request(data: dict) -> Request:
@@ -59,22 +45,166 @@ def build_request(data: dict) -> Request:
         raise ValueError(f"incomplete request: {error}") from error
 
 
+# --- the grade result: the contract between grading, storage and every reader ---
+
+RequestJSON = dict[str, Any]  # a request in the shape of `python -m iam simulate`
+
+
+@dataclass(frozen=True, kw_only=True)
+class Diagnostic:
+    """A problem that stops a policy parsing, or a lint finding, where it is."""
+
+    severity: str = "error"
+    code: str
+    message: str
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """One visible test request: what the exercise expects and what the policy gave."""
+
+    label: str
+    request: RequestJSON
+    expected: str
+    actual: str
+    passed: bool
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class HiddenTests:
+    """Hidden tests are only counted, never shown."""
+
+    total: int = 0
+    passed: int = 0
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A request the submission and the reference decide differently, as shown."""
+
+    direction: str  # "too permissive" or "too strict"
+    request: RequestJSON
+    sentence: str
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One request of a predict exercise: what the trainee said and the engine."""
+
+    label: str
+    request: RequestJSON
+    said_allowed: bool
+    actual: str
+    passed: bool
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """
+    What grading said about one submission; score is a fraction from 0 to 1.
+
+    A written, fixed or tightened policy fills everything but `predictions`; a
+    prediction fills only `predictions`, `score` and `correct`, and `predictions`
+    is then a tuple (possibly empty) instead of None.
+    """
+
+    score: float = 0.0
+    correct: bool = False
+    valid: bool = True
+    problems: tuple[Diagnostic, ...] = ()
+    findings: tuple[Diagnostic, ...] = ()
+    tests: tuple[TestOutcome, ...] = ()
+    hidden: HiddenTests = field(default_factory=HiddenTests)
+    too_permissive: Counterexample | None = None
+    too_strict: Counterexample | None = None
+    exhaustive: bool = True
+    predictions: tuple[Prediction, ...] | None = None
+
+    @property
+    def is_prediction(self) -> bool:
+        return self.predictions is not None
+
+    @property
+    def counterexamples(self) -> tuple[Counterexample, ...]:
+        return tuple(c for c in (self.too_permissive, self.too_strict) if c)
+
+
+# The stored JSON of a policy grade and of a prediction: the keys rows have
+# always had, in this order.
+POLICY_KEYS = (
+    "valid", "problems", "findings", "tests", "hidden", "too_permissive",
+    "too_strict", "exhaustive", "score", "correct",
+)  # fmt: skip
+PREDICTION_KEYS = ("predictions", "score", "correct")
+
+
+def grade_to_json(result: GradeResult) -> dict:
+    """The JSON stored in Submission.result."""
+    data = json.loads(json.dumps(asdict(result)))  # tuples become JSON lists
+    keys = PREDICTION_KEYS if result.is_prediction else POLICY_KEYS
+    return {key: data[key] for key in keys}
+
+
+def _each(cls, items) -> tuple:
+    names = {f.name for f in fields(cls)}
+    return tuple(
+        cls(**{k: v for k, v in item.items() if k in names}) for item in items or ()
+    )
+
+
+def _one(cls, item):
+    return _each(cls, [item])[0] if item else None
+
+
+def grade_from_json(data: dict | None) -> GradeResult | None:
+    """A stored result read back; None for a submission with no result."""
+    if not data:
+        return None
+    if "predictions" in data:
+        return GradeResult(
+            predictions=_each(Prediction, data["predictions"]),
+            score=data.get("score", 0.0),
+            correct=data.get("correct", False),
+        )
+    return GradeResult(
+        valid=data.get("valid", True),
+        problems=_each(Diagnostic, data.get("problems")),
+        findings=_each(Diagnostic, data.get("findings")),
+        tests=_each(TestOutcome, data.get("tests")),
+        hidden=_one(HiddenTests, data.get("hidden")) or HiddenTests(),
+        too_permissive=_one(Counterexample, data.get("too_permissive")),
+        too_strict=_one(Counterexample, data.get("too_strict")),
+        exhaustive=data.get("exhaustive", True),
+        score=data.get("score", 0.0),
+        correct=data.get("correct", False),
+    )
+
+
+# --- grading ---------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class ParsedSubmission:
     policy: Policy | None
-    problems: list[dict]
-    findings: list[dict]
+    problems: list[Diagnostic]
+    findings: list[Diagnostic]
 
 
-def _problem_dict(item) -> dict:
-    return {
-        "severity": getattr(item, "severity", "error"),
-        "code": item.code,
-        "message": item.message,
-        "path": item.path,
-        "line": item.line,
-        "column": item.column,
-    }
+def _diagnostic(item) -> Diagnostic:
+    return Diagnostic(
+        severity=getattr(item, "severity", "error"),
+        code=item.code,
+        message=item.message,
+        path=item.path,
+        line=item.line,
+        column=item.column,
+    )
 
 
 def parse_submission(text: str, kind: str) -> ParsedSubmission:
@@ -87,105 +217,94 @@ def parse_submission(text: str, kind: str) -> ParsedSubmission:
     try:
         policy = parse_policy(text, kind=kind)
     except PolicyError as error:
-        return ParsedSubmission(None, [_problem_dict(p) for p in error.problems], [])
-    return ParsedSubmission(policy, [], [_problem_dict(f) for f in lint(policy)])
+        return ParsedSubmission(None, [_diagnostic(p) for p in error.problems], [])
+    return ParsedSubmission(policy, [], [_diagnostic(f) for f in lint(policy)])
 
 
-def _counterexample(found, direction: str) -> dict | None:
+def _counterexample(found, direction: str) -> Counterexample | None:
     if found is None:
         return None
-    return {
-        "direction": direction,
-        "request": found.to_json(),
-        "sentence": found.describe(),
-        "explanation": found.candidate.explain(unmatched_limit=EXPLAINED_UNMATCHED),
-    }
+    return Counterexample(
+        direction=direction,
+        request=found.to_json(),
+        sentence=found.describe(),
+        explanation=found.candidate.explain(unmatched_limit=EXPLAINED_UNMATCHED),
+    )
 
 
-def grade_policy(exercise: Exercise, text: str) -> dict:
+def grade_policy(exercise: Exercise, text: str) -> GradeResult:
     """Grade a written, fixed or tightened policy. See the module docstring."""
     parsed = parse_submission(text, exercise.policy_kind)
-    result: dict = {
-        "valid": parsed.policy is not None,
-        "problems": parsed.problems,
-        "findings": parsed.findings,
-        "tests": [],
-        "hidden": {"total": 0, "passed": 0},
-        "too_permissive": None,
-        "too_strict": None,
-        "exhaustive": True,
-        "score": 0.0,
-        "correct": False,
-    }
     if parsed.policy is None:
-        return result
+        return GradeResult(valid=False, problems=tuple(parsed.problems))
     tests = list(exercise.tests.all())
-    passed = 0
+    passed = hidden_total = hidden_passed = 0
+    outcomes = []
     for test in tests:
-        decision = decide(
-            parsed.policy, build_request(test.as_request_dict()), exercise.policy_kind
-        )
+        request = test.as_request_dict()
+        decision = evaluate_policy(parsed.policy, build_request(request))
         ok = decision.effect == test.expected
         passed += ok
         if test.visible:
-            result["tests"].append(
-                {
-                    "label": test.label,
-                    "request": test.as_request_dict(),
-                    "expected": test.expected,
-                    "actual": decision.effect,
-                    "passed": ok,
-                    "explanation": decision.explain(
-                        unmatched_limit=EXPLAINED_UNMATCHED
-                    ),
-                }
+            outcomes.append(
+                TestOutcome(
+                    label=test.label,
+                    request=request,
+                    expected=test.expected,
+                    actual=decision.effect,
+                    passed=ok,
+                    explanation=decision.explain(unmatched_limit=EXPLAINED_UNMATCHED),
+                )
             )
         else:
-            result["hidden"]["total"] += 1
-            result["hidden"]["passed"] += ok
+            hidden_total += 1
+            hidden_passed += ok
     reference = parse_policy(exercise.reference, kind=exercise.policy_kind)
     comparison = iam.compare(parsed.policy, reference, kind=exercise.policy_kind)
-    result["too_permissive"] = _counterexample(
-        comparison.too_permissive, "too permissive"
-    )
-    result["too_strict"] = _counterexample(comparison.too_strict, "too strict")
-    result["exhaustive"] = comparison.exhaustive
+    too_permissive = _counterexample(comparison.too_permissive, "too permissive")
+    too_strict = _counterexample(comparison.too_strict, "too strict")
     test_share = passed / len(tests) if tests else 1.0
     score = TEST_SHARE * test_share
-    score += DIRECTION_SHARE * (result["too_permissive"] is None)
-    score += DIRECTION_SHARE * (result["too_strict"] is None)
-    result["correct"] = passed == len(tests) and not (
-        result["too_permissive"] or result["too_strict"]
+    score += DIRECTION_SHARE * (too_permissive is None)
+    score += DIRECTION_SHARE * (too_strict is None)
+    correct = passed == len(tests) and not (too_permissive or too_strict)
+    return GradeResult(
+        valid=True,
+        findings=tuple(parsed.findings),
+        tests=tuple(outcomes),
+        hidden=HiddenTests(total=hidden_total, passed=hidden_passed),
+        too_permissive=too_permissive,
+        too_strict=too_strict,
+        exhaustive=comparison.exhaustive,
+        score=1.0 if correct else round(min(score, 0.99), 3),
+        correct=correct,
     )
-    result["score"] = 1.0 if result["correct"] else round(min(score, 0.99), 3)
-    return result
 
 
-def grade_prediction(exercise: Exercise, allowed_ids: set[int]) -> dict:
+def grade_prediction(exercise: Exercise, allowed_ids: set[int]) -> GradeResult:
     """Grade the requests a trainee ticked as allowed under the given policy."""
     policy = parse_policy(exercise.reference, kind=exercise.policy_kind)
     rows = []
     for test in exercise.tests.all():
-        decision = decide(
-            policy, build_request(test.as_request_dict()), exercise.policy_kind
-        )
+        request = test.as_request_dict()
+        decision = evaluate_policy(policy, build_request(request))
         said = test.pk in allowed_ids
         rows.append(
-            {
-                "label": test.label,
-                "request": test.as_request_dict(),
-                "said_allowed": said,
-                "actual": decision.effect,
-                "passed": said == decision.allowed,
-                "explanation": decision.explain(),
-            }
+            Prediction(
+                label=test.label,
+                request=request,
+                said_allowed=said,
+                actual=decision.effect,
+                passed=said == decision.allowed,
+                explanation=decision.explain(),
+            )
         )
-    right = sum(r["passed"] for r in rows)
-    return {
-        "predictions": rows,
-        "score": round(right / len(rows), 3) if rows else 0.0,
-        "correct": bool(rows) and right == len(rows),
-    }
+    right = sum(r.passed for r in rows)
+    return GradeResult(
+        predictions=tuple(rows),
+        score=round(right / len(rows), 3) if rows else 0.0,
+        correct=bool(rows) and right == len(rows),
+    )
 
 
 def simulate(text: str, kind: str, data: dict) -> dict:
@@ -197,7 +316,7 @@ def simulate(text: str, kind: str, data: dict) -> dict:
     if parsed.policy is None:
         return {"error": "Your policy does not parse yet: check it first."}
     try:
-        decision = decide(parsed.policy, build_request(data), kind)
+        decision = evaluate_policy(parsed.policy, build_request(data))
     except ValueError as error:
         return {"error": f"That request is not valid: {error}"}
     explanation = decision.explain(unmatched_limit=EXPLAINED_UNMATCHED)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from iam import KIND_LABELS
 from quizzes.models import Difficulty, Topic
 from responsibility.models import SluggedModel
 
@@ -21,11 +22,13 @@ class ExerciseKind(models.TextChoices):
     PREDICT = "predict", "Predict the decisions"
 
 
-class ExercisePolicyKind(models.TextChoices):
-    IDENTITY = "identity", "Identity-based policy"
-    RESOURCE = "resource", "Resource-based policy"
-    BOUNDARY = "boundary", "Permissions boundary"
-    SCP = "scp", "Service control policy"
+# The kinds an exercise can grade alone, in the engine's words: a session or trust
+# policy is never the whole answer to an exercise.
+EXERCISE_POLICY_KINDS = ("identity", "resource", "boundary", "scp")
+ExercisePolicyKind = models.TextChoices(
+    "ExercisePolicyKind",
+    [(kind.upper(), (kind, KIND_LABELS[kind])) for kind in EXERCISE_POLICY_KINDS],
+)
 
 
 class Effect(models.TextChoices):
@@ -154,6 +157,13 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.exercise} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def grade_result(self):
+        """The stored result, typed: an exercises.grading.GradeResult (or None)."""
+        from .grading import grade_from_json  # grading imports this module
+
+        return grade_from_json(self.result)
 
 
 class ExerciseProgress(models.Model):

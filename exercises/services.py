@@ -4,7 +4,13 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from .grading import grade_policy, grade_prediction, simulate
+from .grading import (
+    GradeResult,
+    grade_policy,
+    grade_prediction,
+    grade_to_json,
+    simulate,
+)
 from .models import Exercise, ExerciseProgress, Submission
 from .priority import run_yielding
 
@@ -25,7 +31,7 @@ def _refuse_if_closed(workshop, *, reload: bool = False) -> None:
 
 
 def _record(
-    *, exercise: Exercise, user, text: str, result: dict, workshop=None
+    *, exercise: Exercise, user, text: str, result: GradeResult, workshop=None
 ) -> Submission:
     with transaction.atomic():
         _refuse_if_closed(workshop, reload=True)
@@ -33,16 +39,16 @@ def _record(
             exercise=exercise,
             user=user,
             text=text,
-            result=result,
-            score=result["score"],
-            correct=result["correct"],
+            result=grade_to_json(result),
+            score=result.score,
+            correct=result.correct,
             workshop=workshop,
         )
         progress, _ = ExerciseProgress.objects.select_for_update().get_or_create(
             exercise=exercise, user=user
         )
-        progress.best_score = max(progress.best_score, result["score"])
-        if result["correct"] and progress.solved_at is None:
+        progress.best_score = max(progress.best_score, result.score)
+        if result.correct and progress.solved_at is None:
             progress.solved_at = timezone.now()
         progress.save()
     return submission

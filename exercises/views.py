@@ -57,7 +57,7 @@ def _page(request, exercise: Exercise, *, text: str, submission=None, **extra):
         "form": extra.pop("form", None) or PolicyForm(initial={"policy": text}),
         "simulator": extra.pop("simulator", None) or SimulatorForm(),
         "submission": submission,
-        "result": submission.result if submission else None,
+        "result": submission.grade_result if submission else None,
         "progress": progress,
         "hints": hints[:shown],
         "hints_left": len(hints) - shown,
@@ -123,7 +123,7 @@ def exercise_check(request, slug: str):
             request,
             "exercises/includes/results.html",
             {
-                "result": submission.result,
+                "result": submission.grade_result,
                 "submission": submission,
                 "exercise": exercise,
             },

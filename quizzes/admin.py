@@ -1,39 +1,29 @@
-import csv
-from collections import Counter
+"""The quizzes' ModelAdmins. Their extra pages live in admin_views.py."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 from django.db.models import Avg, Case, Count, FloatField, Q, When
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import views
+from . import admin_views
+from .exports import attempts_csv
 from .forms import StrictJSONField
-from .interchange import (
-    ImportFileError,
-    check_document,
-    dump_document,
-    guess_format,
-    read_document,
-)
 from .models import (
     Answer,
     Attempt,
     AttemptStatus,
     Choice,
     Question,
-    QuestionType,
     Quiz,
     QuizDraw,
     QuizQuestion,
     Topic,
 )
-from .services import questions_export, questions_import
+from .selectors import question_statistics
+from .services import questions_export
 from .validation import ChoiceSpec, question_problems
 
 SUBMITTED = Q(answers__attempt__status=AttemptStatus.SUBMITTED)
@@ -206,21 +196,18 @@ class QuestionAdmin(admin.ModelAdmin):
     def statistics(self, obj) -> str:
         if not obj.pk:
             return "–"
-        answers = list(
-            Answer.objects.filter(
-                question=obj, attempt__status=AttemptStatus.SUBMITTED
-            ).values_list("response", "is_correct")
-        )
-        if not answers:
+        stats = question_statistics(obj)
+        if not stats.answers:
             return "No answers yet."
-        correct = sum(1 for _, ok in answers if ok)
         lines = [
-            f"{len(answers)} answers in submitted attempts, "
-            f"{round(100 * correct / len(answers))}% correct."
+            f"{stats.answers} answers in submitted attempts, "
+            f"{stats.percent_correct}% correct."
         ]
-        wrong = _most_chosen_wrong(obj, [r for r, ok in answers if not ok])
+        wrong = stats.most_chosen_wrong
         if wrong:
-            lines.append(f"Most chosen wrong answer: {wrong[0]} ({wrong[1]} times).")
+            lines.append(
+                f"Most chosen wrong answer: {wrong.text} ({wrong.answers} times)."
+            )
         return format_html_join("", "<p>{}</p>", ((line,) for line in lines))
 
     def get_urls(self):
@@ -244,98 +231,25 @@ class QuestionAdmin(admin.ModelAdmin):
         return extra + super().get_urls()
 
     def preview_view(self, request, pk: int):
-        question = get_object_or_404(Question, pk=pk)
-        return views.question_preview(request, question)
+        return admin_views.question_preview(self, request, pk)
 
     def import_view(self, request):
-        if not self.has_add_permission(request):
-            return redirect("admin:index")
-        form = QuestionImportForm(request.POST or None, request.FILES or None)
-        problems = []
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                document = check_document(
-                    read_document(
-                        upload.read(),
-                        format=form.cleaned_data["format"] or guess_format(upload.name),
-                    )
-                )
-            except ImportFileError as error:
-                problems = error.problems
-            else:
-                counts = questions_import(document=document)
-                summary = ", ".join(
-                    f"{n} {label}" for label, n in sorted(counts.items())
-                )
-                self.message_user(request, f"Imported: {summary or 'nothing new'}.")
-                return redirect("admin:quizzes_question_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import questions",
-            "form": form,
-            "problems": problems,
-            "opts": self.model._meta,
-        }
-        return render(request, "admin/quizzes/question/import.html", context)
+        return admin_views.question_import(self, request)
 
     def export_view(self, request):
-        format = "json" if request.GET.get("format") == "json" else "yaml"
-        return _download(questions_export(), format)
+        return admin_views.question_export(self, request)
 
     @admin.action(description="Export selected questions as YAML")
     def export_yaml(self, request, queryset):
-        return _download(
+        return admin_views.questions_download(
             questions_export(questions=queryset, with_quizzes=False), "yaml"
         )
 
     @admin.action(description="Export selected questions as JSON")
     def export_json(self, request, queryset):
-        return _download(
+        return admin_views.questions_download(
             questions_export(questions=queryset, with_quizzes=False), "json"
         )
-
-
-def _most_chosen_wrong(question: Question, responses: list[dict]):
-    """The wrong option trainees chose most often, with its count."""
-    counts: Counter = Counter()
-    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        labels = {c.pk: c.text for c in question.choices.filter(is_correct=False)}
-        for response in responses:
-            picked = response.get("choices") or [response.get("choice")]
-            counts.update(labels[pk] for pk in picked if pk in labels)
-    elif question.type == QuestionType.TRUE_FALSE:
-        counts.update(str(r["value"]) for r in responses if "value" in r)
-    elif question.type == QuestionType.POLICY:
-        counts.update(r["effect"] for r in responses if "effect" in r)
-    elif question.type == QuestionType.SHORT:
-        counts.update(r["text"].strip() for r in responses if r.get("text"))
-    return counts.most_common(1)[0] if counts else None
-
-
-def _download(document: dict, format: str) -> HttpResponse:
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    content_type = "application/json" if format == "json" else "application/yaml"
-    response = HttpResponse(
-        dump_document(document, format=format), content_type=content_type
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="questions-{stamp}.{format}"'
-    )
-    return response
-
-
-class QuestionImportForm(forms.Form):
-    file = forms.FileField(help_text="YAML, JSON or Moodle GIFT; at most 5 MB.")
-    format = forms.ChoiceField(
-        choices=[
-            ("", "From the file name"),
-            ("yaml", "YAML"),
-            ("json", "JSON"),
-            ("gift", "GIFT"),
-        ],
-        required=False,
-    )
 
 
 class QuizQuestionInline(admin.TabularInline):
@@ -384,7 +298,9 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ["user", "quiz", "number", "status", "score", "passed", "started_at"]
+    list_display = [
+        "user", "quiz", "number", "status", "percent", "passed", "started_at",
+    ]  # fmt: skip
     list_filter = ["status", "passed", "quiz"]
     list_select_related = ["user", "quiz"]
     search_fields = ["user__username", "quiz__title"]
@@ -394,11 +310,17 @@ class AttemptAdmin(admin.ModelAdmin):
     change_list_template = "admin/quizzes/attempt/change_list.html"
     readonly_fields = [
         "quiz", "user", "number", "status", "question_ids", "choice_order",
-        "started_at", "deadline", "submitted_at", "score", "passed",
+        "started_at", "deadline", "submitted_at", "percent", "passed",
     ]  # fmt: skip
+    exclude = ["score"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description="score", ordering="score")
+    def percent(self, obj) -> float | None:
+        """The score as a percentage, as the admin has always shown it."""
+        return obj.percent
 
     def get_urls(self):
         extra = [
@@ -411,51 +333,8 @@ class AttemptAdmin(admin.ModelAdmin):
         return extra + super().get_urls()
 
     def export_all_view(self, request):
-        if not self.has_view_permission(request):
-            messages.error(request, "You may not export attempts.")
-            return redirect("admin:index")
-        return attempts_csv(Attempt.objects.all())
+        return admin_views.attempts_export(self, request)
 
     @admin.action(description="Export selected attempts as CSV")
     def export_csv(self, request, queryset):
         return attempts_csv(queryset)
-
-
-def attempts_csv(queryset) -> HttpResponse:
-    """Attempts as CSV, one row each, for a spreadsheet."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="attempts.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "attempt",
-            "user",
-            "quiz",
-            "number",
-            "status",
-            "started",
-            "submitted",
-            "score",
-            "passed",
-        ]
-    )
-    for attempt in queryset.select_related("user", "quiz").order_by("pk"):
-        writer.writerow(
-            [
-                attempt.pk,
-                _csv_safe(attempt.user.get_username()),
-                _csv_safe(attempt.quiz.title),
-                attempt.number,
-                attempt.status,
-                attempt.started_at.isoformat(),
-                attempt.submitted_at.isoformat() if attempt.submitted_at else "",
-                "" if attempt.score is None else attempt.score,
-                "" if attempt.passed is None else ("yes" if attempt.passed else "no"),
-            ]
-        )
-    return response
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from iam import Request, evaluate, parse_policy
+from iam import Request, evaluate_policy, parse_policy
+from responsibility.models import Owner
 from responsibility.selectors import service_duties
 
-from .models import PolicyKind, Question, QuestionType
+from .models import Question, QuestionType
 from .validation import READABLE_POLICY_KINDS
 
 EFFECT_LABELS = {
@@ -103,9 +104,7 @@ def _policy_decision(
         resource=resource,
         context=json.loads(context) or None,
     )
-    if kind == PolicyKind.IDENTITY:
-        return evaluate(request, identity=[policy])
-    return evaluate(request, resource_policy=policy)
+    return evaluate_policy(policy, request)
 
 
 def policy_decision(question: Question):
@@ -120,6 +119,69 @@ def policy_decision(question: Question):
         question.request_resource,
         json.dumps(question.request_context or {}, sort_keys=True),
     )
+
+
+@dataclass(frozen=True)
+class ResponseLabel:
+    """One part of a response in words (a choice, a sorted duty), and if it is right."""
+
+    text: str
+    right: bool
+
+
+REMOVED_OPTION = "an option since removed"
+
+
+def response_labels(question: Question, response: dict) -> list[ResponseLabel]:
+    """
+    A response (see the module docstring) in words, one label per part: each
+    choice picked, each duty sorted ("Area: Owner"), or the one value, effect or
+    text given. Empty when nothing was answered. Pages join the labels; the
+    statistics count the wrong ones.
+    """
+    match question.type:
+        case QuestionType.SINGLE | QuestionType.MULTIPLE:
+            choices = {c.pk: c for c in question.choices.all()}
+            if question.type == QuestionType.SINGLE:
+                picked = [response["choice"]] if response.get("choice") else []
+            else:
+                picked = response.get("choices") or []
+            return [
+                ResponseLabel(choices[pk].text, choices[pk].is_correct)
+                if pk in choices
+                else ResponseLabel(REMOVED_OPTION, False)
+                for pk in picked
+            ]
+        case QuestionType.TRUE_FALSE:
+            if not response:
+                return []
+            value = bool(response.get("value"))
+            return [ResponseLabel(str(value), value == question.true_false_answer)]
+        case QuestionType.POLICY:
+            effect = response.get("effect")
+            if effect not in EFFECT_LABELS:
+                return []
+            right = effect == policy_decision(question).effect
+            return [ResponseLabel(EFFECT_LABELS[effect], right)]
+        case QuestionType.SHORT:
+            text = (response.get("text") or "").strip()
+            return (
+                [ResponseLabel(text, grade(question, response).is_correct)]
+                if text
+                else []
+            )
+        case QuestionType.SORT:
+            key = {item.area_slug: item for item in sort_items(question)}
+            owners = dict(Owner.choices)
+            return [
+                ResponseLabel(
+                    f"{key[slug].area_name}: {owners.get(owner, owner)}",
+                    key[slug].owner == owner,
+                )
+                for slug, owner in (response.get("items") or {}).items()
+                if slug in key
+            ]
+    return []
 
 
 def normalise_short_answer(text: str) -> str:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from iam import KIND_LABELS, KINDS
 from responsibility.models import (
     Guide,
     ResponsibilityArea,
@@ -74,13 +75,10 @@ class QuestionType(models.TextChoices):
     SHORT = "short", "Short answer"
 
 
-class PolicyKind(models.TextChoices):
-    IDENTITY = "identity", "Identity-based policy"
-    RESOURCE = "resource", "Resource-based policy"
-    BOUNDARY = "boundary", "Permissions boundary"
-    SCP = "scp", "Service control policy"
-    SESSION = "session", "Session policy"
-    TRUST = "trust", "Role trust policy"
+# The engine names the kinds of policy; the choices only borrow its words.
+PolicyKind = models.TextChoices(
+    "PolicyKind", [(kind.upper(), (kind, KIND_LABELS[kind])) for kind in KINDS]
+)
 
 
 class Difficulty(models.IntegerChoices):
@@ -260,6 +258,14 @@ class QuizDraw(models.Model):
         return f"{self.count} from {self.topic}"
 
 
+def as_percent(score: float | None) -> float | None:
+    """
+    A score (a fraction from 0 to 1) as the percentage pages show and pass marks
+    use, to one decimal: 0.85 -> 85.0. None stays None.
+    """
+    return None if score is None else round(100 * score, 1)
+
+
 class AttemptStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     SUBMITTED = "submitted", "Submitted"
@@ -288,7 +294,7 @@ class Attempt(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    score = models.FloatField(null=True, blank=True, help_text="Percent.")
+    score = models.FloatField(null=True, blank=True, help_text="From 0 to 1.")
     passed = models.BooleanField(null=True)
     workshop = models.ForeignKey(
         "workshops.Workshop",
@@ -322,6 +328,11 @@ class Attempt(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == AttemptStatus.IN_PROGRESS
+
+    @property
+    def percent(self) -> float | None:
+        """The score as a percentage, as pages, exports and the pass mark use it."""
+        return as_percent(self.score)
 
     def is_past_deadline(self, now=None) -> bool:
         return self.deadline is not None and (now or timezone.now()) >= self.deadline

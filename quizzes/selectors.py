@@ -1,10 +1,21 @@
 """Queries over quizzes and attempts that views share."""
 
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
-from .models import Answer, Attempt, AttemptStatus, Choice, Question, Quiz, Topic
+from .grading import response_labels
+from .models import (
+    Answer,
+    Attempt,
+    AttemptStatus,
+    Choice,
+    Question,
+    QuestionType,
+    Quiz,
+    Topic,
+)
 
 
 @dataclass
@@ -134,3 +145,114 @@ def quiz_plan(quiz: Quiz) -> QuizPlan:
     for question_id, choice_id in rows.values_list("question_id", "pk"):
         choices.setdefault(question_id, []).append(choice_id)
     return QuizPlan(fixed, draws, {q: tuple(c) for q, c in choices.items()})
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """A wrong answer in words, with how many trainees and answers gave it."""
+
+    quiz_id: int
+    question: Question
+    text: str
+    trainees: int
+    answers: int
+
+
+def _shortened(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _wrong_texts(question: Question, response: dict, *, each_part: bool) -> list[str]:
+    labels = response_labels(question, response)
+    if each_part or question.type == QuestionType.SORT:
+        return [label.text for label in labels if not label.right]
+    if question.type == QuestionType.SHORT:
+        # Short answers that differ only in case or spacing are one answer.
+        return [_shortened(labels[0].text.lower() if labels else "", 60)]
+    return ["; ".join(label.text for label in labels) or "nothing"]
+
+
+def wrong_answers(
+    answers: QuerySet[Answer], *, each_part: bool = False
+) -> list[WrongAnswer]:
+    """
+    The wrong answers among `answers`, in words, commonest first (in trainees,
+    then in the order of their words). Grouped in the database: one row per
+    distinct wrong response, not per answer. A response reads as a whole (the
+    choices picked, joined) except a sort, whose each wrongly placed duty counts
+    on its own; `each_part` counts every wrong part on its own, each wrong
+    choice of a multiple answer too.
+    """
+    rows = list(
+        answers.filter(is_correct=False)
+        .exclude(response={})
+        .values("question_id", "attempt__quiz_id", "response")
+        .annotate(
+            trainees=Count("attempt__user_id", distinct=True), answers=Count("id")
+        )
+        .order_by()
+        .values_list(
+            "question_id", "attempt__quiz_id", "response", "trainees", "answers"
+        )
+    )
+    if not rows:
+        return []
+    questions = Question.objects.filter(
+        pk__in={question_id for question_id, *_ in rows}
+    ).prefetch_related("choices")
+    by_id = {question.pk: question for question in questions}
+    trainees: Counter = Counter()
+    counted: Counter = Counter()
+    for question_id, quiz_id, response, people, times in rows:
+        question = by_id[question_id]
+        for text in _wrong_texts(question, response, each_part=each_part):
+            # Summed over the responses that read the same (a sort's one wrong
+            # duty among others): exact except when one trainee gave both.
+            trainees[(quiz_id, question_id, text)] += people
+            counted[(quiz_id, question_id, text)] += times
+    ranked = sorted(trainees.items(), key=lambda kv: (-kv[1], kv[0][2]))
+    return [
+        WrongAnswer(
+            quiz_id=quiz_id,
+            question=by_id[question_id],
+            text=text,
+            trainees=people,
+            answers=counted[(quiz_id, question_id, text)],
+        )
+        for (quiz_id, question_id, text), people in ranked
+    ]
+
+
+@dataclass(frozen=True)
+class QuestionStatistics:
+    """How a question fared in submitted attempts."""
+
+    answers: int
+    correct: int
+    most_chosen_wrong: WrongAnswer | None
+
+    @property
+    def percent_correct(self) -> int:
+        return round(100 * self.correct / self.answers) if self.answers else 0
+
+
+def question_statistics(question: Question) -> QuestionStatistics:
+    """Answers in submitted attempts, how many were right, the commonest wrong one."""
+    answers = Answer.objects.filter(
+        question=question, attempt__status=AttemptStatus.SUBMITTED
+    )
+    counts = answers.aggregate(
+        total=Count("id"), correct=Count("id", filter=Q(is_correct=True))
+    )
+    wrong = []
+    # A sort's wrongly placed duties are on the dashboard, not in this summary.
+    if counts["total"] and question.type != QuestionType.SORT:
+        wrong = wrong_answers(answers, each_part=True)
+    return QuestionStatistics(
+        answers=counts["total"],
+        correct=counts["correct"],
+        most_chosen_wrong=min(wrong, key=lambda w: (-w.answers, w.text))
+        if wrong
+        else None,
+    )

@@ -200,8 +200,8 @@ def _submit(attempt: Attempt, now: datetime | None) -> Attempt:
         if qid not in scores
     )
     total = sum(scores.get(qid, 0.0) for qid in attempt.question_ids)
-    attempt.score = round(100 * total / len(attempt.question_ids), 1)
-    attempt.passed = attempt.score >= attempt.quiz.pass_mark
+    attempt.score = total / len(attempt.question_ids)
+    attempt.passed = attempt.percent >= attempt.quiz.pass_mark
     attempt.status = AttemptStatus.SUBMITTED
     attempt.submitted_at = now or timezone.now()
     attempt.save(update_fields=["score", "passed", "status", "submitted_at"])

@@ -6,7 +6,9 @@ from iam import PolicyError, Request, parse_policy
 
 from .models import QuestionType
 
-READABLE_POLICY_KINDS = {"identity", "resource", "trust"}
+# A policy-reading question shows one policy that decides on its own: the
+# caller's identity policy, or the resource's policy or trust policy.
+READABLE_POLICY_KINDS = frozenset(("identity", "resource", "trust"))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from workshops.selectors import workshop_for
 
 from . import selectors
 from .forms import AnswerForm
-from .grading import EFFECT_LABELS, grade, policy_decision, sort_items
+from .grading import grade, policy_decision, response_labels, sort_items
 from .models import Attempt, FeedbackMode, Question, QuestionType, Quiz
 from .services import (
     QuizError,
@@ -184,14 +184,24 @@ def _policy_request(question: Question) -> dict | None:
     }
 
 
+def _submit_if_time_is_up(attempt: Attempt) -> Attempt | None:
+    """
+    The deadline rule, for every page that opens an attempt: an open attempt past
+    its deadline is submitted as it stands. The submitted attempt, or None.
+    """
+    if attempt.is_open and attempt.is_past_deadline():
+        return attempt_submit(attempt=attempt)
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def attempt_question(request, pk: int, position: int):
     attempt = _attempt_for(request, pk, write=request.method == "POST")
-    if not attempt.is_open or attempt.is_past_deadline():
-        if attempt.is_open:
-            attempt_submit(attempt=attempt)
-            messages.info(request, "Time is up: your attempt was submitted.")
+    if _submit_if_time_is_up(attempt) is not None:
+        messages.info(request, "Time is up: your attempt was submitted.")
+        return redirect("quizzes:review", attempt.pk)
+    if not attempt.is_open:
         return redirect("quizzes:review", attempt.pk)
     if attempt.user_id != request.user.pk:
         raise Http404("No such attempt.")
@@ -235,10 +245,11 @@ def attempt_submit_view(request, pk: int):
 @login_required
 def attempt_review(request, pk: int):
     attempt = _attempt_for(request, pk)
-    if attempt.is_open:
-        if not attempt.is_past_deadline():
-            return redirect("quizzes:attempt", attempt.pk)
-        attempt = attempt_submit(attempt=attempt)
+    submitted = _submit_if_time_is_up(attempt)
+    if submitted is not None:
+        attempt = submitted
+    elif attempt.is_open:
+        return redirect("quizzes:attempt", attempt.pk)
     answers = selectors.attempt_answers(attempt)
     items = []
     for position, question in enumerate(selectors.attempt_questions(attempt), 1):
@@ -261,21 +272,10 @@ def _response_text(question: Question, answer) -> str:
     response = answer.response if answer else {}
     if not response:
         return "No answer"
-    match question.type:
-        case "single":
-            chosen = {c.pk: c.text for c in question.choices.all()}
-            return chosen.get(response.get("choice"), "No answer")
-        case "multiple":
-            chosen = {c.pk: c.text for c in question.choices.all()}
-            picked = [chosen[pk] for pk in response.get("choices", []) if pk in chosen]
-            return "; ".join(picked) or "No answer"
-        case "true_false":
-            return "True" if response.get("value") else "False"
-        case "policy":
-            return EFFECT_LABELS.get(response.get("effect"), "No answer")
-        case "short":
-            return response.get("text", "")
-    return ""
+    if question.type == QuestionType.SORT:
+        return ""  # the feedback below lists every duty with its owner
+    labels = response_labels(question, response)
+    return "; ".join(label.text for label in labels) or "No answer"
 
 
 @require_GET

@@ -62,10 +62,6 @@ class DutyRow:
     overridden: bool
 
     @property
-    def owner_label(self) -> str:
-        return Owner(self.owner).label
-
-    @property
     def category_owner_label(self) -> str:
         return Owner(self.category_owner).label if self.category_owner else ""
 
@@ -108,7 +104,7 @@ def service_duties(service: Service) -> list[DutyRow]:
 
 
 @dataclass(frozen=True)
-class ComparisonRow:
+class ServiceComparisonRow:
     """One area side by side for two services."""
 
     area: ResponsibilityArea
@@ -123,38 +119,38 @@ class ComparisonRow:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class ServiceComparison:
     """Two services side by side, with the duties that change hands between them."""
 
     first: Service
     second: Service
-    rows: list[ComparisonRow]
+    rows: list[ServiceComparisonRow]
 
-    def moved(self, to: str) -> list[ComparisonRow]:
+    def moved(self, to: str) -> list[ServiceComparisonRow]:
         """Rows whose owner changes to `to` when moving from first to second."""
         return [r for r in self.rows if r.changed and r.second.owner == to]
 
     @property
-    def to_aws(self) -> list[ComparisonRow]:
+    def to_aws(self) -> list[ServiceComparisonRow]:
         return self.moved(Owner.AWS)
 
     @property
-    def to_customer(self) -> list[ComparisonRow]:
+    def to_customer(self) -> list[ServiceComparisonRow]:
         return self.moved(Owner.CUSTOMER)
 
     @property
-    def to_shared(self) -> list[ComparisonRow]:
+    def to_shared(self) -> list[ServiceComparisonRow]:
         return self.moved(Owner.SHARED)
 
 
-def compare_services(first: Service, second: Service) -> Comparison:
+def compare_services(first: Service, second: Service) -> ServiceComparison:
     """Compare two services area by area."""
     areas, rows = _duty_rows([first, second])
-    return Comparison(
+    return ServiceComparison(
         first=first,
         second=second,
         rows=[
-            ComparisonRow(
+            ServiceComparisonRow(
                 area=area,
                 first=rows[first.pk].get(area.pk),
                 second=rows[second.pk].get(area.pk),

@@ -26,7 +26,9 @@ def test_backup_then_restore_brings_results_back(alice, questions, tmp_path):
     attempt = _results(alice, questions)
     path = tmp_path / "backup.json"
     call_command("backup", str(path), verbosity=0)
-    rows = json.loads(path.read_text())
+    backup = json.loads(path.read_text())
+    assert backup["backup_format"] == 2
+    rows = backup["objects"]
     assert any(row["model"] == "quizzes.attempt" for row in rows)
     assert not any(row["model"].startswith("axes.") for row in rows)
 
@@ -62,3 +64,30 @@ def test_backup_never_overwrites_a_file(tmp_path, db):
     with pytest.raises(CommandError, match="exists already"):
         call_command("backup", str(path))
     assert path.read_text() == "keep me"
+
+
+def test_a_backup_from_before_fraction_scores_restores_them_as_fractions(
+    alice, questions, tmp_path
+):
+    attempt = _results(alice, questions)
+    Attempt.objects.filter(pk=attempt.pk).update(score=0.853)
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), verbosity=0)
+    rows = json.loads(path.read_text())["objects"]
+    for row in rows:  # the file an older version wrote: a bare list, in percent
+        if row["model"] == "quizzes.attempt":
+            row["fields"]["score"] = 85.3
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(rows))
+
+    call_command("restore", str(old), "--replace", verbosity=0)
+    assert Attempt.objects.get(pk=attempt.pk).score == pytest.approx(0.853)
+
+
+def test_a_file_that_is_no_backup_restores_nothing(alice, bank, tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text('{"backup_format": 99, "objects": []}')
+    before = User.objects.count()
+    with pytest.raises(CommandError, match="Nothing restored"):
+        call_command("restore", str(path), "--replace")
+    assert User.objects.count() == before

@@ -41,21 +41,19 @@ def test_at_least_fifteen_exercises_of_every_kind(shipped, db):
 def test_the_reference_solves_its_exercise(shipped, db, slug):
     exercise = Exercise.objects.get(slug=slug)
     if exercise.kind == ExerciseKind.PREDICT:
-        from exercises.grading import build_request, decide
-        from iam import parse_policy
+        from exercises.grading import build_request
+        from iam import evaluate_policy, parse_policy
 
         policy = parse_policy(exercise.reference, kind=exercise.policy_kind)
         allowed = {
             t.pk
             for t in exercise.tests.all()
-            if decide(
-                policy, build_request(t.as_request_dict()), exercise.policy_kind
-            ).allowed
+            if evaluate_policy(policy, build_request(t.as_request_dict())).allowed
         }
-        assert grade_prediction(exercise, allowed)["correct"]
+        assert grade_prediction(exercise, allowed).correct
     else:
         result = grade_policy(exercise, exercise.reference)
-        assert result["correct"], result
+        assert result.correct, result
 
 
 @pytest.mark.parametrize(("slug", "label", "policy"), SAMPLES)
@@ -64,18 +62,18 @@ def test_every_wrong_sample_is_caught_with_a_counterexample(
 ):
     exercise = Exercise.objects.get(slug=slug)
     result = grade_policy(exercise, policy)
-    assert result["valid"]
-    assert not result["correct"]
+    assert result.valid
+    assert not result.correct
     if "too broad" in label.lower():
-        assert result["too_permissive"], "an over-broad answer needs an example"
-        assert result["too_permissive"]["sentence"]
+        assert result.too_permissive, "an over-broad answer needs an example"
+        assert result.too_permissive.sentence
     if "too strict" in label.lower():
-        assert result["too_strict"] or any(not t["passed"] for t in result["tests"])
+        assert result.too_strict or any(not t.passed for t in result.tests)
     # Counterexamples are real: the trainee's decision is what the sentence says.
-    for found in (result["too_permissive"], result["too_strict"]):
+    for found in (result.too_permissive, result.too_strict):
         if found:
-            assert found["request"]["action"]
-            assert "Decision:" in found["explanation"]
+            assert found.request["action"]
+            assert "Decision:" in found.explanation
 
 
 def test_no_trainee_response_contains_a_reference(shipped, db, client):

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from quizzes.models import Question, Quiz
+from quizzes.models import Attempt, Question, Quiz
 from quizzes.services import answer_save, attempt_start, attempt_submit
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +151,25 @@ def test_attempts_export_as_csv(client, admin_user, alice, questions):
     assert rows[1][1:5] == ["alice", "Basics", "1", "submitted"]
     assert rows[1][7] == "0.0"
     assert rows[1][8] == "no"
+
+
+def test_the_admin_shows_an_attempts_score_as_a_percentage(
+    client, admin_user, alice, questions
+):
+    attempt = attempt_submit(
+        attempt=attempt_start(quiz=Quiz.objects.get(slug="basics"), user=alice)
+    )
+    Attempt.objects.filter(pk=attempt.pk).update(score=0.853)
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:quizzes_attempt_export"))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][7] == "85.3"
+    listing = client.get(reverse("admin:quizzes_attempt_changelist")).content.decode()
+    assert '<td class="field-percent">85.3</td>' in listing
+    page = client.get(
+        reverse("admin:quizzes_attempt_change", args=[attempt.pk])
+    ).content.decode()
+    assert "85.3" in page
 
 
 def test_trainees_cannot_reach_authoring_pages(client, alice, questions):

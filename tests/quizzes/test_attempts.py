@@ -123,7 +123,8 @@ def test_a_full_attempt_with_feedback_after_each_question(client, alice, questio
     response = client.post(reverse("quizzes:submit", args=[attempt.pk]))
     assert response.status_code == 302
     attempt.refresh_from_db()
-    assert attempt.score == pytest.approx(round(100 * 2 / 6, 1))
+    assert attempt.score == pytest.approx(2 / 6)
+    assert attempt.percent == round(100 * 2 / 6, 1)
     assert attempt.passed is False
     review = client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
     assert "Your results" in review
@@ -312,3 +313,52 @@ def test_progress_shows_mastery_and_what_to_review(client, alice, questions):
     assert reverse("responsibility:guide", args=["iam-groups"]) in page
     assert reverse("responsibility:category", args=["container"]) in page
     assert "Basics" in page
+
+
+def test_opening_a_question_past_the_deadline_submits_the_attempt(
+    client, alice, questions
+):
+    client.force_login(alice)
+    attempt = _start(client, "timed")
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get(
+        reverse("quizzes:question", args=[attempt.pk, 1]), follow=True
+    )
+    assert response.redirect_chain[0][0] == reverse("quizzes:review", args=[attempt.pk])
+    assert "Time is up: your attempt was submitted." in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted"
+
+
+def test_the_review_of_an_attempt_past_the_deadline_submits_it(
+    client, alice, questions
+):
+    client.force_login(alice)
+    attempt = _start(client, "timed")
+    review = reverse("quizzes:review", args=[attempt.pk])
+    assert client.get(review).url == reverse("quizzes:attempt", args=[attempt.pk])
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - timedelta(seconds=1)
+    )
+    assert client.get(review).status_code == 200
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted"
+
+
+def test_a_score_is_a_fraction_and_pages_show_a_percentage(client, alice, questions):
+    client.force_login(alice)
+    attempt = _start(client)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        status="submitted", score=0.853, passed=True
+    )
+    review = client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
+    assert "Score: 85.3%" in review
+    detail = client.get(reverse("quizzes:quiz", args=["basics"])).content.decode()
+    assert "Best score: 85.3% · latest: 85.3%" in detail
+    assert "<td>85.3%</td>" in detail
+    listing = client.get(reverse("quizzes:list")).content.decode()
+    assert "Best 85.3% · latest 85.3%" in listing
+    progress = client.get(reverse("quizzes:progress")).content.decode()
+    assert "<td>85.3%</td>" in progress

@@ -2,6 +2,11 @@
 Back up everything worth keeping: accounts, trainees' results, workshops and the
 curriculum as edited in the admin. The file is JSON, independent of the database
 engine, so a SQLite backup restores into PostgreSQL and back.
+
+The file is {"backup_format": BACKUP_FORMAT, "objects": [<dumpdata rows>]}, so
+that `restore` can bring an older file up to today's meaning of its fields.
+Format 1 was the bare list of rows, written while an attempt's score was a
+percentage.
 """
 
 from pathlib import Path
@@ -20,6 +25,7 @@ EXCLUDED = [
     "admin.logentry",
     "axes",
 ]
+BACKUP_FORMAT = 2
 
 
 class Command(BaseCommand):
@@ -32,15 +38,18 @@ class Command(BaseCommand):
         if file.exists():
             raise CommandError(f"{file} exists already; choose a new file name.")
         try:
-            call_command(
-                "dumpdata",
-                natural_foreign=True,
-                natural_primary=True,
-                exclude=EXCLUDED,
-                indent=1,
-                output=str(file),
-                verbosity=0,
-            )
+            with file.open("x", encoding="utf-8") as out:
+                out.write(f'{{"backup_format": {BACKUP_FORMAT}, "objects": ')
+                call_command(
+                    "dumpdata",
+                    natural_foreign=True,
+                    natural_primary=True,
+                    exclude=EXCLUDED,
+                    indent=1,
+                    stdout=out,
+                    verbosity=0,
+                )
+                out.write("}\n")
         except OSError as exc:
             raise CommandError(f"Cannot write {file}: {exc.strerror}") from exc
         self.stdout.write(f"Backup written to {file} ({file.stat().st_size:,} bytes).")

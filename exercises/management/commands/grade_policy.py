@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exercises.grading import SubmissionTooLarge, grade_policy
+from exercises.grading import SubmissionTooLarge, grade_policy, grade_to_json
 from exercises.models import Exercise, ExerciseKind
 
 
@@ -32,18 +32,19 @@ class Command(BaseCommand):
         except SubmissionTooLarge as exc:
             self.stderr.write(str(exc))
             raise SystemExit(2) from exc
+        stored = grade_to_json(result)  # the command prints the stored shape
         output = {
-            "correct": result["correct"],
-            "score": result["score"],
-            "findings": result["problems"] + result["findings"],
-            "tests": result["tests"],
-            "hidden_tests": result["hidden"],
-            "too_permissive": (result["too_permissive"] or {}).get("request"),
-            "too_strict": (result["too_strict"] or {}).get("request"),
-            "exhaustive": result["exhaustive"],
+            "correct": result.correct,
+            "score": result.score,
+            "findings": stored["problems"] + stored["findings"],
+            "tests": stored["tests"],
+            "hidden_tests": stored["hidden"],
+            "too_permissive": (stored["too_permissive"] or {}).get("request"),
+            "too_strict": (stored["too_strict"] or {}).get("request"),
+            "exhaustive": result.exhaustive,
         }
         self.stdout.write(json.dumps(output, indent=2))
-        if not result["valid"]:
+        if not result.valid:
             raise SystemExit(2)
-        if not result["correct"]:
+        if not result.correct:
             raise SystemExit(1)

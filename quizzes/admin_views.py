@@ -1,0 +1,97 @@
+"""
+The pages the quizzes admin adds to Django's: a question previewed as a trainee
+sees it, importing and exporting the question bank, and the attempts as CSV.
+Each takes the ModelAdmin that routes to it (see admin.py's get_urls).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from . import views
+from .exports import attempts_csv
+from .interchange import (
+    ImportFileError,
+    check_document,
+    dump_document,
+    guess_format,
+    read_document,
+)
+from .models import Attempt, Question
+from .services import questions_export, questions_import
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(help_text="YAML, JSON or Moodle GIFT; at most 5 MB.")
+    format = forms.ChoiceField(
+        choices=[
+            ("", "From the file name"),
+            ("yaml", "YAML"),
+            ("json", "JSON"),
+            ("gift", "GIFT"),
+        ],
+        required=False,
+    )
+
+
+def question_preview(model_admin, request, pk: int):
+    question = get_object_or_404(Question, pk=pk)
+    return views.question_preview(request, question)
+
+
+def question_import(model_admin, request):
+    if not model_admin.has_add_permission(request):
+        return redirect("admin:index")
+    form = QuestionImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            document = check_document(
+                read_document(
+                    upload.read(),
+                    format=form.cleaned_data["format"] or guess_format(upload.name),
+                )
+            )
+        except ImportFileError as error:
+            problems = error.problems
+        else:
+            counts = questions_import(document=document)
+            summary = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+            model_admin.message_user(request, f"Imported: {summary or 'nothing new'}.")
+            return redirect("admin:quizzes_question_changelist")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Import questions",
+        "form": form,
+        "problems": problems,
+        "opts": model_admin.model._meta,
+    }
+    return render(request, "admin/quizzes/question/import.html", context)
+
+
+def question_export(model_admin, request):
+    format = "json" if request.GET.get("format") == "json" else "yaml"
+    return questions_download(questions_export(), format)
+
+
+def questions_download(document: dict, format: str) -> HttpResponse:
+    """An exported question bank as a file to save, stamped with the time."""
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    content_type = "application/json" if format == "json" else "application/yaml"
+    response = HttpResponse(
+        dump_document(document, format=format), content_type=content_type
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="questions-{stamp}.{format}"'
+    )
+    return response
+
+
+def attempts_export(model_admin, request):
+    if not model_admin.has_view_permission(request):
+        messages.error(request, "You may not export attempts.")
+        return redirect("admin:index")
+    return attempts_csv(Attempt.objects.all())
