@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ResponsibilityConfig(AppConfig):
     name = "responsibility"
     verbose_name = "Shared responsibility model"
+    # Curriculum: a change replaces the curriculum's version (curriculum/cache.py).
+    content_models = (
+        "ServiceCategory",
+        "ResponsibilityArea",
+        "Duty",
+        "Service",
+        "ServiceDuty",
+        "Guide",
+    )
