@@ -3,11 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, SessionBase
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
-
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS, SessionBase
 
 from accounts.sessions import SessionStore
 
