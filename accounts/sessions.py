@@ -1,40 +1,42 @@
 """
-Django's database sessions, read with one plain SQL statement.
+Django's database sessions, with one write fewer at each login.
 
-Every signed-in request loads its session first. Building the ORM query for it
-cost as much as the rest of the lookup, so this store reads the row directly.
-At login, a visitor who has no stored session yet gets a fresh key whose row is
-written once, when the response saves the session (Django inserts an empty row
-at once and updates it at the end of the request). Writing, expiry, cycling the
-keys of stored sessions and deletion are Django's own. Sessions stay in the
-shared database, so several app servers see the same ones and logging out
-anywhere ends a session everywhere.
+Sessions stay in the shared database, so several app servers see the same ones
+and logging out anywhere ends a session everywhere. Reading, writing, expiry and
+deletion are Django's own (`db.SessionStore`).
+
+The one change is at login. Django's `cycle_key()` gives a visitor who has no
+stored session yet a fresh key by inserting a row at once, which the response
+then updates with the signed-in user: two writes. When hundreds of people join
+a workshop in its first minute, every write on a shared SQLite file queues
+behind the others, so this store only draws the key at that point and inserts
+the row once, when the response saves the session. The key must exist before
+the response (django-axes records its hash at login), so drawing it uses two of
+Django's private names, `_get_new_session_key()` and the `_session_key` setter;
+tests/accounts/test_sessions.py fails if an upgrade renames or changes them.
 """
 
-from types import SimpleNamespace
-
 from django.contrib.sessions.backends import db
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
-from django.db import connections, router
-from django.utils import timezone
-from django.utils.crypto import get_random_string
+from django.contrib.sessions.backends.base import CreateError
 
 
 class SessionStore(db.SessionStore):
+    """Database sessions whose first row is written once, when saved."""
+
     _unsaved_key = False  # a key drawn by cycle_key whose row is not written yet
 
-    def cycle_key(self):
+    def cycle_key(self) -> None:
+        self.keys()  # loads: a key whose row has expired reads as no key
         if self.session_key is not None:
+            self._unsaved_key = False
             super().cycle_key()
             return
         # No stored session to take over: only the new key is needed now.
-        data = self._session
         self._session_key = self._get_new_session_key()
-        self._session_cache = data
         self._unsaved_key = True
         self.modified = True
 
-    def save(self, must_create=False):
+    def save(self, must_create: bool = False) -> None:
         if not self._unsaved_key:
             super().save(must_create=must_create)
             return
@@ -43,28 +45,3 @@ class SessionStore(db.SessionStore):
             super().save(must_create=True)
         except CreateError:
             self.create()  # the key was taken meanwhile: draw another
-
-    def _get_new_session_key(self) -> str:
-        # Django first asks the database whether a random key is taken; the
-        # insert that follows (save(must_create=True)) refuses a taken key and
-        # create() then draws again, so the extra query at every login is moot.
-        return get_random_string(32, VALID_KEY_CHARS)
-
-    def _get_session_from_db(self):
-        if not self.session_key:
-            self._session_key = None
-            return None
-        connection = connections[router.db_for_read(self.model)]
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT session_data FROM {table} "  # noqa: S608 - a model's table
-                "WHERE session_key = %s AND expire_date > %s",
-                [self.session_key, now],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            self._session_key = None
-            return None
-        return SimpleNamespace(session_data=row[0])

@@ -147,6 +147,20 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 
+# What pages build from the curriculum, per process (curriculum/cache.py). Keys
+# carry the curriculum's version token, so a content change needs no expiry: the
+# entries of older tokens are culled, least recently used first, as it fills.
+# One version is a few hundred entries (questions, exercises, quizzes, fragments).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "curriculum": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "curriculum",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -230,7 +244,7 @@ SECURE_CSP = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Database sessions (shared by every app server), read with plain SQL.
+# Database sessions (shared by every app server); a login writes its row once.
 SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class CurriculumConfig(AppConfig):
     name = "curriculum"
     verbose_name = "Curriculum cache"
+    # Each content app lists its own curriculum models the same way.
+    content_models = ()
 
     def ready(self) -> None:
         from . import cache

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class ExercisesConfig(AppConfig):
     name = "exercises"
     verbose_name = "Policy exercises"
+    # Curriculum: a change replaces the curriculum's version (curriculum/cache.py).
+    content_models = ("Exercise", "Hint", "TestRequest")
 
     def ready(self) -> None:
         from curriculum.loading import content_loader_register

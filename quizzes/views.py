@@ -27,7 +27,7 @@ def _attempt_for(request, pk: int, *, write: bool = False) -> Attempt:
     attempt = get_object_or_404(Attempt, pk=pk)
     if attempt.user_id != request.user.pk and not (request.user.is_staff and not write):
         raise Http404("No such attempt.")
-    # The quiz is curriculum: take the shared copy instead of joining it in.
+    # The quiz is curriculum: take the cached copy instead of joining it in.
     attempt.quiz = cached(request, f"quiz:{attempt.quiz_id}", _quiz_build(attempt))
     return attempt
 
@@ -104,14 +104,6 @@ def attempt_detail(request, pk: int):
     return redirect("quizzes:question", attempt.pk, position)
 
 
-_POSITION = "987654321"
-
-
-def _at_position(pattern: str, position: int) -> str:
-    head, _, tail = pattern.rpartition(_POSITION)
-    return f"{head}{position}{tail}"
-
-
 def _question(request, attempt: Attempt, position: int) -> Question:
     """The question at `position` of the attempt, from the curriculum cache."""
     ids = attempt.question_ids
@@ -134,7 +126,7 @@ def _question_build(pk: int):
             .first()
         )
         if question is not None and question.type == QuestionType.SORT:
-            sort_items(question)  # computed once, kept on the shared instance
+            sort_items(question)  # computed once, cached with the question
         return question
 
     return build
@@ -144,8 +136,6 @@ def _question_context(attempt: Attempt, question: Question, position: int) -> di
     """The page around one question: its saved answer and the navigation."""
     ids = attempt.question_ids
     answers = {a.question_id: a for a in attempt.answers.all()}
-    # One reverse() for every link of the navigation, not one per question.
-    pattern = reverse("quizzes:question", args=[attempt.pk, _POSITION])
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
@@ -154,7 +144,7 @@ def _question_context(attempt: Attempt, question: Question, position: int) -> di
         "total": len(ids),
         "answer": answers.get(question.pk),
         "navigation": [
-            (i, qid in answers, _at_position(pattern, i))
+            (i, qid in answers, reverse("quizzes:question", args=[attempt.pk, i]))
             for i, qid in enumerate(ids, 1)
         ],
         "answered_count": sum(1 for qid in ids if qid in answers),

@@ -2,12 +2,13 @@
 {% cachedcontent "name" [vary_on ...] %} ... {% endcachedcontent %}
 
 Renders the enclosed template once per process and curriculum version, like
-Django's {% cache %} but invalidated by any content change instead of a timeout.
-Use it only around markup that depends on content alone: never on the user, the
-CSRF token or a CSP nonce.
+Django's {% cache %} (under the same kind of key), but invalidated by any content
+change instead of a timeout. Use it only around markup that depends on content
+alone: never on the user, the CSRF token or a CSP nonce.
 """
 
 from django import template
+from django.core.cache.utils import make_template_fragment_key
 from django.utils.safestring import mark_safe
 
 from curriculum.cache import cached
@@ -22,8 +23,9 @@ class CachedContentNode(template.Node):
         self.vary_on = vary_on
 
     def render(self, context) -> str:
-        parts = [self.name, *(str(v.resolve(context)) for v in self.vary_on)]
-        key = "fragment:" + ":".join(parts)
+        key = make_template_fragment_key(
+            self.name, [v.resolve(context) for v in self.vary_on]
+        )
         html = cached(
             context.get("request"), key, lambda: str(self.nodelist.render(context))
         )

@@ -1,8 +1,9 @@
-"""Sessions live in the shared database and are read with plain SQL."""
+"""Sessions live in the shared database; a login writes its new row once."""
 
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, SessionBase
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
@@ -92,3 +93,22 @@ def test_a_drawn_key_that_is_taken_by_the_time_of_saving_is_drawn_again(
     assert store.session_key == "b" * 32
     assert SessionStore("b" * 32)["user"] == "alice"
     assert SessionStore(taken.session_key)["x"] == 1
+
+
+def test_the_private_names_the_store_relies_on_still_behave_as_relied_on():
+    """
+    cycle_key() draws a key without writing a row through two private names of
+    Django's session store. If an upgrade renames or changes them, this fails
+    before logins start writing twice or losing their data.
+    """
+    assert isinstance(SessionBase.__dict__["_session_key"], property)
+    assert SessionBase.__dict__["_session_key"].fset is not None
+    store = SessionStore()
+    store["user"] = "alice"
+    key = store._get_new_session_key()
+    assert len(key) == 32
+    assert set(key) <= set(VALID_KEY_CHARS)
+    store._session_key = key
+    assert store.session_key == key
+    assert store["user"] == "alice"  # the loaded data survives a new key
+    assert not Session.objects.filter(pk=key).exists()

@@ -173,3 +173,40 @@ def test_cached_content_tag_varies_on_its_arguments(content):
 def test_cached_content_tag_needs_a_name():
     with pytest.raises(TemplateSyntaxError):
         Template("{% load curriculum %}{% cachedcontent %}x{% endcachedcontent %}")
+
+
+def test_a_cached_value_is_a_copy_that_no_other_request_sees_changed(bank):
+    def build():
+        with_choices = Question.objects.filter(choices__isnull=False)
+        return with_choices.prefetch_related("choices").first()
+
+    first = cache.cached(RequestFactory().get("/"), "copy-test", build)
+    first.prompt = "Changed by one request only"
+    first.choices.all()[0].text = "Changed as well"
+    second = cache.cached(RequestFactory().get("/"), "copy-test", build)
+    assert second is not first
+    assert second.prompt != "Changed by one request only"
+    assert second.choices.all()[0].text != "Changed as well"
+
+
+def test_a_build_that_returns_nothing_is_cached_too(content):
+    calls = []
+
+    def build():
+        calls.append(1)
+
+    request = RequestFactory().get("/")
+    assert cache.cached(request, "nothing", build) is None
+    assert cache.cached(request, "nothing", build) is None
+    assert calls == [1]
+
+
+def test_each_content_app_declares_its_content_models():
+    labels = {model._meta.label for model in cache.content_models()}
+    assert {
+        "responsibility.Duty",
+        "quizzes.Question",
+        "quizzes.Topic",
+        "exercises.Exercise",
+    } <= labels
+    assert not {"quizzes.Attempt", "exercises.Submission"} & labels
