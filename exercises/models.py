@@ -139,14 +139,6 @@ class Submission(models.Model):
     score = models.FloatField(default=0)
     correct = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    workshop = models.ForeignKey(
-        "workshops.Workshop",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="submissions",
-        help_text="The workshop this submission was made in, if any.",
-    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

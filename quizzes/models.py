@@ -290,14 +290,6 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True, help_text="Percent.")
     passed = models.BooleanField(null=True)
-    workshop = models.ForeignKey(
-        "workshops.Workshop",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="attempts",
-        help_text="The workshop this attempt was made in, if any.",
-    )
 
     class Meta:
         ordering = ["-started_at"]

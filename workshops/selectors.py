@@ -50,19 +50,41 @@ def workshops_joined(user: User):
     )
 
 
-def workshop_for(*, user: User, quiz: Quiz | None = None, exercise=None):
+def workshop_for(
+    *,
+    user: User,
+    quiz: Quiz | None = None,
+    exercise=None,
+    closed_since: datetime | None = None,
+):
     """
     The open workshop in which `user` is doing this quiz or exercise: one they
     joined, where it is on the agenda and unlocked. The latest joined wins.
     None when they are practising on their own.
+
+    With `closed_since`, a workshop that closed at or after that moment counts
+    too (it was open when the trainee began), so that the caller can refuse.
     """
     item = Q(items__unlocked_at__isnull=False)
     item &= Q(items__quiz=quiz) if quiz is not None else Q(items__exercise=exercise)
+    state = Q(state=WorkshopState.OPEN)
+    if closed_since is not None:
+        state |= Q(state=WorkshopState.CLOSED, closed_at__gte=closed_since)
     return (
-        Workshop.objects.filter(item, state=WorkshopState.OPEN, memberships__user=user)
+        Workshop.objects.filter(item, state, memberships__user=user)
         .order_by("-memberships__joined_at")
         .first()
     )
+
+
+def workshop_of_attempt(attempt: Attempt) -> Workshop | None:
+    """The workshop an attempt was made in, if any."""
+    return Workshop.objects.filter(attempt_links__attempt=attempt).first()
+
+
+def workshop_of_submission(submission: Submission) -> Workshop | None:
+    """The workshop a submission was made in, if any."""
+    return Workshop.objects.filter(submission_links__submission=submission).first()
 
 
 # --- statuses ------------------------------------------------------------------
@@ -102,7 +124,7 @@ EMPTY = Cell(NOT_STARTED)
 
 
 def _quiz_cells(workshop: Workshop, user_ids=None) -> dict[tuple[int, int], Cell]:
-    attempts = Attempt.objects.filter(workshop=workshop)
+    attempts = Attempt.objects.filter(workshop_link__workshop=workshop)
     if user_ids is not None:
         attempts = attempts.filter(user_id__in=user_ids)
     seen: dict[tuple[int, int], dict] = defaultdict(
@@ -149,7 +171,7 @@ def _exercise_cells(
 
 
 def _submission_rows(workshop: Workshop, user_ids=None) -> list[tuple]:
-    submissions = Submission.objects.filter(workshop=workshop)
+    submissions = Submission.objects.filter(workshop_link__workshop=workshop)
     if user_ids is not None:
         submissions = submissions.filter(user_id__in=user_ids)
     return list(submissions.values_list("user_id", "exercise_id", "score", "correct"))
@@ -256,7 +278,9 @@ def _wrong_answers(workshop: Workshop, items: list[AgendaItem]) -> list[Misconce
     titles = {item.quiz_id: item.title for item in items if item.quiz_id}
     # Grouped in the database: one row per distinct wrong response, not per answer.
     rows = list(
-        Answer.objects.filter(attempt__workshop=workshop, is_correct=False)
+        Answer.objects.filter(
+            attempt__workshop_link__workshop=workshop, is_correct=False
+        )
         .exclude(response={})
         .values("question_id", "attempt__quiz_id", "response")
         .annotate(trainees=Count("attempt__user_id", distinct=True))
@@ -336,7 +360,7 @@ def _submission_details(workshop: Workshop) -> list[tuple]:
     the stored result the misconceptions need, read in one pass over the JSON.
     """
     return list(
-        Submission.objects.filter(workshop=workshop).values_list(
+        Submission.objects.filter(workshop_link__workshop=workshop).values_list(
             "user_id",
             "exercise_id",
             "score",
