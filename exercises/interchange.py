@@ -2,6 +2,7 @@
 
 from django.utils.text import slugify
 
+from curriculum.models import Difficulty, Topic
 from quizzes.interchange import (
     LINE,
     ImportFileError,
@@ -9,7 +10,6 @@ from quizzes.interchange import (
     read_document,
     strip_lines,
 )
-from quizzes.models import Difficulty, Topic
 
 from .models import ExerciseKind, ExercisePolicyKind
 from .validation import exercise_problems

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from quizzes.models import Difficulty, Topic
-from responsibility.models import SluggedModel
+from curriculum.models import Difficulty, SluggedModel, Topic
 
 MAX_POLICY_CHARS = 10_000
 

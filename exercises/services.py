@@ -8,7 +8,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from curriculum.cache import content_changed
-from quizzes.models import Topic
+from curriculum.models import Topic
 
 from .grading import grade_policy, grade_prediction, simulate
 from .models import Exercise, ExerciseProgress, Hint, Submission, TestRequest

@@ -14,55 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from responsibility.models import (
-    Guide,
-    ResponsibilityArea,
-    Service,
-    ServiceCategory,
-    SluggedModel,
-)
-
-
-class Topic(SluggedModel):
-    """What a question is about: a service category, an area or an IAM concept."""
-
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-    guide = models.ForeignKey(
-        Guide, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics"
-    )
-    category = models.ForeignKey(
-        ServiceCategory,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="topics",
-    )
-    area = models.ForeignKey(
-        ResponsibilityArea,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="topics",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def study_links(self) -> list[tuple[str, str]]:
-        """Pages to review this topic: its guide, category or matrix row."""
-        links = []
-        if self.guide_id:
-            links.append((f"Guide: {self.guide.title}", self.guide.get_absolute_url()))
-        if self.category_id:
-            links.append((self.category.name, self.category.get_absolute_url()))
-        if self.area_id:
-            url = reverse("responsibility:matrix") + f"#area-{self.area.slug}"
-            links.append((f"Matrix: {self.area.name}", url))
-        return links
+from curriculum.models import Difficulty, SluggedModel, Topic
+from responsibility.models import ResponsibilityArea, Service, ServiceCategory
 
 
 class QuestionType(models.TextChoices):
@@ -81,12 +34,6 @@ class PolicyKind(models.TextChoices):
     SCP = "scp", "Service control policy"
     SESSION = "session", "Session policy"
     TRUST = "trust", "Role trust policy"
-
-
-class Difficulty(models.IntegerChoices):
-    EASY = 1, "Easy"
-    MEDIUM = 2, "Medium"
-    HARD = 3, "Hard"
 
 
 class Question(SluggedModel):

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, QuerySet
 
+from responsibility.selectors import STUDY_RELATED, study_links
+
 from .models import Answer, Attempt, AttemptStatus, Question, Quiz, Topic
 
 
@@ -62,6 +64,7 @@ class TopicMastery:
     topic: Topic
     mastery: float
     answered: int
+    study_links: list[tuple[str, str]]
 
     @property
     def percent(self) -> int:
@@ -79,14 +82,13 @@ def topic_mastery(user) -> list[TopicMastery]:
         .filter(question__topics__isnull=False)
     )
     stats = {row["question__topics"]: row for row in rows}
-    topics = Topic.objects.filter(pk__in=stats).select_related(
-        "guide", "category", "area"
-    )
+    topics = Topic.objects.filter(pk__in=stats).select_related(*STUDY_RELATED)
     result = [
         TopicMastery(
             topic=topic,
             mastery=stats[topic.pk]["mastery"],
             answered=stats[topic.pk]["answered"],
+            study_links=study_links(topic),
         )
         for topic in topics
     ]

@@ -11,7 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from curriculum.cache import content_changed
-from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
+from responsibility.models import (
+    Guide,
+    ResponsibilityArea,
+    Service,
+    ServiceCategory,
+    TopicStudy,
+)
+from responsibility.selectors import STUDY_RELATED
 
 from .grading import grade
 from .models import (
@@ -283,19 +290,22 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
     services = {s.slug: s for s in Service.objects.all()}
     guides = {g.slug: g for g in Guide.objects.all()}
     for entry in document.get("topics") or []:
-        _upsert(
+        topic, written = _upsert(
             Topic,
             entry["slug"],
-            {
-                "name": entry["name"],
-                "description": entry.get("description", ""),
-                "guide": guides.get(entry.get("guide")),
-                "category": categories.get(entry.get("category")),
-                "area": areas.get(entry.get("area")),
-            },
+            {"name": entry["name"], "description": entry.get("description", "")},
             update=update,
             counts=counts,
         )
+        if written:
+            TopicStudy.objects.update_or_create(
+                topic=topic,
+                defaults={
+                    "guide": guides.get(entry.get("guide")),
+                    "category": categories.get(entry.get("category")),
+                    "area": areas.get(entry.get("area")),
+                },
+            )
     topics = {t.slug: t for t in Topic.objects.all()}
     for entry in document.get("questions") or []:
         request = entry.get("request") or {}
@@ -418,9 +428,7 @@ def questions_export(*, questions=None, with_quizzes: bool = True) -> dict:
         )
     )
     topic_ids = {t.pk for q in questions for t in q.topics.all()}
-    topics = Topic.objects.filter(pk__in=topic_ids).select_related(
-        "guide", "category", "area"
-    )
+    topics = Topic.objects.filter(pk__in=topic_ids).select_related(*STUDY_RELATED)
     document: dict = {
         "topics": [
             {
@@ -429,13 +437,16 @@ def questions_export(*, questions=None, with_quizzes: bool = True) -> dict:
                     "slug": t.slug,
                     "name": t.name,
                     "description": t.description,
-                    "guide": t.guide.slug if t.guide_id else None,
-                    "category": t.category.slug if t.category_id else None,
-                    "area": t.area.slug if t.area_id else None,
+                    "guide": study.guide.slug if study and study.guide_id else None,
+                    "category": study.category.slug
+                    if study and study.category_id
+                    else None,
+                    "area": study.area.slug if study and study.area_id else None,
                 }.items()
                 if value is not None
             }
             for t in topics
+            for study in [getattr(t, "study", None)]
         ],
         "questions": [_question_entry(q) for q in questions],
     }
