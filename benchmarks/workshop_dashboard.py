@@ -190,7 +190,7 @@ def main() -> None:
             f"{workshop.items.count()} agenda items, {answers} answers and "
             f"{submissions} submissions in {time.perf_counter() - started:.1f} s."
         )
-        from workshops.selectors import workshop_dashboard
+        from workshops.dashboard import workshop_dashboard
 
         timings = []
         for _ in range(args.repeat):
@@ -217,7 +217,7 @@ def main() -> None:
             for seconds, sql in sorted(slow, reverse=True):
                 print(f"{1000 * seconds:7.1f} ms  {sql}")
         print(
-            f"selectors.workshop_dashboard alone: p50 "
+            f"dashboard.workshop_dashboard alone: p50 "
             f"{1000 * statistics.median(sorted(timings)):.1f} ms"
         )
         client = Client()

@@ -25,7 +25,7 @@ from .models import (
     WorkshopState,
     code_generate,
 )
-from .selectors import join_window_seconds
+from .throttling import join_window_seconds
 
 CODE_TRIES = 20
 

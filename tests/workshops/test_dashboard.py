@@ -10,8 +10,8 @@ from exercises.models import Submission
 from exercises.services import submission_create
 from quizzes.models import Answer, Attempt, AttemptStatus
 from quizzes.services import answer_save, attempt_start, attempt_submit
+from workshops.dashboard import PASSED, workshop_dashboard
 from workshops.models import Membership, WorkshopSubmission
-from workshops.selectors import PASSED, workshop_dashboard
 from workshops.services import item_unlock_next, membership_join, workshop_close
 
 from .conftest import choice_id, in_workshop

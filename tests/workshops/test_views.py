@@ -358,7 +358,7 @@ def test_checking_an_unlocked_exercise_counts_for_the_workshop(
 def test_sort_questions_report_each_duty_placed_wrongly(bank, charlie, alice):
     from quizzes.models import Quiz
     from quizzes.services import answer_save, attempt_start
-    from workshops.selectors import workshop_dashboard
+    from workshops.dashboard import workshop_dashboard
     from workshops.services import workshop_create, workshop_open
 
     basics = Quiz.objects.get(slug="basics")
