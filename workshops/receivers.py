@@ -24,10 +24,15 @@ def attempt_link(sender, *, attempt, quiz, user, resumed: bool, **kwargs) -> Non
     if resumed and WorkshopAttempt.objects.filter(attempt=attempt).exists():
         return
     workshop = workshop_for(user=user, quiz=quiz)
-    if workshop is not None:
+    if workshop is None:
+        return
+    if resumed:
+        # A second tab may be taking the same attempt in at this moment.
         WorkshopAttempt.objects.get_or_create(
             attempt=attempt, defaults={"workshop": workshop}
         )
+    else:
+        WorkshopAttempt.objects.create(attempt=attempt, workshop=workshop)
 
 
 def answer_refuse_if_closed(sender, *, attempt, **kwargs) -> None:

@@ -275,3 +275,19 @@ def test_a_submission_after_its_workshop_closed_is_practice(workshop, exercises,
         exercise=exercises["predict-reports"], user=alice, allowed_ids=set()
     )
     assert workshop_of_submission(submission) is None
+
+
+def test_the_workshop_joined_last_counts_the_attempt(workshop, quiz, charlie, alice):
+    later = workshop_open(
+        workshop=workshop_create(title="Later", created_by=charlie, contents=[quiz])
+    )
+    membership_join(workshop=workshop, user=alice)
+    membership_join(workshop=later, user=alice)
+    assert workshop_of_attempt(attempt_start(quiz=quiz, user=alice)) == later
+
+
+def test_a_locked_quiz_is_practice_even_for_a_member(draft, quiz, alice):
+    workshop = workshop_open(workshop=draft)
+    workshop.items.update(unlocked_at=None)
+    membership_join(workshop=workshop, user=alice)
+    assert workshop_of_attempt(attempt_start(quiz=quiz, user=alice)) is None
