@@ -43,14 +43,19 @@ def _build(trainees: int, rng: random.Random):
     from django.contrib.auth.models import User
     from django.utils import timezone
 
-    from exercises.grading import grade_policy
+    from exercises.grading import grade_policy, grade_to_json
     from exercises.interchange import EXERCISES_FILE
     from exercises.models import Exercise, ExerciseKind, Submission
     from quizzes.grading import grade
     from quizzes.models import Answer, Attempt, AttemptStatus, Question, Quiz
     from quizzes.selectors import quiz_plan
     from quizzes.services import _choice_orders, _draw_questions
-    from workshops.models import GuestProfile, Membership
+    from workshops.models import (
+        GuestProfile,
+        Membership,
+        WorkshopAttempt,
+        WorkshopSubmission,
+    )
     from workshops.services import items_unlock_all, workshop_create, workshop_open
 
     instructor = User.objects.create_superuser("instructor", password=None)
@@ -88,7 +93,6 @@ def _build(trainees: int, rng: random.Random):
                     quiz=quiz,
                     user=user,
                     number=1,
-                    workshop=workshop,
                     question_ids=question_ids,
                     choice_order=orders,
                     status=AttemptStatus.SUBMITTED
@@ -97,6 +101,9 @@ def _build(trainees: int, rng: random.Random):
                 )
             )
     Attempt.objects.bulk_create(attempts)
+    WorkshopAttempt.objects.bulk_create(
+        WorkshopAttempt(workshop=workshop, attempt=attempt) for attempt in attempts
+    )
     questions = Question.objects.prefetch_related("choices").in_bulk(
         {qid for a in attempts for qid in a.question_ids}
     )
@@ -118,8 +125,8 @@ def _build(trainees: int, rng: random.Random):
                 )
             )
         if attempt.status == AttemptStatus.SUBMITTED:
-            attempt.score = round(100 * total / len(attempt.question_ids), 1)
-            attempt.passed = attempt.score >= attempt.quiz.pass_mark
+            attempt.score = total / len(attempt.question_ids)
+            attempt.passed = attempt.percent >= attempt.quiz.pass_mark
             attempt.submitted_at = now
     Attempt.objects.bulk_update(attempts, ["score", "passed", "submitted_at"])
     Answer.objects.bulk_create(answers, batch_size=2000)
@@ -138,14 +145,17 @@ def _build(trainees: int, rng: random.Random):
                     Submission(
                         exercise=exercise,
                         user=user,
-                        workshop=workshop,
                         text=text,
-                        result=result,
-                        score=result["score"],
-                        correct=result["correct"],
+                        result=grade_to_json(result),
+                        score=result.score,
+                        correct=result.correct,
                     )
                 )
     Submission.objects.bulk_create(submissions, batch_size=1000)
+    WorkshopSubmission.objects.bulk_create(
+        (WorkshopSubmission(workshop=workshop, submission=s) for s in submissions),
+        batch_size=1000,
+    )
     return instructor, workshop, len(answers), len(submissions)
 
 
@@ -191,7 +201,7 @@ def main() -> None:
             f"{workshop.items.count()} agenda items, {answers} answers and "
             f"{submissions} submissions in {time.perf_counter() - started:.1f} s."
         )
-        from workshops.selectors import workshop_dashboard
+        from workshops.dashboard import workshop_dashboard
 
         timings = []
         for _ in range(args.repeat):
@@ -218,7 +228,7 @@ def main() -> None:
             for seconds, sql in sorted(slow, reverse=True):
                 print(f"{1000 * seconds:7.1f} ms  {sql}")
         print(
-            f"selectors.workshop_dashboard alone: p50 "
+            f"dashboard.workshop_dashboard alone: p50 "
             f"{1000 * statistics.median(sorted(timings)):.1f} ms"
         )
         client = Client()

@@ -51,6 +51,22 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    """Read a whole number of zero or more; anything else is an error."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {raw!r}."
+        ) from None
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative, not {raw!r}.")
+    return value
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 if DEBUG:
@@ -197,6 +213,14 @@ AXES_IPWARE_PROXY_COUNT = int(env_str("DJANGO_PROXY_COUNT", "0"))
 AXES_VERBOSE = False
 # Leaves out guests' sign-ins, which use no password (accounts/axes.py).
 AXES_HANDLER = "accounts.axes.TrainerAxesHandler"
+
+# Workshop join codes: failed codes allowed per client in a fixed window, counted
+# per session and per address (a classroom shares one address behind its NAT).
+WORKSHOP_JOIN_WINDOW_SECONDS = env_int("DJANGO_WORKSHOP_JOIN_WINDOW_SECONDS", 600)
+WORKSHOP_JOIN_FAILURES_PER_SESSION = env_int(
+    "DJANGO_WORKSHOP_JOIN_FAILURES_PER_SESSION", 10
+)
+WORKSHOP_JOIN_FAILURES_PER_IP = env_int("DJANGO_WORKSHOP_JOIN_FAILURES_PER_IP", 30)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

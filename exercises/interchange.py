@@ -21,7 +21,7 @@ from curriculum.files import (
     strip_lines,
 )
 from curriculum.loading import Upsert, shipped_file_load
-from quizzes.models import Difficulty, Topic
+from curriculum.models import Difficulty, Topic
 
 from .models import Exercise, ExerciseKind, ExercisePolicyKind, Hint, TestRequest
 from .validation import exercise_problems

@@ -8,9 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from curriculum.models import Difficulty, SluggedModel, Topic
 from iam import KIND_LABELS
-from quizzes.models import Difficulty, Topic
-from responsibility.models import SluggedModel
 
 MAX_POLICY_CHARS = 10_000
 
@@ -142,14 +141,6 @@ class Submission(models.Model):
     score = models.FloatField(default=0)
     correct = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    workshop = models.ForeignKey(
-        "workshops.Workshop",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="submissions",
-        help_text="The workshop this submission was made in, if any.",
-    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -13,28 +13,17 @@ from .grading import (
 )
 from .models import Exercise, ExerciseProgress, Submission
 from .priority import run_yielding
+from .signals import submission_created
 
 
 class ExerciseError(Exception):
     """A submission the rules refuse, such as one for a closed workshop."""
 
 
-def _refuse_if_closed(workshop, *, reload: bool = False) -> None:
-    if workshop is None:
-        return
-    if reload:
-        workshop.refresh_from_db(fields=["state"])
-    if workshop.is_closed:
-        raise ExerciseError(
-            f"The workshop “{workshop.title}” is closed: it takes no new submissions."
-        )
-
-
 def _record(
-    *, exercise: Exercise, user, text: str, result: GradeResult, workshop=None
+    *, exercise: Exercise, user, text: str, result: GradeResult, started_at
 ) -> Submission:
     with transaction.atomic():
-        _refuse_if_closed(workshop, reload=True)
         submission = Submission.objects.create(
             exercise=exercise,
             user=user,
@@ -42,7 +31,9 @@ def _record(
             result=grade_to_json(result),
             score=result.score,
             correct=result.correct,
-            workshop=workshop,
+        )
+        submission_created.send(
+            sender=Submission, submission=submission, started_at=started_at
         )
         progress, _ = ExerciseProgress.objects.select_for_update().get_or_create(
             exercise=exercise, user=user
@@ -64,20 +55,18 @@ def _grace(text: str) -> float | None:
     return 0 if len(text) > LARGE_POLICY_CHARS else None
 
 
-def submission_create(
-    *, exercise: Exercise, user, text: str, workshop=None
-) -> Submission:
+def submission_create(*, exercise: Exercise, user, text: str) -> Submission:
     """
     Grade and keep a policy submission, valid or not, and update the trainee's
     progress. Raises grading.SubmissionTooLarge, storing nothing, for oversized text.
-    Made in a workshop, it counts for it; a closed workshop raises ExerciseError.
+    Sends signals.submission_created, whose receivers may refuse with ExerciseError.
     """
-    _refuse_if_closed(workshop)
+    started_at = timezone.now()
     # Graded in a helper thread (see priority.py), which must not need the database.
     prefetch_related_objects([exercise], "tests")
     result = run_yielding(grade_policy, exercise, text, grace=_grace(text))
     return _record(
-        exercise=exercise, user=user, text=text, result=result, workshop=workshop
+        exercise=exercise, user=user, text=text, result=result, started_at=started_at
     )
 
 
@@ -92,18 +81,16 @@ def policy_simulate(*, exercise: Exercise, text: str, request: dict) -> dict:
     )
 
 
-def prediction_submit(
-    *, exercise: Exercise, user, allowed_ids: set[int], workshop=None
-) -> Submission:
+def prediction_submit(*, exercise: Exercise, user, allowed_ids: set[int]) -> Submission:
     """
-    Grade and keep the requests a trainee ticked as allowed. Made in a workshop,
-    it counts for it; a closed workshop raises ExerciseError.
+    Grade and keep the requests a trainee ticked as allowed. Sends
+    signals.submission_created, whose receivers may refuse with ExerciseError.
     """
-    _refuse_if_closed(workshop)
+    started_at = timezone.now()
     result = grade_prediction(exercise, allowed_ids)
     text = "\n".join(str(pk) for pk in sorted(allowed_ids))
     return _record(
-        exercise=exercise, user=user, text=text, result=result, workshop=workshop
+        exercise=exercise, user=user, text=text, result=result, started_at=started_at
     )
 
 

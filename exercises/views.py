@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from curriculum.cache import cached
-from workshops.selectors import workshop_for
 
 from . import selectors
 from .forms import PolicyForm, SimulatorForm
@@ -114,7 +113,6 @@ def exercise_check(request, slug: str):
             exercise=exercise,
             user=request.user,
             text=form.cleaned_data["policy"],
-            workshop=workshop_for(user=request.user, exercise=exercise),
         )
     except ExerciseError as error:
         return _refused(request, exercise, error)
@@ -147,7 +145,6 @@ def exercise_predict(request, slug: str):
             exercise=exercise,
             user=request.user,
             allowed_ids=picked & valid_ids,
-            workshop=workshop_for(user=request.user, exercise=exercise),
         )
     except ExerciseError as error:
         return _refused(request, exercise, error)

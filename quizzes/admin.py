@@ -8,6 +8,8 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from responsibility.admin import TopicStudyInline
+
 from . import admin_views
 from .exports import attempts_csv
 from .forms import StrictJSONField
@@ -31,9 +33,17 @@ SUBMITTED = Q(answers__attempt__status=AttemptStatus.SUBMITTED)
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "guide", "category", "area", "question_count"]
-    list_filter = ["category", "area"]
-    list_select_related = ["guide", "category", "area"]
+    list_display = [
+        "name",
+        "slug",
+        "study__guide",
+        "study__category",
+        "study__area",
+        "question_count",
+    ]
+    list_filter = ["study__category", "study__area"]
+    list_select_related = ["study__guide", "study__category", "study__area"]
+    inlines = [TopicStudyInline]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 

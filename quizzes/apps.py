@@ -3,9 +3,9 @@ from django.apps import AppConfig
 
 class QuizzesConfig(AppConfig):
     name = "quizzes"
-    verbose_name = "Quizzes and policy exercises"
+    verbose_name = "Quizzes"
     # Curriculum: a change replaces the curriculum's version (curriculum/cache.py).
-    content_models = ("Topic", "Question", "Choice", "Quiz", "QuizQuestion", "QuizDraw")
+    content_models = ("Question", "Choice", "Quiz", "QuizQuestion", "QuizDraw")
 
     def ready(self) -> None:
         from curriculum.loading import content_loader_register

@@ -27,7 +27,14 @@ from curriculum.files import (
 )
 from curriculum.files import read_document as read_file
 from curriculum.loading import Upsert, shipped_file_load
-from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
+from responsibility.models import (
+    Guide,
+    ResponsibilityArea,
+    Service,
+    ServiceCategory,
+    TopicStudy,
+)
+from responsibility.selectors import STUDY_RELATED
 
 from .gift import GiftError, parse_gift
 from .models import (
@@ -342,6 +349,15 @@ def _quiz_parts(quiz: Quiz) -> tuple:
     )
 
 
+def _study_slugs(study: TopicStudy | None) -> dict[str, str | None]:
+    """The guide, category and area slugs of where to study a topic."""
+    return {
+        "guide": study.guide.slug if study and study.guide_id else None,
+        "category": study.category.slug if study and study.category_id else None,
+        "area": study.area.slug if study and study.area_id else None,
+    }
+
+
 @transaction.atomic
 def questions_import(*, document: dict, update: bool = True) -> Counter:
     """
@@ -355,17 +371,21 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
     services = {s.slug: s for s in Service.objects.all()}
     guides = {g.slug: g for g in Guide.objects.all()}
     for entry in document.get("topics") or []:
-        upsert(
+        topic, written = upsert(
             Topic,
             {"slug": entry["slug"]},
-            {
-                "name": entry["name"],
-                "description": entry.get("description", ""),
-                "guide": guides.get(entry.get("guide")),
-                "category": categories.get(entry.get("category")),
-                "area": areas.get(entry.get("area")),
-            },
+            {"name": entry["name"], "description": entry.get("description", "")},
         )
+        if written:
+            # Where to study a topic belongs to the responsibility model.
+            TopicStudy.objects.update_or_create(
+                topic=topic,
+                defaults={
+                    "guide": guides.get(entry.get("guide")),
+                    "category": categories.get(entry.get("category")),
+                    "area": areas.get(entry.get("area")),
+                },
+            )
     topics = {t.slug: t for t in Topic.objects.all()}
     for entry in document.get("questions") or []:
         request = entry.get("request") or {}
@@ -501,9 +521,7 @@ def questions_export(*, questions=None, with_quizzes: bool = True) -> dict:
         )
     )
     topic_ids = {t.pk for q in questions for t in q.topics.all()}
-    topics = Topic.objects.filter(pk__in=topic_ids).select_related(
-        "guide", "category", "area"
-    )
+    topics = Topic.objects.filter(pk__in=topic_ids).select_related(*STUDY_RELATED)
     document: dict = {
         "topics": [
             {
@@ -512,9 +530,7 @@ def questions_export(*, questions=None, with_quizzes: bool = True) -> dict:
                     "slug": t.slug,
                     "name": t.name,
                     "description": t.description,
-                    "guide": t.guide.slug if t.guide_id else None,
-                    "category": t.category.slug if t.category_id else None,
-                    "area": t.area.slug if t.area_id else None,
+                    **_study_slugs(getattr(t, "study", None)),
                 }.items()
                 if value is not None
             }

@@ -14,56 +14,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from curriculum.models import Difficulty, SluggedModel, Topic
 from iam import KIND_LABELS, KINDS
-from responsibility.models import (
-    Guide,
-    ResponsibilityArea,
-    Service,
-    ServiceCategory,
-    SluggedModel,
-)
-
-
-class Topic(SluggedModel):
-    """What a question is about: a service category, an area or an IAM concept."""
-
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-    guide = models.ForeignKey(
-        Guide, null=True, blank=True, on_delete=models.SET_NULL, related_name="topics"
-    )
-    category = models.ForeignKey(
-        ServiceCategory,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="topics",
-    )
-    area = models.ForeignKey(
-        ResponsibilityArea,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="topics",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def study_links(self) -> list[tuple[str, str]]:
-        """Pages to review this topic: its guide, category or matrix row."""
-        links = []
-        if self.guide_id:
-            links.append((f"Guide: {self.guide.title}", self.guide.get_absolute_url()))
-        if self.category_id:
-            links.append((self.category.name, self.category.get_absolute_url()))
-        if self.area_id:
-            url = reverse("responsibility:matrix") + f"#area-{self.area.slug}"
-            links.append((f"Matrix: {self.area.name}", url))
-        return links
+from responsibility.models import ResponsibilityArea, Service, ServiceCategory
 
 
 class QuestionType(models.TextChoices):
@@ -79,12 +32,6 @@ class QuestionType(models.TextChoices):
 PolicyKind = models.TextChoices(
     "PolicyKind", [(kind.upper(), (kind, KIND_LABELS[kind])) for kind in KINDS]
 )
-
-
-class Difficulty(models.IntegerChoices):
-    EASY = 1, "Easy"
-    MEDIUM = 2, "Medium"
-    HARD = 3, "Hard"
 
 
 class Question(SluggedModel):
@@ -296,14 +243,6 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True, help_text="From 0 to 1.")
     passed = models.BooleanField(null=True)
-    workshop = models.ForeignKey(
-        "workshops.Workshop",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="attempts",
-        help_text="The workshop this attempt was made in, if any.",
-    )
 
     class Meta:
         ordering = ["-started_at"]

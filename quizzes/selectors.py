@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet
 
+from responsibility.selectors import STUDY_RELATED, study_links
+
 from .grading import response_labels
 from .models import (
     Answer,
@@ -73,6 +75,7 @@ class TopicMastery:
     topic: Topic
     mastery: float
     answered: int
+    study_links: list[tuple[str, str]]
 
     @property
     def percent(self) -> int:
@@ -90,14 +93,13 @@ def topic_mastery(user) -> list[TopicMastery]:
         .filter(question__topics__isnull=False)
     )
     stats = {row["question__topics"]: row for row in rows}
-    topics = Topic.objects.filter(pk__in=stats).select_related(
-        "guide", "category", "area"
-    )
+    topics = Topic.objects.filter(pk__in=stats).select_related(*STUDY_RELATED)
     result = [
         TopicMastery(
             topic=topic,
             mastery=stats[topic.pk]["mastery"],
             answered=stats[topic.pk]["answered"],
+            study_links=study_links(topic),
         )
         for topic in topics
     ]

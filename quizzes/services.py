@@ -22,6 +22,7 @@ from .models import (
     Quiz,
 )
 from .selectors import QuizPlan, quiz_plan
+from .signals import answer_saving, attempt_started
 
 
 class QuizError(Exception):
@@ -63,16 +64,11 @@ def _choice_orders(
     return orders
 
 
-def _workshop_closed_message(workshop) -> str:
-    return f"The workshop “{workshop.title}” is closed: it takes no new answers."
-
-
 def attempt_start(
     *,
     quiz: Quiz,
     user: AbstractBaseUser,
     rng: random.Random | None = None,
-    workshop=None,
     plan: QuizPlan | None = None,
 ) -> Attempt:
     """
@@ -83,20 +79,18 @@ def attempt_start(
     attempt looks the same on every reload. Raises AttemptLimitReached when the
     trainee has used every attempt the quiz allows.
 
-    Started in a workshop, the attempt counts for it, and an open attempt begun
-    outside any workshop is taken into it; a closed workshop raises QuizError.
+    Sends signals.attempt_started with the attempt (a receiver may refuse with
+    QuizError).
     """
-    if workshop is not None and workshop.is_closed:
-        raise QuizError(_workshop_closed_message(workshop))
     rng = rng or random.SystemRandom()
     open_attempt = Attempt.objects.filter(
         quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS
     ).first()
     if open_attempt is not None:
         if not open_attempt.is_past_deadline():
-            if workshop is not None and open_attempt.workshop_id is None:
-                open_attempt.workshop = workshop
-                open_attempt.save(update_fields=["workshop"])
+            attempt_started.send(
+                sender=Attempt, attempt=open_attempt, quiz=quiz, user=user, resumed=True
+            )
             return open_attempt
         attempt_submit(attempt=open_attempt)
 
@@ -117,7 +111,7 @@ def attempt_start(
     )
     try:
         with transaction.atomic():
-            return Attempt.objects.create(
+            attempt = Attempt.objects.create(
                 quiz=quiz,
                 user=user,
                 number=used + 1,
@@ -125,8 +119,11 @@ def attempt_start(
                 choice_order=_choice_orders(question_ids, plan, rng),
                 started_at=now,
                 deadline=deadline,
-                workshop=workshop,
             )
+            attempt_started.send(
+                sender=Attempt, attempt=attempt, quiz=quiz, user=user, resumed=False
+            )
+            return attempt
     except IntegrityError:
         # Another request started one at the same moment: use that one.
         concurrent = Attempt.objects.filter(
@@ -149,19 +146,14 @@ def answer_save(
 
     With feedback after each question the answer is final once saved. After the
     time limit nothing is saved: the attempt is submitted as it stands and
-    AttemptClosed is raised. An attempt made in a workshop that has closed takes
-    no answers either.
+    AttemptClosed is raised. Sends signals.answer_saving first, whose receivers
+    may refuse with AttemptClosed.
     """
     quiz = attempt.quiz
     with transaction.atomic():
-        attempt = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("workshop")
-            .get(pk=attempt.pk)
-        )
+        attempt = Attempt.objects.select_for_update(of=("self",)).get(pk=attempt.pk)
         attempt.quiz = quiz  # curriculum, unchanged by the lock
-        if attempt.workshop_id is not None and attempt.workshop.is_closed:
-            raise AttemptClosed(_workshop_closed_message(attempt.workshop))
+        answer_saving.send(sender=Answer, attempt=attempt)
         if not attempt.is_open:
             raise AttemptClosed(
                 "This attempt has been submitted; its answers can't change."

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from curriculum.cache import cached
-from workshops.selectors import workshop_for
 
 from . import selectors
 from .forms import AnswerForm
@@ -74,12 +73,8 @@ def quiz_start(request, slug: str):
     quiz = _published_quiz(request, slug)
     # The draw's pools and choices are curriculum: read once per process.
     plan = cached(request, f"quiz-plan:{quiz.pk}", _plan_build(quiz))
-    # Started during a workshop the trainee joined, the attempt counts for it.
-    workshop = workshop_for(user=request.user, quiz=quiz)
     try:
-        attempt = attempt_start(
-            quiz=quiz, user=request.user, workshop=workshop, plan=plan
-        )
+        attempt = attempt_start(quiz=quiz, user=request.user, plan=plan)
     except QuizError as error:
         messages.error(request, str(error))
         return redirect(quiz)

@@ -8,7 +8,16 @@ from .models import (
     Service,
     ServiceCategory,
     ServiceDuty,
+    TopicStudy,
 )
+
+
+class TopicStudyInline(admin.StackedInline):
+    """Where to study a topic, edited on the topic's own page."""
+
+    model = TopicStudy
+    can_delete = False
+    autocomplete_fields = ["guide", "category", "area"]
 
 
 class DutyInline(admin.TabularInline):

@@ -12,6 +12,7 @@ class ResponsibilityConfig(AppConfig):
         "Service",
         "ServiceDuty",
         "Guide",
+        "TopicStudy",
     )
 
     def ready(self) -> None:

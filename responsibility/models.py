@@ -10,6 +10,8 @@ it really differs.
 from django.db import models
 from django.urls import reverse
 
+from curriculum.models import SluggedModel, Topic
+
 
 class Owner(models.TextChoices):
     """Who carries a duty."""
@@ -17,27 +19,6 @@ class Owner(models.TextChoices):
     AWS = "aws", "AWS"
     CUSTOMER = "customer", "Customer"
     SHARED = "shared", "Shared"
-
-
-class SlugManager(models.Manager):
-    """Look rows up by slug, their natural key in fixtures and content files."""
-
-    def get_by_natural_key(self, slug: str):
-        return self.get(slug=slug)
-
-
-class SluggedModel(models.Model):
-    """A row with a unique slug that serves as its natural key."""
-
-    slug = models.SlugField(unique=True, max_length=80)
-
-    objects = SlugManager()
-
-    class Meta:
-        abstract = True
-
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
 
 
 class ServiceCategory(SluggedModel):
@@ -175,3 +156,42 @@ class Guide(SluggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("responsibility:guide", args=[self.slug])
+
+
+class TopicStudy(models.Model):
+    """
+    Where to study a topic: its guide, its service category, its matrix row.
+
+    Kept here rather than on the topic, because the pages it points at are this
+    app's and topics belong to the curriculum, which knows nothing above it.
+    """
+
+    topic = models.OneToOneField(Topic, on_delete=models.CASCADE, related_name="study")
+    guide = models.ForeignKey(
+        Guide,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topic_studies",
+    )
+    category = models.ForeignKey(
+        ServiceCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topic_studies",
+    )
+    area = models.ForeignKey(
+        ResponsibilityArea,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topic_studies",
+    )
+
+    class Meta:
+        verbose_name = "where to study a topic"
+        verbose_name_plural = "where to study topics"
+
+    def __str__(self) -> str:
+        return str(self.topic)

@@ -12,7 +12,31 @@ from .models import (
     Service,
     ServiceCategory,
     ServiceDuty,
+    TopicStudy,
 )
+
+# For querysets of topics that will be passed to study_links(): one join.
+STUDY_RELATED = ["study__guide", "study__category", "study__area"]
+
+
+def study_links(topic) -> list[tuple[str, str]]:
+    """
+    Pages to review a topic: its guide, category or matrix row, as (label, url).
+    Read from topic.study, so select STUDY_RELATED with the topics.
+    """
+    try:
+        study = topic.study
+    except TopicStudy.DoesNotExist:
+        return []
+    links = []
+    if study.guide_id:
+        links.append((f"Guide: {study.guide.title}", study.guide.get_absolute_url()))
+    if study.category_id:
+        links.append((study.category.name, study.category.get_absolute_url()))
+    if study.area_id:
+        url = reverse("responsibility:matrix") + f"#area-{study.area.slug}"
+        links.append((f"Matrix: {study.area.name}", url))
+    return links
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 Workshops: live sessions where an instructor runs an agenda of quizzes and policy
 exercises with a room of trainees who join with a short code.
 
-Results are not copied here: quiz attempts and exercise submissions made from a
-workshop point back to it, so the dashboard reads the trainees' own records.
+Results are not copied here: a workshop links the quiz attempts and exercise
+submissions made in it (WorkshopAttempt, WorkshopSubmission), so the dashboard
+reads the trainees' own records and quizzes and exercises never know workshops.
 """
 
 import secrets
@@ -235,3 +236,37 @@ class JoinThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures} since {self.window_start:%H:%M:%S}"
+
+
+class WorkshopAttempt(models.Model):
+    """A quiz attempt made in a workshop: it counts for it on the dashboard."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="attempt_links"
+    )
+    attempt = models.OneToOneField(
+        "quizzes.Attempt", on_delete=models.CASCADE, related_name="workshop_link"
+    )
+
+    class Meta:
+        verbose_name = "workshop attempt"
+
+    def __str__(self) -> str:
+        return f"{self.workshop.title}: attempt {self.attempt_id}"
+
+
+class WorkshopSubmission(models.Model):
+    """An exercise submission made in a workshop: it counts for it."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="submission_links"
+    )
+    submission = models.OneToOneField(
+        "exercises.Submission", on_delete=models.CASCADE, related_name="workshop_link"
+    )
+
+    class Meta:
+        verbose_name = "workshop submission"
+
+    def __str__(self) -> str:
+        return f"{self.workshop.title}: submission {self.submission_id}"

@@ -25,7 +25,7 @@ from .models import (
     WorkshopState,
     code_generate,
 )
-from .selectors import join_window_seconds
+from .throttling import join_window_seconds
 
 CODE_TRIES = 20
 
@@ -175,7 +175,7 @@ def workshop_close(*, workshop: Workshop, now: datetime | None = None) -> Worksh
     workshop.closed_at = now
     workshop.save(update_fields=["state", "closed_at"])
     for attempt in Attempt.objects.filter(
-        workshop=workshop, status=AttemptStatus.IN_PROGRESS
+        workshop_link__workshop=workshop, status=AttemptStatus.IN_PROGRESS
     ):
         attempt_submit(attempt=attempt, now=now)
     return workshop

@@ -13,14 +13,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.groups import INSTRUCTORS
+from curriculum.csv import csv_safe
 
-from . import selectors, services
+from . import selectors, services, throttling
+from .dashboard import trainee_cells, workshop_dashboard
 from .forms import AgendaFormSet, JoinForm, WorkshopForm, agenda_initial
 from .models import Workshop
 from .resume import resume_token_make, resume_token_user
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def can_run_workshops(user) -> bool:
@@ -171,7 +172,7 @@ def dashboard(request, pk: int):
         "workshops/dashboard.html",
         {
             "workshop": workshop,
-            "board": selectors.workshop_dashboard(workshop),
+            "board": workshop_dashboard(workshop),
             "join_url": _join_url(request, workshop),
         },
     )
@@ -185,7 +186,7 @@ def dashboard_live(request, pk: int):
     return render(
         request,
         "workshops/includes/dashboard_live.html",
-        {"workshop": workshop, "board": selectors.workshop_dashboard(workshop)},
+        {"workshop": workshop, "board": workshop_dashboard(workshop)},
     )
 
 
@@ -206,7 +207,7 @@ def projector(request, pk: int):
         "workshops/projector.html",
         {
             "workshop": workshop,
-            "board": selectors.workshop_dashboard(workshop),
+            "board": workshop_dashboard(workshop),
             "join_url": join_url,
             "join_path": request.build_absolute_uri(reverse("workshops:join")),
             "qr_svg": _qr_svg(join_url),
@@ -221,7 +222,7 @@ def projector_live(request, pk: int):
     return render(
         request,
         "workshops/includes/projector_live.html",
-        {"workshop": workshop, "board": selectors.workshop_dashboard(workshop)},
+        {"workshop": workshop, "board": workshop_dashboard(workshop)},
     )
 
 
@@ -232,23 +233,15 @@ def summary(request, pk: int):
     return render(
         request,
         "workshops/summary.html",
-        {"workshop": workshop, "board": selectors.workshop_dashboard(workshop)},
+        {"workshop": workshop, "board": workshop_dashboard(workshop)},
     )
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet shows as text: no formula from a trainee's name."""
-    text = "" if value is None else str(value)
-    if text.startswith(CSV_FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 @require_GET
 @login_required
 def export_csv(request, pk: int):
     workshop = _taught(request, pk)
-    board = selectors.workshop_dashboard(workshop)
+    board = workshop_dashboard(workshop)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"workshop-{workshop.pk}-{workshop.date:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -289,7 +282,7 @@ def agenda(request, pk: int):
         "workshops/agenda.html",
         {
             "workshop": workshop,
-            "cells": selectors.trainee_cells(workshop, request.user),
+            "cells": trainee_cells(workshop, request.user),
             "is_member": is_member,
             "resume_url": resume_url,
         },
@@ -326,15 +319,15 @@ def join(request):
         return _join_page(request, JoinForm(initial=initial, signed_in=signed_in))
     form = JoinForm(request.POST, signed_in=signed_in)
     keys = _client_keys(request)
-    if selectors.join_limited(keys):
-        minutes = selectors.join_window_seconds() // 60
+    if throttling.join_limited(keys):
+        minutes = throttling.join_window_seconds() // 60
         form.add_error(
             None,
             "Too many wrong codes from this connection. Wait "
             f"{minutes} minutes, then try again.",
         )
         response = _join_page(request, form, status=429)
-        response["Retry-After"] = str(selectors.join_window_seconds())
+        response["Retry-After"] = str(throttling.join_window_seconds())
         return response
     if not form.is_valid():
         if form.has_error("code"):

@@ -11,6 +11,12 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # Topics moved to curriculum (curriculum 0002) and kept this table, created
+    # here: declared on this side, so that curriculum depends on no higher app.
+    run_before = [
+        ('curriculum', '0002_topic'),
+    ]
+
     dependencies = [
         ('responsibility', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -91,3 +91,31 @@ def test_a_file_that_is_no_backup_restores_nothing(alice, bank, tmp_path):
     with pytest.raises(CommandError, match="Nothing restored"):
         call_command("restore", str(path), "--replace")
     assert User.objects.count() == before
+
+
+def test_backup_keeps_topics_their_study_links_and_workshop_links(
+    alice, charlie, questions, tmp_path
+):
+    from curriculum.models import Topic
+    from exercises.models import Exercise, Submission
+    from workshops.models import WorkshopAttempt, WorkshopSubmission
+    from workshops.services import membership_join, workshop_create, workshop_open
+
+    quiz = Quiz.objects.get(slug="basics")
+    workshop = workshop_open(
+        workshop=workshop_create(title="Backed up", created_by=charlie, contents=[quiz])
+    )
+    membership_join(workshop=workshop, user=alice)
+    attempt = _results(alice, questions)
+    exercise = Exercise.objects.create(slug="e", title="E", kind="write", reference="")
+    submission = Submission.objects.create(exercise=exercise, user=alice, text="{}")
+    WorkshopSubmission.objects.create(workshop=workshop, submission=submission)
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), verbosity=0)
+
+    call_command("restore", str(path), "--replace", verbosity=0)
+    assert WorkshopAttempt.objects.get().attempt_id == attempt.pk
+    assert WorkshopSubmission.objects.get().submission_id == submission.pk
+    topic = Topic.objects.get(slug="iam-groups")
+    assert topic.study.guide.slug == "iam-groups"
+    assert Topic.objects.get(slug="container").study.category.slug == "container"

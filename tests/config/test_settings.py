@@ -37,6 +37,33 @@ def test_a_bad_boolean_is_refused():
     assert "DJANGO_DEBUG must be true or false" in result.stderr
 
 
+@pytest.mark.parametrize("raw", ["ten", "1.5", "-1", " "])
+def test_a_bad_or_negative_whole_number_is_refused(monkeypatch, raw):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings import env_int
+
+    monkeypatch.setenv("DJANGO_SOME_NUMBER", raw)
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SOME_NUMBER must"):
+        env_int("DJANGO_SOME_NUMBER", 3)
+
+
+def test_a_whole_number_is_read_or_defaults(monkeypatch):
+    from config.settings import env_int
+
+    assert env_int("DJANGO_SOME_NUMBER", 3) == 3
+    monkeypatch.setenv("DJANGO_SOME_NUMBER", " 0 ")
+    assert env_int("DJANGO_SOME_NUMBER", 3) == 0
+
+
+def test_join_throttling_settings_come_from_the_environment():
+    result = _load_settings(DJANGO_WORKSHOP_JOIN_FAILURES_PER_IP="many")
+    assert result.returncode != 0
+    assert "DJANGO_WORKSHOP_JOIN_FAILURES_PER_IP must be a whole number" in (
+        result.stderr
+    )
+
+
 def test_production_requires_a_secret_key_and_allowed_hosts():
     result = _load_settings(DJANGO_DEBUG="false")
     assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr

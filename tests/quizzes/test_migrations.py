@@ -11,7 +11,7 @@ from quizzes.services import attempt_start
 pytestmark = pytest.mark.django_db
 
 score_fraction = importlib.import_module(
-    "quizzes.migrations.0003_attempt_score_fraction"
+    "quizzes.migrations.0005_attempt_score_fraction"
 )
 
 

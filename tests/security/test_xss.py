@@ -89,7 +89,7 @@ def test_workshop_titles_and_display_names_come_back_escaped(
         workshop=workshop_create(title=payload, created_by=charlie, contents=[quiz])
     )
     guest = guest_join(workshop=workshop, display_name=payload)
-    attempt_submit(attempt=attempt_start(quiz=quiz, user=guest, workshop=workshop))
+    attempt_submit(attempt=attempt_start(quiz=quiz, user=guest))
     pages = [
         reverse(name, args=[workshop.pk])
         for name in [

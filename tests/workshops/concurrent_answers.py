@@ -72,7 +72,7 @@ def main() -> None:
         try:
             barrier.wait()
             membership_join(workshop=workshop, user=user)
-            attempt = attempt_start(quiz=quiz, user=user, workshop=workshop)
+            attempt = attempt_start(quiz=quiz, user=user)
             answer_save(attempt=attempt, question=single, response={"choice": right.pk})
             answer_save(attempt=attempt, question=true_false, response={"value": True})
             attempt_submit(attempt=attempt)
@@ -86,7 +86,7 @@ def main() -> None:
         try:
             barrier.wait()
             membership_join(workshop=workshop, user=user)
-            attempt_start(quiz=quiz, user=user, workshop=workshop)
+            attempt_start(quiz=quiz, user=user)
         except QuizError as error:
             refusals.append(str(error))  # a clear refusal, not a lost write
         except Exception as error:  # noqa: BLE001
@@ -109,7 +109,9 @@ def main() -> None:
                 "memberships": Membership.objects.count(),
                 "attempts": Attempt.objects.count(),
                 "submitted": Attempt.objects.filter(
-                    status=AttemptStatus.SUBMITTED, workshop=workshop, score=100.0
+                    status=AttemptStatus.SUBMITTED,
+                    workshop_link__workshop=workshop,
+                    score=1.0,
                 ).count(),
                 "answers": Answer.objects.count(),
                 "distinct_answers": Answer.objects.values("attempt", "question")

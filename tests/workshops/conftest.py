@@ -131,3 +131,23 @@ def workshop(draft):
 
 def choice_id(question, text_start: str) -> int:
     return next(c.pk for c in question.choices.all() if c.text.startswith(text_start))
+
+
+def in_workshop(workshop, user, content) -> None:
+    """
+    `user` joins `workshop`, where `content` (a quiz or an exercise) is on the
+    agenda and unlocked: what makes an attempt or a submission count for it.
+    """
+    from django.utils import timezone
+
+    from quizzes.models import Quiz
+    from workshops.models import AgendaItem, Membership
+
+    field = "quiz" if isinstance(content, Quiz) else "exercise"
+    item, _ = AgendaItem.objects.get_or_create(
+        workshop=workshop, **{field: content}, defaults={"order": 99}
+    )
+    if item.unlocked_at is None:
+        item.unlocked_at = timezone.now()
+        item.save(update_fields=["unlocked_at"])
+    Membership.objects.get_or_create(workshop=workshop, user=user)

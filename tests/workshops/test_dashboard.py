@@ -10,11 +10,11 @@ from exercises.models import Submission
 from exercises.services import submission_create
 from quizzes.models import Answer, Attempt, AttemptStatus
 from quizzes.services import answer_save, attempt_start, attempt_submit
-from workshops.models import Membership
-from workshops.selectors import PASSED, workshop_dashboard
+from workshops.dashboard import PASSED, workshop_dashboard
+from workshops.models import Membership, WorkshopSubmission
 from workshops.services import item_unlock_next, membership_join, workshop_close
 
-from .conftest import choice_id
+from .conftest import choice_id, in_workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def _trainees(workshop, quiz, questions, exercise, count: int, start: int = 0):
     )
     Membership.objects.bulk_create(Membership(workshop=workshop, user=u) for u in users)
     for n, user in enumerate(users):
-        attempt = attempt_start(quiz=quiz, user=user, workshop=workshop)
+        attempt = attempt_start(quiz=quiz, user=user)
         answer_save(
             attempt=attempt,
             question=rule,
@@ -42,10 +42,9 @@ def _trainees(workshop, quiz, questions, exercise, count: int, start: int = 0):
         )
         if n % 3:
             attempt_submit(attempt=attempt)
-        Submission.objects.create(
+        submission = Submission.objects.create(
             exercise=exercise,
             user=user,
-            workshop=workshop,
             text="{}",
             score=0.6,
             result={
@@ -61,6 +60,7 @@ def _trainees(workshop, quiz, questions, exercise, count: int, start: int = 0):
                 "too_strict": None,
             },
         )
+        WorkshopSubmission.objects.create(workshop=workshop, submission=submission)
 
 
 def _dashboard_queries(client, workshop) -> int:
@@ -92,13 +92,13 @@ def test_statuses_per_trainee_and_item(
     for user in (alice, bob):
         membership_join(workshop=workshop, user=user)
     rule, nest = questions["groups-rule"], questions["groups-nest"]
-    attempt = attempt_start(quiz=quiz, user=alice, workshop=workshop)
+    attempt = attempt_start(quiz=quiz, user=alice)
     answer_save(
         attempt=attempt, question=rule, response={"choice": choice_id(rule, "A user")}
     )
     answer_save(attempt=attempt, question=nest, response={"value": False})
     attempt_submit(attempt=attempt)
-    attempt_start(quiz=quiz, user=bob, workshop=workshop)
+    attempt_start(quiz=quiz, user=bob)
 
     board = workshop_dashboard(workshop)
     rows = {row.name: row for row in board.rows}
@@ -126,7 +126,7 @@ def test_the_dashboard_shows_the_commonest_wrong_answers(
     rule = questions["groups-rule"]
     for user in (alice, bob):
         membership_join(workshop=workshop, user=user)
-        attempt = attempt_start(quiz=quiz, user=user, workshop=workshop)
+        attempt = attempt_start(quiz=quiz, user=user)
         answer_save(
             attempt=attempt,
             question=rule,
@@ -150,7 +150,7 @@ def test_the_dashboard_shows_the_commonest_wrong_answers(
 
 def test_skipped_questions_are_not_wrong_answers(workshop, quiz, alice):
     membership_join(workshop=workshop, user=alice)
-    attempt_submit(attempt=attempt_start(quiz=quiz, user=alice, workshop=workshop))
+    attempt_submit(attempt=attempt_start(quiz=quiz, user=alice))
     assert Answer.objects.filter(response={}).count() == 2
     assert workshop_dashboard(workshop).wrong_answers == []
 
@@ -161,7 +161,7 @@ def test_the_dashboard_shows_counterexamples_and_lint_findings(
     item_unlock_next(workshop=workshop)
     membership_join(workshop=workshop, user=alice)
     exercise = exercises["read-reports"]
-    submission_create(exercise=exercise, user=alice, text=TOO_BROAD, workshop=workshop)
+    submission_create(exercise=exercise, user=alice, text=TOO_BROAD)
     submission = Submission.objects.get()
     assert submission.result["too_permissive"]
     board = workshop_dashboard(workshop)
@@ -184,21 +184,21 @@ def test_the_dashboard_shows_counterexamples_and_lint_findings(
 def test_wrong_predictions_count_as_misconceptions(workshop, exercises, alice):
     from exercises.services import prediction_submit
 
-    membership_join(workshop=workshop, user=alice)
+    in_workshop(workshop, alice, exercises["predict-reports"])
     prediction_submit(
         exercise=exercises["predict-reports"],
         user=alice,
         allowed_ids=set(
             exercises["predict-reports"].tests.values_list("pk", flat=True)
         ),
-        workshop=workshop,
     )
     texts = {(m.context, m.text) for m in workshop_dashboard(workshop).counterexamples}
     assert ("Predicted allowed", "Write a report") in texts
 
 
 def test_practice_outside_the_workshop_is_not_counted(workshop, quiz, alice):
-    membership_join(workshop=workshop, user=alice)
+    # Practised before joining: the workshop only counts what was done in it.
     attempt_submit(attempt=attempt_start(quiz=quiz, user=alice))
+    membership_join(workshop=workshop, user=alice)
     assert Attempt.objects.get().status == AttemptStatus.SUBMITTED
     assert workshop_dashboard(workshop).rows[0].cells[0].status.label == "Not started"

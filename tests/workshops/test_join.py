@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from workshops.models import GuestProfile, JoinThrottle, Membership, Workshop
 from workshops.resume import resume_token_make, resume_token_user
-from workshops.selectors import join_limited
 from workshops.services import join_failure_record, workshop_close
+from workshops.throttling import join_limited
 
 pytestmark = pytest.mark.django_db
 

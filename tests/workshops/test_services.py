@@ -9,7 +9,7 @@ from accounts.groups import TRAINEES
 from exercises.models import Submission
 from exercises.services import ExerciseError, prediction_submit, submission_create
 from quizzes.models import Attempt, AttemptStatus
-from quizzes.services import AttemptClosed, QuizError, answer_save, attempt_start
+from quizzes.services import AttemptClosed, answer_save, attempt_start
 from workshops.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -18,6 +18,7 @@ from workshops.models import (
     WorkshopState,
     code_normalise,
 )
+from workshops.selectors import workshop_of_attempt, workshop_of_submission
 from workshops.services import (
     WorkshopError,
     agenda_set,
@@ -30,6 +31,8 @@ from workshops.services import (
     workshop_create,
     workshop_open,
 )
+
+from .conftest import in_workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -110,11 +113,11 @@ def test_editing_the_agenda_keeps_the_state_of_kept_items(workshop, quiz, exerci
 
 def test_closing_submits_open_attempts_and_keeps_them(workshop, quiz, alice):
     membership_join(workshop=workshop, user=alice)
-    attempt = attempt_start(quiz=quiz, user=alice, workshop=workshop)
+    attempt = attempt_start(quiz=quiz, user=alice)
     workshop_close(workshop=workshop)
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.SUBMITTED
-    assert attempt.workshop == workshop
+    assert workshop_of_attempt(attempt) == workshop
     assert Workshop.objects.get(pk=workshop.pk).closed_at is not None
 
 
@@ -159,72 +162,132 @@ def test_two_guests_with_the_same_name_get_different_accounts(db):
 
 
 def test_a_quiz_started_in_a_workshop_counts_for_it(workshop, quiz, alice):
-    attempt = attempt_start(quiz=quiz, user=alice, workshop=workshop)
-    assert attempt.workshop == workshop
+    in_workshop(workshop, alice, quiz)
+    attempt = attempt_start(quiz=quiz, user=alice)
+    assert workshop_of_attempt(attempt) == workshop
 
 
 def test_an_open_practice_attempt_is_taken_into_the_workshop(workshop, quiz, alice):
     practice = attempt_start(quiz=quiz, user=alice)
-    assert practice.workshop is None
-    again = attempt_start(quiz=quiz, user=alice, workshop=workshop)
+    assert workshop_of_attempt(practice) is None
+    in_workshop(workshop, alice, quiz)
+    again = attempt_start(quiz=quiz, user=alice)
     assert again.pk == practice.pk
-    assert again.workshop == workshop
+    assert workshop_of_attempt(again) == workshop
 
 
 def test_a_closed_workshop_refuses_new_answers(workshop, quiz, questions, alice):
-    attempt = attempt_start(quiz=quiz, user=alice, workshop=workshop)
-    workshop = workshop_close(workshop=workshop)
+    in_workshop(workshop, alice, quiz)
+    attempt = attempt_start(quiz=quiz, user=alice)
+    workshop_close(workshop=workshop)
     with pytest.raises(AttemptClosed, match="is closed"):
         answer_save(
             attempt=attempt,
             question=questions["groups-nest"],
             response={"value": False},
         )
-    with pytest.raises(QuizError, match="is closed"):
-        attempt_start(quiz=quiz, user=alice, workshop=workshop)
     assert not attempt.answers.filter(response={"value": False}).exists()
 
 
-def test_a_closed_workshop_refuses_new_submissions(workshop, exercises, alice):
+def test_a_quiz_started_after_its_workshop_closed_is_practice(workshop, quiz, alice):
+    in_workshop(workshop, alice, quiz)
+    attempt_start(quiz=quiz, user=alice)
     workshop_close(workshop=workshop)
-    with pytest.raises(ExerciseError, match="is closed"):
-        submission_create(
-            exercise=exercises["read-reports"],
-            user=alice,
-            text="{}",
-            workshop=workshop,
-        )
-    with pytest.raises(ExerciseError, match="is closed"):
-        prediction_submit(
-            exercise=exercises["predict-reports"],
-            user=alice,
-            allowed_ids=set(),
-            workshop=workshop,
-        )
+    again = attempt_start(quiz=quiz, user=alice)
+    assert again.number == 2
+    assert workshop_of_attempt(again) is None
+
+
+def _closing_while_grading(workshop, grader: str):
+    """
+    Patch `grader` (a function exercises.services calls to grade) so that the
+    workshop closes while the submission is graded.
+    """
+    from exercises import services
+
+    grade = getattr(services, grader)
+
+    def close_then_grade(*args, **kwargs):
+        workshop_close(workshop=workshop)
+        return grade(*args, **kwargs)
+
+    return mock.patch.object(services, grader, close_then_grade)
+
+
+def _submit_policy(exercises, alice):
+    return submission_create(exercise=exercises["read-reports"], user=alice, text="{}")
+
+
+def _submit_prediction(exercises, alice):
+    return prediction_submit(
+        exercise=exercises["predict-reports"], user=alice, allowed_ids=set()
+    )
+
+
+@pytest.mark.parametrize(
+    "submit, grader",
+    [
+        # Policies are graded in a helper thread: close before handing over.
+        (_submit_policy, "run_yielding"),
+        (_submit_prediction, "grade_prediction"),
+    ],
+)
+def test_a_closed_workshop_refuses_new_submissions(
+    workshop, exercises, alice, submit, grader
+):
+    for exercise in (exercises["read-reports"], exercises["predict-reports"]):
+        in_workshop(workshop, alice, exercise)
+    with (
+        _closing_while_grading(workshop, grader),
+        pytest.raises(ExerciseError, match="is closed: it takes no new submissions"),
+    ):
+        submit(exercises, alice)
     assert not Submission.objects.exists()
 
 
 def test_a_workshop_closing_between_grading_and_saving_refuses(
     workshop, exercises, alice
 ):
-    # The trainee's copy of the workshop still says open; the database says closed.
-    Workshop.objects.filter(pk=workshop.pk).update(state=WorkshopState.CLOSED)
-    with pytest.raises(ExerciseError):
+    in_workshop(workshop, alice, exercises["predict-reports"])
+    with (
+        _closing_while_grading(workshop, "grade_prediction"),
+        pytest.raises(ExerciseError),
+    ):
         prediction_submit(
-            exercise=exercises["predict-reports"],
-            user=alice,
-            allowed_ids=set(),
-            workshop=workshop,
+            exercise=exercises["predict-reports"], user=alice, allowed_ids=set()
         )
     assert not Submission.objects.exists()
 
 
 def test_submissions_in_a_workshop_count_for_it(workshop, exercises, alice):
+    in_workshop(workshop, alice, exercises["predict-reports"])
     submission = prediction_submit(
-        exercise=exercises["predict-reports"],
-        user=alice,
-        allowed_ids=set(),
-        workshop=workshop,
+        exercise=exercises["predict-reports"], user=alice, allowed_ids=set()
     )
-    assert submission.workshop == workshop
+    assert workshop_of_submission(submission) == workshop
     assert not Attempt.objects.exists()
+
+
+def test_a_submission_after_its_workshop_closed_is_practice(workshop, exercises, alice):
+    in_workshop(workshop, alice, exercises["predict-reports"])
+    workshop_close(workshop=workshop)
+    submission = prediction_submit(
+        exercise=exercises["predict-reports"], user=alice, allowed_ids=set()
+    )
+    assert workshop_of_submission(submission) is None
+
+
+def test_the_workshop_joined_last_counts_the_attempt(workshop, quiz, charlie, alice):
+    later = workshop_open(
+        workshop=workshop_create(title="Later", created_by=charlie, contents=[quiz])
+    )
+    membership_join(workshop=workshop, user=alice)
+    membership_join(workshop=later, user=alice)
+    assert workshop_of_attempt(attempt_start(quiz=quiz, user=alice)) == later
+
+
+def test_a_locked_quiz_is_practice_even_for_a_member(draft, quiz, alice):
+    workshop = workshop_open(workshop=draft)
+    workshop.items.update(unlocked_at=None)
+    membership_join(workshop=workshop, user=alice)
+    assert workshop_of_attempt(attempt_start(quiz=quiz, user=alice)) is None

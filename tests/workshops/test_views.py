@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from quizzes.models import Attempt
 from workshops.models import Membership, Workshop, WorkshopState
+from workshops.selectors import workshop_of_attempt, workshop_of_submission
 from workshops.services import guest_create, membership_join
 from workshops.views import csv_safe
 
@@ -199,7 +200,7 @@ def test_starting_a_quiz_from_the_agenda_counts_for_the_workshop(
     client.force_login(alice)
     client.post(reverse("quizzes:start", args=[quiz.slug]))
     attempt = Attempt.objects.get()
-    assert attempt.workshop == workshop
+    assert workshop_of_attempt(attempt) == workshop
     question = questions["groups-rule"]
     client.post(
         reverse("quizzes:question", args=[attempt.pk, 1]),
@@ -212,7 +213,7 @@ def test_starting_a_quiz_from_the_agenda_counts_for_the_workshop(
 def test_a_quiz_started_outside_any_workshop_does_not_count(client, quiz, alice):
     client.force_login(alice)
     client.post(reverse("quizzes:start", args=[quiz.slug]))
-    assert Attempt.objects.get().workshop is None
+    assert workshop_of_attempt(Attempt.objects.get()) is None
 
 
 def test_a_locked_item_is_practice_not_workshop_work(
@@ -225,7 +226,7 @@ def test_a_locked_item_is_practice_not_workshop_work(
         reverse("exercises:check", args=[exercise.slug]), {"policy": "{}"}
     )
     assert response.status_code == 302
-    assert not exercise.submissions.filter(workshop=workshop).exists()
+    assert not exercise.submissions.filter(workshop_link__workshop=workshop).exists()
 
 
 def test_closing_ends_a_trainees_attempt_where_it_stood(
@@ -351,20 +352,20 @@ def test_checking_an_unlocked_exercise_counts_for_the_workshop(
     page = client.get(reverse("workshops:agenda", args=[workshop.pk])).content
     assert exercise.get_absolute_url() in page.decode()
     client.post(reverse("exercises:check", args=[exercise.slug]), {"policy": "{}"})
-    assert exercise.submissions.get().workshop == workshop
+    assert workshop_of_submission(exercise.submissions.get()) == workshop
 
 
 def test_sort_questions_report_each_duty_placed_wrongly(bank, charlie, alice):
     from quizzes.models import Quiz
     from quizzes.services import answer_save, attempt_start
-    from workshops.selectors import workshop_dashboard
+    from workshops.dashboard import workshop_dashboard
     from workshops.services import workshop_create, workshop_open
 
     basics = Quiz.objects.get(slug="basics")
     workshop = workshop_create(title="Sorting", created_by=charlie, contents=[basics])
     workshop_open(workshop=workshop)
     membership_join(workshop=workshop, user=alice)
-    attempt = attempt_start(quiz=basics, user=alice, workshop=workshop)
+    attempt = attempt_start(quiz=basics, user=alice)
     sort = basics.questions.get(slug="sort-container")
     answer_save(
         attempt=attempt,

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 # cache token are transient.
 EXCLUDED = [
     "contenttypes",
-    "curriculum",
+    "curriculum.curriculumversion",
     "auth.permission",
     "sessions",
     "admin.logentry",

@@ -15,7 +15,7 @@ def fraction_to_percent(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quizzes", "0002_attempt_workshop")]
+    dependencies = [("quizzes", "0004_topic_moves_to_curriculum")]
 
     operations = [
         migrations.AlterField(
