@@ -57,17 +57,7 @@ HISTORICAL_MIGRATION_EDGES = {
 # Imports that other parts of issue 12 remove (the content loader, the file
 # reader and StrictJSONField move to curriculum), as (module, imported package).
 # Each must still occur, so that this list empties as the moves land.
-PENDING_IMPORTS: set[tuple[str, str]] = {
-    ("exercises/management/commands/import_exercises.py", "quizzes"),
-    ("exercises/management/commands/load_content.py", "quizzes"),
-    ("exercises/management/commands/load_content.py", "responsibility"),
-    ("exercises/management/commands/export_exercises.py", "quizzes"),
-    ("exercises/admin.py", "quizzes"),
-    ("exercises/forms.py", "quizzes"),
-    ("exercises/interchange.py", "quizzes"),
-    # The restore command tells the curriculum's cache that content changed.
-    ("accounts/management/commands/restore.py", "curriculum"),
-}
+PENDING_IMPORTS: set[tuple[str, str]] = set()
 
 
 @cache

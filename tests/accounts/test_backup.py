@@ -119,3 +119,23 @@ def test_backup_keeps_topics_their_study_links_and_workshop_links(
     topic = Topic.objects.get(slug="iam-groups")
     assert topic.study.guide.slug == "iam-groups"
     assert Topic.objects.get(slug="container").study.category.slug == "container"
+
+
+def test_a_restore_replaces_curriculum_pages_cached_before_it(alice, bank, tmp_path):
+    from django.test import Client
+
+    from responsibility.models import ResponsibilityArea
+
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), verbosity=0)
+    area = ResponsibilityArea.objects.order_by("pk").first()
+    original = area.name
+    area.name = "Renamed after the backup"
+    area.save()
+    client = Client()
+    assert "Renamed after the backup" in client.get("/matrix/").content.decode()
+
+    call_command("restore", str(path), "--replace", verbosity=0)
+    page = client.get("/matrix/").content.decode()
+    assert "Renamed after the backup" not in page
+    assert original in page

@@ -206,7 +206,15 @@ def test_each_content_app_declares_its_content_models():
     assert {
         "responsibility.Duty",
         "quizzes.Question",
-        "quizzes.Topic",
+        "curriculum.Topic",
+        "responsibility.TopicStudy",
         "exercises.Exercise",
     } <= labels
-    assert not {"quizzes.Attempt", "exercises.Submission"} & labels
+    assert (
+        not {
+            "quizzes.Attempt",
+            "exercises.Submission",
+            "curriculum.CurriculumVersion",
+        }
+        & labels
+    )
