@@ -97,10 +97,6 @@ class Catalog:
         entry = self._action_entry(action)
         return [] if entry is None else list(entry.get("r", []))
 
-    def condition_keys_for_action(self, action: str) -> list[str]:
-        entry = self._action_entry(action)
-        return [] if entry is None else list(entry.get("c", []))
-
     def resource_types(self, prefix: str) -> dict[str, str]:
         """Resource type name -> ARN template.
 

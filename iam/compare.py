@@ -3,19 +3,11 @@
 ``compare(candidate, reference, kind=...)`` looks for a concrete request that the
 candidate allows and the reference denies (the candidate is *too permissive*) and
 one that the reference allows and the candidate denies (*too strict*). Both
-policies are judged the same way, by ``evaluate``, according to their kind:
-
-- identity: ``evaluate(request, identity=[policy])``;
-- boundary, scp, session: the caller also has an identity policy allowing
-  everything (``{"Action": "*", "Resource": "*"}``), so the policy under test is
-  the only limit (``boundary=``, ``scps=[policy]``, ``session=``);
-- resource, trust: ``evaluate(request, resource_policy=policy)``, for the
-  resource's owner, account 123456789012 (``resource_account``). A caller from
-  another account is judged as if its own account allowed it everything, so that
-  only the resource policy decides; a caller of the same account has no identity
-  policy, so only what the resource policy grants on its own counts.
-- For identity-side kinds, a request on a resource in another account is judged
-  as if that account's resource policy trusted every caller.
+policies judge every request through ``evaluate_policy``, the one way the engine
+judges a policy on its own (its docstring gives the rule per kind), so a
+counterexample and an exercise's test request are never judged differently.
+Resource and trust policies are compared for a resource owned by account
+123456789012 (``resource_account``).
 
 The search space is finite and built from the two policies (nothing is guessed
 at random, and the same policies always give the same answer). No counterexample
@@ -44,8 +36,8 @@ space: strong evidence of equivalence, not a proof.
   variables or conditions depend on the user; callers named by conditions
   (``aws:PrincipalArn``, ``aws:username``, ``aws:PrincipalAccount``); for
   resource and trust policies also every Principal and NotPrincipal entry (a role
-  as one of its sessions, an account as a user in it), an outsider in an account
-  neither policy names, and an anonymous caller when a policy names ``*``.
+  as one of its sessions, an account as its root user), the root user of an
+  account neither policy names, and an anonymous caller when a policy names ``*``.
 - Context, per action: only keys tested by statements that cover the action (and
   keys used in their policy variables). For each key, values that satisfy and
   that violate each condition: the listed strings and one not listed, an address
@@ -80,7 +72,7 @@ from typing import Any
 
 from .catalog import catalog
 from .conditions import Condition, parse_date, parse_network, parse_number
-from .evaluation import Decision, evaluate
+from .evaluation import Decision, evaluate_policy
 from .matching import (
     LITERAL,
     ONE,
@@ -95,7 +87,6 @@ from .request import Request
 from .variables import Item, Variable, resolve, template_items
 
 Lookup = Callable[[str], "str | None"]
-Judge = Callable[[Policy, Request, bool], Decision]
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -103,7 +94,6 @@ PRINCIPAL = f"arn:aws:iam::{ACCOUNT}:user/alice"
 # The role a trust policy guards: the "resource" of sts:AssumeRole.
 TRUSTING_ROLE = f"arn:aws:iam::{ACCOUNT}:role/example-role"
 SECOND_USER = "bob"
-OUTSIDER = "mallory"
 TOO_PERMISSIVE = "too_permissive"
 TOO_STRICT = "too_strict"
 
@@ -322,7 +312,6 @@ def compare(
     started = time.perf_counter()
     deadline = started + budget.seconds
     policies = (_as_policy(candidate, kind), _as_policy(reference, kind))
-    judge = _judge(kind)
     space = _Space(kind, policies, started + budget.seconds / 2)
     found: dict[str, Counterexample] = {}
     checked = 0
@@ -335,8 +324,7 @@ def compare(
             break
         request = Request(principal, action, resource, context, space.owner)
         checked += 1
-        cross = space.cross_account(principal, resource)
-        allowed = [judge(policy, request, cross).allowed for policy in policies]
+        allowed = [evaluate_policy(policy, request).allowed for policy in policies]
         if allowed[0] == allowed[1]:
             continue
         direction = TOO_PERMISSIVE if allowed[0] else TOO_STRICT
@@ -347,7 +335,7 @@ def compare(
             for name in space.relevant_names(action)
             if not context or name not in context
         )
-        example = _verified(direction, kind, policies, request, judge, cross, absent)
+        example = _verified(direction, kind, policies, request, absent)
         if example is None:  # pragma: no cover - evaluate is deterministic
             continue
         found[direction] = example
@@ -381,67 +369,11 @@ def _as_policy(value: Policy | str | Mapping[str, Any], kind: str) -> Policy:
     return parse_policy(value, kind=kind)
 
 
-@cache
-def _allow_all() -> Policy:
-    return parse_policy(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-        }
-    )
-
-
-@cache
-def _trusting() -> Policy:
-    return parse_policy(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
-            ],
-        },
-        kind="resource",
-    )
-
-
-def _judge(kind: str) -> Judge:
-    """How a policy of ``kind`` decides a request (``cross``: across accounts)."""
-    everything = (_allow_all(),)
-    trusting = _trusting()
-    if kind == "identity":
-
-        def judge(policy: Policy, request: Request, cross: bool) -> Decision:
-            if cross:
-                return evaluate(request, identity=(policy,), resource_policy=trusting)
-            return evaluate(request, identity=(policy,))
-
-    elif kind in ("resource", "trust"):
-
-        def judge(policy: Policy, request: Request, cross: bool) -> Decision:
-            identity = everything if cross else ()
-            return evaluate(request, identity=identity, resource_policy=policy)
-
-    else:
-        place = {"boundary": "boundary", "scp": "scps", "session": "session"}[kind]
-
-        def judge(policy: Policy, request: Request, cross: bool) -> Decision:
-            arguments: dict[str, Any] = {
-                place: (policy,) if place == "scps" else policy
-            }
-            if cross:
-                arguments["resource_policy"] = trusting
-            return evaluate(request, identity=everything, **arguments)
-
-    return judge
-
-
 def _verified(
     direction: str,
     kind: str,
     policies: tuple[Policy, Policy],
     request: Request,
-    judge: Judge,
-    cross: bool,
     absent: tuple[str, ...],
 ) -> Counterexample | None:
     """Rebuilds the request from its JSON form and decides it again on both."""
@@ -453,8 +385,8 @@ def _verified(
         data["context"],
         data.get("resource_account"),
     )
-    candidate = judge(policies[0], fresh, cross)
-    reference = judge(policies[1], fresh, cross)
+    candidate = evaluate_policy(policies[0], fresh)
+    reference = evaluate_policy(policies[1], fresh)
     expected = direction == TOO_PERMISSIVE
     if candidate.allowed != expected or reference.allowed == expected:
         return None
@@ -867,7 +799,7 @@ class _Space:
                         everyone = True
                         continue
                     principals.extend(_callers_named(principal_type, value))
-            principals.append(f"arn:aws:iam::{self.spare}:user/{OUTSIDER}")
+            principals.append(f"arn:aws:iam::{self.spare}:root")
         for condition in conditions:
             if condition.key_lower in _CALLER_KEYS and condition.family != "null":
                 principals.extend(_callers_of_condition(condition))
@@ -1144,12 +1076,6 @@ class _Space:
             return parts[4]
         return self.owner
 
-    def cross_account(self, principal: str, resource: str) -> bool:
-        """Whether the caller's account differs from the resource's owner."""
-        caller = _account_of_caller(principal)
-        owner = self._account_of(resource) or caller
-        return caller is not None and owner is not None and caller != owner
-
     def requests(self) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
         """Every request of the space, in teaching order (see the module doc)."""
         actions = [a for a in self.actions if self._applies(a)]
@@ -1211,11 +1137,12 @@ def _account_of_caller(principal: str) -> str | None:
 
 def _callers_named(principal_type: str, value: str) -> list[str]:
     """Request principals a Principal entry names: a role as one of its sessions,
-    an account as a user in it."""
+    an account as its root user (which stands for the whole account: a user of
+    another account also needs an identity-based policy of its own)."""
     if principal_type != "AWS":
         return [value]
     if value.isdigit() and len(value) == 12:
-        return [f"arn:aws:iam::{value}:user/alice"]
+        return [f"arn:aws:iam::{value}:root"]
     parts = value.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn":
         return [value]
@@ -1224,7 +1151,7 @@ def _callers_named(principal_type: str, value: str) -> list[str]:
     account, resource = parts[4], parts[5]
     if parts[2] == "iam":
         if resource == "root":
-            return [f"arn:aws:iam::{account}:user/alice"]
+            return [f"arn:aws:iam::{account}:root"]
         if resource.startswith("role/"):
             name = resource.rsplit("/", 1)[-1]
             return [f"arn:aws:sts::{account}:assumed-role/{name}/session"]

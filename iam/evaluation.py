@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from .conditions import Condition
@@ -26,6 +26,7 @@ from .policy import (
     Policy,
     ResourceSet,
     Statement,
+    parse_policy,
 )
 from .principals import ACCOUNT, DIRECT, ROLE
 from .request import Request
@@ -572,43 +573,79 @@ def evaluate(
     return Decision(effect, reason, request, steps, tuple(traces))
 
 
-# Callers with no identity-based policies of their own.
-_ALLOW_ALL: Policy | None = None
-
-
+@cache
 def _allow_all() -> Policy:
-    global _ALLOW_ALL
-    if _ALLOW_ALL is None:
-        from .policy import parse_policy
+    """An identity-based policy that allows everything."""
+    return parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+        }
+    )
 
-        _ALLOW_ALL = parse_policy(
-            {
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-            }
-        )
-    return _ALLOW_ALL
+
+@cache
+def _trusting() -> Policy:
+    """A resource-based policy that allows every caller everything."""
+    return parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+            ],
+        },
+        kind="resource",
+    )
 
 
 def evaluate_policy(policy: Policy, request: Request) -> Decision:
     """Decides ``request`` with ``policy`` on its own, placed where its kind belongs.
 
-    An identity-based policy is the caller's only policy; a resource-based or
-    trust policy is the resource's only policy; a boundary, an SCP or a session
-    policy limits a caller whose identity-based policy allows everything, so the
-    decision shows what that guardrail alone lets through.
+    The question answered is "what does this policy grant by itself?", so only the
+    policy's own side of the request is judged:
+
+    - identity: the policy is the caller's only identity-based policy;
+    - boundary, scp, session: the caller also has an identity-based policy that
+      allows everything, so the guardrail under test is the only limit;
+    - for those four kinds, a request on a resource in another account (a
+      cross-account request, ``Request.cross_account``) is judged as if that
+      resource's policy trusted every caller: the other account's resource policy
+      is not part of the policy judged;
+    - resource, trust: the policy is the resource's (or role's) only policy, and
+      the caller has no identity-based policy. Within the resource's account that
+      is what the policy grants by itself (a user or role session it names
+      directly). Across accounts the caller's own side must allow too, so only
+      another account's root user, which stands for the whole account, gets
+      what the policy grants; a user or role of that account also needs its own
+      identity-based policy, which is not part of the policy judged.
+
+    Exercises' test requests and ``compare``'s counterexample search both judge
+    requests this way, so they never disagree about one request.
     """
     kind = policy.kind
-    if kind == "identity":
-        return evaluate(request, identity=(policy,))
-    if kind in ("resource", "trust"):
+    if kind == "resource" or kind == "trust":
         return evaluate(request, resource_policy=policy)
+    resource_policy = _trusting() if request.cross_account else None
+    if kind == "identity":
+        return evaluate(request, identity=(policy,), resource_policy=resource_policy)
     everything = (_allow_all(),)
     if kind == "boundary":
-        return evaluate(request, identity=everything, boundary=policy)
+        return evaluate(
+            request,
+            identity=everything,
+            boundary=policy,
+            resource_policy=resource_policy,
+        )
     if kind == "scp":
-        return evaluate(request, identity=everything, scps=(policy,))
-    return evaluate(request, identity=everything, session=policy)
+        return evaluate(
+            request,
+            identity=everything,
+            scps=(policy,),
+            resource_policy=resource_policy,
+        )
+    return evaluate(
+        request, identity=everything, session=policy, resource_policy=resource_policy
+    )
 
 
 _NO_IDENTITY_SIDE = frozenset(("anonymous", "service", "canonical-user"))

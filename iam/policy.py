@@ -270,11 +270,6 @@ class Policy:
         """The results of a request whose action no statement covers."""
         return ((NO_ACTION, None, None),) * len(self.statements)
 
-    def action_hits(self, action_lower: str) -> tuple[bool, ...]:
-        """Per statement, whether its Action element covers the action."""
-        positions = {position for position, _ in self.candidates(action_lower)}
-        return tuple(index in positions for index in range(len(self.statements)))
-
     def candidates(self, action_lower: str) -> tuple[tuple[int, Statement], ...]:
         """(position, statement) for each statement whose Action covers the action.
 

@@ -80,11 +80,6 @@ def normalize_items(
     return into
 
 
-def normalize_context(context: Mapping[str, Any] | None) -> dict[str, ContextEntry]:
-    """Lower-cases key names and turns every value into (texts, multivalued)."""
-    return normalize_items(checked_items(context), {})
-
-
 @lru_cache(maxsize=4096)
 def _principal_facts(principal: str) -> tuple[Caller, dict[str, ContextEntry]]:
     """The parsed caller and the context keys AWS always sets for it.

@@ -59,8 +59,7 @@ def decide(document, request, kind):
     )
     cross = bool(caller_account) and caller_account != owner
     if kind in ("resource", "trust"):
-        identity = [everything] if cross else []
-        return evaluate(request, identity=identity, resource_policy=parsed)
+        return evaluate(request, resource_policy=parsed)
     extra = {"resource_policy": trusting} if cross else {}
     if kind == "identity":
         return evaluate(request, identity=[parsed], **extra)
@@ -687,8 +686,10 @@ BUCKET_PROBES = [
     for principal in (
         ALICE,
         "arn:aws:iam::444455556666:user/dev",
+        "arn:aws:iam::444455556666:root",
         "arn:aws:sts::444455556666:assumed-role/deployer/session",
         "arn:aws:iam::999999999999:user/stranger",
+        "arn:aws:iam::999999999999:root",
         "*",
     )
     for action, resource in (
