@@ -27,8 +27,9 @@ from typing import Any, TextIO
 
 from .compare import compare
 from .evaluation import evaluate
+from .grammar import parse_policy
 from .lint import lint
-from .policy import KINDS, Policy, parse_policy
+from .policy import KINDS, Policy
 from .problems import PolicyError
 from .request import Request
 

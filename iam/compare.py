@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .evaluation import Decision, evaluate_policy
-from .policy import KINDS, Policy, parse_policy
+from .grammar import parse_policy
+from .policy import KINDS, Policy
 from .request import Request
 from .search import SearchSpace
 from .values import PRINCIPAL

@@ -18,6 +18,7 @@ from functools import cache, cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from .conditions import Condition
+from .grammar import parse_policy
 from .matching import glob
 from .policy import (
     NO_ACTION,
@@ -26,7 +27,6 @@ from .policy import (
     Policy,
     ResourceSet,
     Statement,
-    parse_policy,
 )
 from .principals import ACCOUNT, DIRECT, ROLE
 from .request import Request
