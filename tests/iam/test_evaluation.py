@@ -465,3 +465,10 @@ def test_evaluate_policy_judges_a_policy_on_its_own(case):
     assert decision.effect == case["expected"], (
         f"{case.get('note', '')}\nSee {case['doc']}\n{decision.explain()}"
     )
+
+
+def test_every_effect_has_a_verdict_in_the_explanation():
+    from iam import ALLOW, EXPLICIT_DENY, IMPLICIT_DENY
+    from iam.explain import _VERDICTS
+
+    assert set(_VERDICTS) == {ALLOW, EXPLICIT_DENY, IMPLICIT_DENY}
