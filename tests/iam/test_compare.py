@@ -714,3 +714,50 @@ def test_bucket_policy_counterexamples_replay_and_probes_are_found(
             assert result.too_permissive is not None, probe
         if theirs and not mine:
             assert result.too_strict is not None, probe
+
+
+@pytest.mark.parametrize(
+    ("kind", "candidate", "reference"),
+    [
+        (
+            "identity",
+            policy(allow("s3:GetObject", "arn:aws:s3:::partner-data/*")),
+            policy(allow("s3:GetObject", "arn:aws:s3:::reports/*")),
+        ),
+        (
+            "resource",
+            policy(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "444455556666"},
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::reports/*",
+                }
+            ),
+            policy(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": ALICE},
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::reports/*",
+                }
+            ),
+        ),
+    ],
+)
+def test_counterexamples_are_judged_as_evaluate_policy_judges_them(
+    kind, candidate, reference
+):
+    """The search and an exercise's test requests judge one request alike."""
+    from iam import evaluate_policy
+
+    result = compare(candidate, reference, kind=kind)
+    found = [e for e in (result.too_permissive, result.too_strict) if e]
+    assert found
+    for example in found:
+        for document, decision in (
+            (candidate, example.candidate),
+            (reference, example.reference),
+        ):
+            again = evaluate_policy(parse_policy(document, kind=kind), example.request)
+            assert again.effect == decision.effect
