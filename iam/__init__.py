@@ -25,8 +25,9 @@ from .evaluation import (
     evaluate,
     evaluate_policy,
 )
+from .grammar import parse_policy
 from .lint import lint
-from .policy import KIND_LABELS, KINDS, Policy, Statement, parse_policy
+from .policy import KIND_LABELS, KINDS, Policy, Statement
 from .problems import Finding, PolicyError, Problem
 from .request import Request
 

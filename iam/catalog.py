@@ -6,11 +6,8 @@ Authorization Reference and shipped gzipped in ``data/``. Loaded lazily, once.
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from functools import cached_property, lru_cache
-from importlib import resources
 from typing import Any
 
 from .matching import glob
@@ -25,11 +22,21 @@ class Catalog:
         self._data = data
         # Policies repeat their action patterns; a bounded memo of expansions.
         self._expanded = lru_cache(maxsize=2048)(self._expand_lowered)
+        # Per service prefix: (lower case, canonical) for each action, built the
+        # first time a pattern or a name of that service is looked up, so a
+        # command that names two services never indexes the other four hundred.
+        self._by_service: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._canonical: dict[str, dict[str, str]] = {}
 
     @cached_property
     def data(self) -> dict[str, Any]:
         if self._data is not None:
             return self._data
+        # Imported here: only a command that needs the catalog pays for them.
+        import gzip
+        import json
+        from importlib import resources
+
         raw = resources.files(__package__).joinpath("data/catalog.json.gz").read_bytes()
         return json.loads(gzip.decompress(raw))
 
@@ -77,7 +84,12 @@ class Catalog:
 
     def canonical_action(self, action: str) -> str | None:
         """The catalog's spelling of ``action`` (case-insensitive), or None."""
-        return self._actions_lower.get(action.lower())
+        lowered = action.lower()
+        prefix = lowered.partition(":")[0]
+        table = self._canonical.get(prefix)
+        if table is None:
+            table = self._canonical[prefix] = dict(self._service_actions(prefix))
+        return table.get(lowered)
 
     def _action_entry(self, action: str) -> dict[str, Any] | None:
         canonical = self.canonical_action(action)
@@ -96,10 +108,6 @@ class Catalog:
         ``*`` marks a required one. Empty when the action takes only ``*``."""
         entry = self._action_entry(action)
         return [] if entry is None else list(entry.get("r", []))
-
-    def condition_keys_for_action(self, action: str) -> list[str]:
-        entry = self._action_entry(action)
-        return [] if entry is None else list(entry.get("c", []))
 
     def resource_types(self, prefix: str) -> dict[str, str]:
         """Resource type name -> ARN template.
@@ -160,16 +168,17 @@ class Catalog:
         """(lower case, canonical) for every action, in ``all_actions`` order."""
         return tuple((action.lower(), action) for action in self.all_actions)
 
-    @cached_property
-    def _lowered_by_service(self) -> dict[str, tuple[tuple[str, str], ...]]:
-        """The same per service prefix, in ``actions_for_service`` order."""
-        return {
-            prefix: tuple(
-                (lower, self._actions_lower[lower])
-                for lower in map(str.lower, self.actions_for_service(prefix))
+    def _service_actions(self, prefix: str) -> tuple[tuple[str, str], ...]:
+        """(lower case, canonical) per action of one service (lower-case prefix),
+        in ``actions_for_service`` order; empty for an unknown service."""
+        found = self._by_service.get(prefix)
+        if found is None:
+            service = self._services.get(prefix)
+            names = sorted(service["actions"]) if service is not None else ()
+            found = self._by_service[prefix] = tuple(
+                (f"{prefix}:{name}".lower(), f"{prefix}:{name}") for name in names
             )
-            for prefix in self._services
-        }
+        return found
 
     def _expand_lowered(self, lowered: str) -> tuple[str, ...]:
         if lowered == "*":
@@ -180,7 +189,7 @@ class Catalog:
         if "*" in prefix or "?" in prefix:
             candidates = self._lowered_all
         else:
-            candidates = self._lowered_by_service.get(prefix, ())
+            candidates = self._service_actions(prefix)
         # The longest literal run must appear in any match: a cheap filter first.
         fragment = max(lowered.replace("?", "*").split("*"), key=len)
         matcher = glob(lowered)

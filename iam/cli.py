@@ -27,8 +27,9 @@ from typing import Any, TextIO
 
 from .compare import compare
 from .evaluation import evaluate
+from .grammar import parse_policy
 from .lint import lint
-from .policy import KINDS, Policy, parse_policy
+from .policy import KINDS, Policy
 from .problems import PolicyError
 from .request import Request
 
@@ -275,7 +276,10 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     """Prints where a candidate and a reference differ, as one JSON object."""
     try:
-        texts = [Path(name).read_text(encoding="utf-8") for name in args.files]
+        texts = [
+            Path(name).read_text(encoding="utf-8")
+            for name in (args.candidate, args.reference)
+        ]
         kind = args.kind or _guess_kind_from_text(texts[1])
         candidate, reference = (parse_policy(text, kind=kind) for text in texts)
     except PolicyError as error:
@@ -346,7 +350,14 @@ def build_parser() -> argparse.ArgumentParser:
     compare_cmd = commands.add_parser(
         "compare", help="requests where a candidate policy and a reference differ"
     )
-    compare_cmd.add_argument("files", nargs=2, metavar=("CANDIDATE", "REFERENCE"))
+    # Two positionals rather than nargs=2 with a tuple metavar, which argparse
+    # cannot format in --help or in its "required" error.
+    compare_cmd.add_argument(
+        "candidate", metavar="CANDIDATE", help="the policy to check"
+    )
+    compare_cmd.add_argument(
+        "reference", metavar="REFERENCE", help="the policy it should mean"
+    )
     compare_cmd.add_argument(
         "--kind", choices=KINDS, help="policy kind (default: guessed)"
     )

@@ -1,4 +1,4 @@
-"""Combining policies the way AWS does, and explaining the result.
+"""Combining policies the way AWS does, and recording why.
 
 The order follows the IAM User Guide's policy evaluation logic: an explicit Deny
 in any policy wins; every level of SCPs must allow; within one account a
@@ -8,41 +8,32 @@ names the account delegates to identity policies); otherwise identity policies m
 allow, and a permissions boundary and a session policy, when present, must allow
 too. Across accounts both the caller's side and the resource policy must allow.
 IAM role trust policies always have to allow the caller themselves.
+
+Each decision carries its deciding reason and the steps AWS took; the sentences
+about single statements are built on demand by ``iam.explain``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from .conditions import Condition
-from .matching import glob
+from .explain import explain_decision, statement_reason
+from .grammar import parse_policy
 from .policy import (
     NO_ACTION,
-    NO_PRINCIPAL,
-    NO_RESOURCE,
     Policy,
-    ResourceSet,
     Statement,
 )
 from .principals import ACCOUNT, DIRECT, ROLE
 from .request import Request
-from .variables import Variable, template_items, unresolved_names
 
 ALLOW = "Allow"
 EXPLICIT_DENY = "ExplicitDeny"
 IMPLICIT_DENY = "ImplicitDeny"
-
-_KIND_NAMES = {
-    "identity": "identity-based policy",
-    "resource": "resource-based policy",
-    "trust": "role trust policy",
-    "boundary": "permissions boundary",
-    "scp": "service control policy",
-    "session": "session policy",
-}
 
 
 @dataclass(frozen=True)
@@ -79,35 +70,7 @@ class StatementTrace:
         operator, the key, the value the request had and the values wanted.
         Computed on demand: evaluation only records the outcome.
         """
-        statement = self.statement
-        request = self.request
-        assert request is not None
-        if self.failed == NO_ACTION:
-            return _action_failure(statement, request)
-        passed = [_action_match(statement, request)]
-        if self.failed == NO_RESOURCE:
-            return _but(passed, _resource_failure(statement, request))
-        resource = _resource_match(statement, request)
-        if resource is not None:
-            passed.append(resource)
-        if self.failed == NO_PRINCIPAL:
-            if statement.not_principal is not None:
-                failure = f"NotPrincipal exempts the caller {request.principal}"
-            else:
-                failure = f"Principal does not name the caller {request.principal}"
-            return _but(passed, failure)
-        principal = _principal_match(statement, self.grant)
-        if principal is not None:
-            passed.append(principal)
-        for condition in statement.conditions:
-            if condition is self.condition:
-                failure = condition.explain_failure(request.keys)
-                failure = f"the condition failed: {failure}"
-                return _but(passed, failure)
-            passed.append(f"condition {condition.explain_success(request.keys)}")
-        if self.failed is not None:  # pragma: no cover - every failure is handled
-            return _but(passed, "it did not apply")
-        return "; ".join(passed)
+        return statement_reason(self)
 
     def as_dict(self) -> dict[str, Any]:
         """``{"policy": "identity[0]", "statement": 0, "sid": ..., "effect": ...}``."""
@@ -119,136 +82,9 @@ class StatementTrace:
         }
 
 
-def _but(passed: list[str], failure: str) -> str:
-    return "; ".join(passed) + f", but {failure}"
-
-
-def _first_action_pattern(patterns: Sequence[str], action: str) -> str | None:
-    action_lower = action.lower()
-    for pattern in patterns:
-        if glob(pattern, lower=True).match(action_lower):
-            return pattern
-    return None
-
-
-def _action_match(statement: Statement, request: Request) -> str:
-    """How the Action (or NotAction) element let the action through."""
-    if statement.not_action is not None:
-        return (
-            f"action {request.action} is not in NotAction "
-            f"{_listed(statement.not_action)}"
-        )
-    pattern = _first_action_pattern(statement.action or (), request.action)
-    return f'action {request.action} matches "{pattern}"'
-
-
-def _action_failure(statement: Statement, request: Request) -> str:
-    """Why the Action (or NotAction) element kept the action out."""
-    if statement.not_action is not None:
-        pattern = _first_action_pattern(statement.not_action, request.action)
-        return (
-            f'the action {request.action} is excluded: it matches NotAction "{pattern}"'
-        )
-    return (
-        f"the action {request.action} is not covered by Action "
-        f"{_listed(statement.action)}"
-    )
-
-
-def _resource_patterns(statement: Statement, request: Request) -> list[str]:
-    """The Resource or NotResource entries that match the request's resource."""
-    patterns = statement.resource or statement.not_resource or ()
-    return [
-        pattern
-        for pattern in patterns
-        if ResourceSet((pattern,), variables=statement.variables).match(request)
-    ]
-
-
-def _with_values(pattern: str, statement: Statement, request: Request) -> str:
-    """A pattern, quoted, with the value each of its policy variables took."""
-    values = []
-    for item in template_items(pattern, variables=statement.variables):
-        if isinstance(item, Variable):
-            value = request.lookup(item.key)
-            value = item.default if value is None else value
-            if value is not None:
-                values.append(f'{item.text} is "{value}"')
-    note = f" ({', '.join(values)})" if values else ""
-    return f'"{pattern}"{note}'
-
-
-def _resource_match(statement: Statement, request: Request) -> str | None:
-    """How the Resource (or NotResource) element let the resource through."""
-    if statement.not_resource is not None:
-        return (
-            f"resource {request.resource} is not in NotResource "
-            f"{_listed(statement.not_resource)}"
-        )
-    if statement.resource is None:
-        return None
-    found = _resource_patterns(statement, request)
-    pattern = _with_values(found[0], statement, request) if found else "?"
-    return f"resource {request.resource} matches {pattern}"
-
-
-def _resource_failure(statement: Statement, request: Request) -> str:
-    """Why the Resource (or NotResource) element kept the resource out."""
-    if statement.not_resource is not None:
-        found = _resource_patterns(statement, request)
-        pattern = _with_values(found[0], statement, request) if found else "?"
-        return (
-            f"the resource {request.resource} is excluded: it matches NotResource "
-            f"{pattern}"
-        )
-    patterns = statement.resource or ()
-    missing = sorted(
-        {
-            name
-            for pattern in patterns
-            for name in unresolved_names(
-                template_items(pattern, variables=statement.variables),
-                request.lookup,
-            )
-        }
-    )
-    note = ""
-    if missing:
-        note = (
-            f" ({', '.join(missing)} has no value in this request, so that entry "
-            "matches nothing)"
-        )
-    return (
-        f"the resource {request.resource} does not match Resource "
-        f"{_listed(patterns)}{note}"
-    )
-
-
-def _principal_match(statement: Statement, grant: str | None) -> str | None:
-    """How the Principal (or NotPrincipal) element let the caller through."""
-    if statement.not_principal is not None:
-        return "NotPrincipal does not exempt the caller"
-    if statement.principal is None:
-        return None
-    if ("*", "*") in statement.principal or ("AWS", "*") in statement.principal:
-        return 'Principal "*" covers everyone'
-    how = {
-        ROLE: "names the caller's role",
-        ACCOUNT: "names the caller's account",
-    }.get(grant or "", "names the caller")
-    return f"Principal {how}"
-
-
-def _listed(values: Sequence[str] | None) -> str:
-    values = values or ()
-    if len(values) == 1:
-        return f'"{values[0]}"'
-    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
-
-
-# ``PolicyTrace`` and ``Decision`` are built once per evaluation: like ``Request``
-# they write their fields straight into ``__dict__`` rather than through the
-# generated frozen ``__init__``, which costs one ``object.__setattr__`` per field.
+# ``PolicyTrace`` and ``Decision`` are built once per evaluation: a plain
+# ``__init__`` setting each field with ``object.__setattr__`` (the documented way
+# for a frozen dataclass) skips the generated one's defaults handling.
 @dataclass(frozen=True, init=False)
 class PolicyTrace:
     """The statements of one policy and what each made of the request.
@@ -269,11 +105,11 @@ class PolicyTrace:
         results: tuple[tuple[str | None, Condition | None, str | None], ...],
         request: Request | None = None,
     ) -> None:
-        fields = self.__dict__
-        fields["label"] = label
-        fields["policy"] = policy
-        fields["results"] = results
-        fields["request"] = request
+        set_ = object.__setattr__
+        set_(self, "label", label)
+        set_(self, "policy", policy)
+        set_(self, "results", results)
+        set_(self, "request", request)
 
     @cached_property
     def statements(self) -> tuple[StatementTrace, ...]:
@@ -337,12 +173,12 @@ class Decision:
         steps: tuple[str, ...] = (),
         runs: tuple[Run, ...] = (),
     ) -> None:
-        fields = self.__dict__
-        fields["effect"] = effect
-        fields["reason"] = reason
-        fields["request"] = request
-        fields["steps"] = steps
-        fields["runs"] = runs
+        set_ = object.__setattr__
+        set_(self, "effect", effect)
+        set_(self, "reason", reason)
+        set_(self, "request", request)
+        set_(self, "steps", steps)
+        set_(self, "runs", runs)
 
     @cached_property
     def trace(self) -> tuple[PolicyTrace, ...]:
@@ -371,47 +207,7 @@ class Decision:
         not apply (all those that apply are always listed) and counts the rest:
         in a policy of sixty statements the ones that decided are what matter.
         """
-        request = self.request
-        verdict = {
-            ALLOW: "ALLOWED",
-            EXPLICIT_DENY: "DENIED (explicit deny)",
-            IMPLICIT_DENY: "DENIED (implicit deny: nothing allowed it)",
-        }[self.effect]
-        lines = [
-            f"Decision: {verdict}",
-            f"Request: {request.principal} asks for {request.action} "
-            f"on {request.resource}",
-            f"Why: {self.reason}",
-        ]
-        if self.steps:
-            lines.append("How the policies combine:")
-            lines.extend(
-                f"  {number}. {step}" for number, step in enumerate(self.steps, 1)
-            )
-        if self.trace:
-            lines.append("Statement by statement:")
-        for policy in self.trace:
-            lines.append(f"  {policy.label} ({_KIND_NAMES[policy.kind]}):")
-            if not policy.statements:
-                lines.append("    (no statements)")
-            skipped = 0
-            shown_unmatched = 0
-            for item in policy.statements:
-                if not item.matched:
-                    if (
-                        unmatched_limit is not None
-                        and shown_unmatched >= unmatched_limit
-                    ):
-                        skipped += 1
-                        continue
-                    shown_unmatched += 1
-                state = "applies" if item.matched else "does not apply"
-                head = f"{item.statement.label}, {item.effect}"
-                lines.append(f"    - {head}: {state}: {item.reason}")
-            if skipped:
-                noun = "statement" if skipped == 1 else "statements"
-                lines.append(f"    - ... and {skipped} more {noun} that do not apply")
-        return "\n".join(lines)
+        return explain_decision(self, unmatched_limit=unmatched_limit)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -572,43 +368,79 @@ def evaluate(
     return Decision(effect, reason, request, steps, tuple(traces))
 
 
-# Callers with no identity-based policies of their own.
-_ALLOW_ALL: Policy | None = None
-
-
+@cache
 def _allow_all() -> Policy:
-    global _ALLOW_ALL
-    if _ALLOW_ALL is None:
-        from .policy import parse_policy
+    """An identity-based policy that allows everything."""
+    return parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+        }
+    )
 
-        _ALLOW_ALL = parse_policy(
-            {
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-            }
-        )
-    return _ALLOW_ALL
+
+@cache
+def _trusting() -> Policy:
+    """A resource-based policy that allows every caller everything."""
+    return parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+            ],
+        },
+        kind="resource",
+    )
 
 
 def evaluate_policy(policy: Policy, request: Request) -> Decision:
     """Decides ``request`` with ``policy`` on its own, placed where its kind belongs.
 
-    An identity-based policy is the caller's only policy; a resource-based or
-    trust policy is the resource's only policy; a boundary, an SCP or a session
-    policy limits a caller whose identity-based policy allows everything, so the
-    decision shows what that guardrail alone lets through.
+    The question answered is "what does this policy grant by itself?", so only the
+    policy's own side of the request is judged:
+
+    - identity: the policy is the caller's only identity-based policy;
+    - boundary, scp, session: the caller also has an identity-based policy that
+      allows everything, so the guardrail under test is the only limit;
+    - for those four kinds, a request on a resource in another account (a
+      cross-account request, ``Request.cross_account``) is judged as if that
+      resource's policy trusted every caller: the other account's resource policy
+      is not part of the policy judged;
+    - resource, trust: the policy is the resource's (or role's) only policy, and
+      the caller has no identity-based policy. Within the resource's account that
+      is what the policy grants by itself (a user or role session it names
+      directly). Across accounts the caller's own side must allow too, so only
+      another account's root user, which stands for the whole account, gets
+      what the policy grants; a user or role of that account also needs its own
+      identity-based policy, which is not part of the policy judged.
+
+    Exercises' test requests and ``compare``'s counterexample search both judge
+    requests this way, so they never disagree about one request.
     """
     kind = policy.kind
-    if kind == "identity":
-        return evaluate(request, identity=(policy,))
-    if kind in ("resource", "trust"):
+    if kind == "resource" or kind == "trust":
         return evaluate(request, resource_policy=policy)
+    resource_policy = _trusting() if request.cross_account else None
+    if kind == "identity":
+        return evaluate(request, identity=(policy,), resource_policy=resource_policy)
     everything = (_allow_all(),)
     if kind == "boundary":
-        return evaluate(request, identity=everything, boundary=policy)
+        return evaluate(
+            request,
+            identity=everything,
+            boundary=policy,
+            resource_policy=resource_policy,
+        )
     if kind == "scp":
-        return evaluate(request, identity=everything, scps=(policy,))
-    return evaluate(request, identity=everything, session=policy)
+        return evaluate(
+            request,
+            identity=everything,
+            scps=(policy,),
+            resource_policy=resource_policy,
+        )
+    return evaluate(
+        request, identity=everything, session=policy, resource_policy=resource_policy
+    )
 
 
 _NO_IDENTITY_SIDE = frozenset(("anonymous", "service", "canonical-user"))

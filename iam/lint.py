@@ -12,7 +12,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .catalog import catalog
-from .policy import CURRENT_VERSION, Policy, Statement, parse_policy
+from .grammar import parse_policy
+from .policy import CURRENT_VERSION, Policy, Statement
 from .problems import Finding, PolicyError
 
 # AWS's size quotas, in characters. IAM does not count white space.

@@ -61,10 +61,6 @@ class Caller:
             "anonymous": "Anonymous",
         }.get(self.kind)
 
-    @property
-    def is_session(self) -> bool:
-        return self.kind in ("role-session", "role", "federated-user")
-
 
 @lru_cache(maxsize=4096)
 def parse_caller(text: str) -> Caller:

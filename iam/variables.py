@@ -9,7 +9,7 @@ value matches nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .matching import LITERAL, Piece, pieces_of
@@ -116,21 +116,6 @@ def resolve(items: list[Item], lookup: Lookup) -> list[Piece] | None:
         else:
             pieces.append(item)
     return pieces
-
-
-def single_value_lookup(context: Mapping[str, tuple[tuple[str, ...], bool]]) -> Lookup:
-    """A lookup that resolves only single-valued keys present in ``context``."""
-
-    def lookup(key: str) -> str | None:
-        entry = context.get(key)
-        if entry is None:
-            return None
-        values, multivalued = entry
-        if multivalued or len(values) != 1:
-            return None
-        return values[0]
-
-    return lookup
 
 
 def unresolved_names(items: list[Item], lookup: Lookup) -> list[str]:

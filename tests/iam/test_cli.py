@@ -179,3 +179,20 @@ def test_simulate_flushes_each_answer():
         process.stdin.close()
         process.wait(timeout=30)
     assert process.returncode == 0
+
+
+@pytest.mark.parametrize("command", ["validate", "evaluate", "simulate", "compare"])
+def test_every_subcommand_prints_its_help(command):
+    done = run(command, "--help")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"usage: python -m iam {command} ")
+    assert done.stderr == ""
+
+
+def test_compare_missing_a_file_is_a_usage_error_not_a_traceback(tmp_path):
+    candidate = tmp_path / "candidate.json"
+    candidate.write_text(json.dumps(ALLOW_GET))
+    done = run("compare", str(candidate))
+    assert done.returncode == 2
+    assert "the following arguments are required: REFERENCE" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -59,8 +59,7 @@ def decide(document, request, kind):
     )
     cross = bool(caller_account) and caller_account != owner
     if kind in ("resource", "trust"):
-        identity = [everything] if cross else []
-        return evaluate(request, identity=identity, resource_policy=parsed)
+        return evaluate(request, resource_policy=parsed)
     extra = {"resource_policy": trusting} if cross else {}
     if kind == "identity":
         return evaluate(request, identity=[parsed], **extra)
@@ -687,8 +686,10 @@ BUCKET_PROBES = [
     for principal in (
         ALICE,
         "arn:aws:iam::444455556666:user/dev",
+        "arn:aws:iam::444455556666:root",
         "arn:aws:sts::444455556666:assumed-role/deployer/session",
         "arn:aws:iam::999999999999:user/stranger",
+        "arn:aws:iam::999999999999:root",
         "*",
     )
     for action, resource in (
@@ -713,3 +714,50 @@ def test_bucket_policy_counterexamples_replay_and_probes_are_found(
             assert result.too_permissive is not None, probe
         if theirs and not mine:
             assert result.too_strict is not None, probe
+
+
+@pytest.mark.parametrize(
+    ("kind", "candidate", "reference"),
+    [
+        (
+            "identity",
+            policy(allow("s3:GetObject", "arn:aws:s3:::partner-data/*")),
+            policy(allow("s3:GetObject", "arn:aws:s3:::reports/*")),
+        ),
+        (
+            "resource",
+            policy(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "444455556666"},
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::reports/*",
+                }
+            ),
+            policy(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": ALICE},
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::reports/*",
+                }
+            ),
+        ),
+    ],
+)
+def test_counterexamples_are_judged_as_evaluate_policy_judges_them(
+    kind, candidate, reference
+):
+    """The search and an exercise's test requests judge one request alike."""
+    from iam import evaluate_policy
+
+    result = compare(candidate, reference, kind=kind)
+    found = [e for e in (result.too_permissive, result.too_strict) if e]
+    assert found
+    for example in found:
+        for document, decision in (
+            (candidate, example.candidate),
+            (reference, example.reference),
+        ):
+            again = evaluate_policy(parse_policy(document, kind=kind), example.request)
+            assert again.effect == decision.effect

@@ -1,8 +1,11 @@
 """Combining policies; the case library in cases/ covers each rule in depth."""
 
+import json
+from pathlib import Path
+
 import pytest
 
-from iam import Request, evaluate, parse_policy
+from iam import KINDS, Request, evaluate, evaluate_policy, parse_policy
 
 ACCOUNT = "111122223333"
 OTHER = "444455556666"
@@ -437,3 +440,35 @@ def test_explain_can_count_the_statements_that_do_not_apply():
     assert text.count(": does not apply:") == 3
     assert "... and 26 more statements that do not apply" in text
     assert decision.explain(unmatched_limit=29) == decision.explain()
+
+
+POLICY_ALONE = json.loads(
+    (Path(__file__).parent / "policy_alone" / "cases.json").read_text()
+)["cases"]
+
+
+def test_every_policy_kind_has_a_case_judged_on_its_own():
+    assert {case["kind"] for case in POLICY_ALONE} == set(KINDS)
+
+
+@pytest.mark.parametrize("case", POLICY_ALONE, ids=lambda case: case["name"])
+def test_evaluate_policy_judges_a_policy_on_its_own(case):
+    data = case["request"]
+    request = Request(
+        data["principal"],
+        data["action"],
+        data["resource"],
+        data.get("context"),
+        data.get("resource_account"),
+    )
+    decision = evaluate_policy(parse_policy(case["policy"], kind=case["kind"]), request)
+    assert decision.effect == case["expected"], (
+        f"{case.get('note', '')}\nSee {case['doc']}\n{decision.explain()}"
+    )
+
+
+def test_every_effect_has_a_verdict_in_the_explanation():
+    from iam import ALLOW, EXPLICIT_DENY, IMPLICIT_DENY
+    from iam.explain import _VERDICTS
+
+    assert set(_VERDICTS) == {ALLOW, EXPLICIT_DENY, IMPLICIT_DENY}

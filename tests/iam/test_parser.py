@@ -428,3 +428,10 @@ def test_condition_values_keep_iam_text():
     }
     conditions = parse_policy(document).statements[0].conditions
     assert [c.values for c in conditions] == [("true",), ("10",)]
+
+
+def test_parse_policy_is_still_importable_from_its_old_module():
+    from iam import grammar
+    from iam.policy import parse_policy as old_home
+
+    assert old_home is grammar.parse_policy is parse_policy

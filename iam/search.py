@@ -1,0 +1,596 @@
+"""The search space of ``compare``: which requests are tried, in which order.
+
+The search space is finite and built from the two policies (nothing is guessed
+at random, and the same policies always give the same answer). No counterexample
+after an exhaustive search means the policies agree on every request of this
+space: strong evidence of equivalence, not a proof.
+
+- Actions. Every pattern of every Action and NotAction element is expanded with
+  the catalog. Actions covered by exactly the same patterns behave the same in
+  both policies except through their resource types, so each such class is
+  represented by a few of its actions: every action named literally, well-known
+  actions (``s3:GetObject``, ``iam:DeleteUser``...), one action per access level
+  (Read, Write, List, Permissions management, Tagging) and one per resource type
+  that a Resource pattern of either policy names. Actions that no pattern covers
+  (what ``*`` or a NotAction reaches) are represented by well-known actions of
+  unrelated services and by a spread of actions of every service the policies
+  mention. Actions outside the catalog are tried only after catalog actions.
+- Resources, per action. Each Resource and NotResource pattern is instantiated:
+  policy variables take the values of the callers tried (``${aws:username}`` is
+  ``alice``, and ``bob`` as well), wildcards take a few values (``example``,
+  ``other``, ``example/q1.csv``; a wildcard Region or account also another
+  Region or account). An action gets the instances of its own service and
+  resource types, plus an example ARN from the catalog for its resource types
+  (account 123456789012, Region us-east-1), or ``*`` when it takes no resource.
+  Resources that every pattern treats alike are tried once.
+- Callers. ``arn:aws:iam::123456789012:user/alice``; ``bob`` when policy
+  variables or conditions depend on the user; callers named by conditions
+  (``aws:PrincipalArn``, ``aws:username``, ``aws:PrincipalAccount``); for
+  resource and trust policies also every Principal and NotPrincipal entry (a role
+  as one of its sessions, an account as its root user), the root user of an
+  account neither policy names, and an anonymous caller when a policy names ``*``.
+- Context, per action: only keys tested by statements that cover the action (and
+  keys used in their policy variables). For each key, values that satisfy and
+  that violate each condition: the listed strings and one not listed, an address
+  inside and outside each CIDR, dates a day before and after each bound, numbers
+  around each bound, true and false, ARNs that match and one that does not; lists
+  of those for multivalued keys (``ForAllValues:``/``ForAnyValue:``), the empty
+  list too. Every combination is tried, with fewer keys set first: the plain
+  request with no key comes first.
+
+Bounds: at most 8 values per key and 1,024 contexts per action, 12 resources per
+action, 12 representatives per class of actions, 600 actions and 12 callers, and
+a budget (``Budget``: 50,000 requests, 1.5 seconds by default). ``exhaustive``
+is False when any bound cut the space or the search short (it stays True once
+both directions have a counterexample: that answer is final). Requests are tried
+in a teaching order: fewer context keys first, the plain same-account caller
+first, literal actions before sampled ones, the policies' own ARNs before
+examples. Each direction stops at its first counterexample, and each
+counterexample is checked again through ``evaluate`` before it is returned.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import catalog
+from .conditions import Condition
+from .matching import LITERAL, ArnGlob
+from .policy import Policy, Statement
+from .request import Request
+from .sampling import (
+    UNRELATED,
+    example_arn,
+    expand,
+    representatives,
+    service_index,
+    types_of,
+)
+from .values import (
+    ACCOUNT,
+    PRINCIPAL,
+    SECOND_USER,
+    SPARE_ACCOUNTS,
+    TRUSTING_ROLE,
+    Lookup,
+    condition_values,
+    resource_examples,
+)
+from .variables import Item, Variable, resolve, template_items
+
+# Keys the request derives from its caller: tried by varying the caller instead.
+_CALLER_KEYS = frozenset(
+    (
+        "aws:username",
+        "aws:principalarn",
+        "aws:principalaccount",
+        "aws:principaltype",
+        "aws:principalisawsservice",
+        "aws:principalservicename",
+    )
+)
+_MULTIVALUED_KEYS = frozenset(
+    (
+        "aws:tagkeys",
+        "aws:calledvia",
+        "aws:principalservicenameslist",
+        "aws:principalorgpaths",
+        "aws:sourcevpcarn",
+    )
+)
+
+MAX_VALUES_PER_KEY = 8
+MAX_CONTEXTS = 1024
+MAX_RESOURCES = 12
+MAX_INSTANCES = 240
+MAX_REPRESENTATIVES = 12
+MAX_ACTIONS = 600
+MAX_CALLERS = 12
+
+
+@dataclass
+class _Key:
+    """A context key: its spelling and the values to try besides leaving it out."""
+
+    name: str
+    values: list[Any] = field(default_factory=list)
+    multivalued: bool = False
+
+
+class SearchSpace:
+    """The finite set of requests built from both policies (see the module doc)."""
+
+    def __init__(
+        self, kind: str, policies: tuple[Policy, Policy], build_deadline: float
+    ) -> None:
+        self.kind = kind
+        self.deadline = build_deadline
+        self.truncated = False
+        self.statements: list[Statement] = [
+            s for policy in policies for s in policy.statements
+        ]
+        self.owner = ACCOUNT if kind in ("resource", "trust") else None
+        self.mentioned = self._mentioned_accounts(policies)
+        self.spare = next(
+            (a for a in SPARE_ACCOUNTS if a not in self.mentioned), SPARE_ACCOUNTS[0]
+        )
+        self.accounts = (ACCOUNT, self.spare)
+        self.templates = self._templates()
+        self.spellings: dict[str, str] = {}
+        self.variable_keys = self._variable_keys()
+        self.principals = self._principals()
+        self.lookups = self._lookups()
+        self.keys = self._keys()
+        self.instances = self._resource_instances()
+        self.relevant_types = self._relevant_types()
+        self.actions = self._actions()
+        self._relevant: dict[str, tuple[str, ...]] = {}
+        self._contexts: dict[tuple[str, ...], list[list[dict[str, Any] | None]]] = {}
+        self._resources: dict[str, list[str]] = {}
+        self._signatures: dict[str, tuple[Any, ...]] = {}
+
+    # Building blocks.
+
+    def _over_time(self) -> bool:
+        if time.perf_counter() > self.deadline:
+            self.truncated = True
+            return True
+        return False
+
+    @staticmethod
+    def _mentioned_accounts(policies: tuple[Policy, Policy]) -> set[str]:
+        text = " ".join(p.to_json() for p in policies)
+        return {a for a in SPARE_ACCOUNTS + (ACCOUNT,) if a in text}
+
+    def _templates(self) -> list[tuple[Statement, list[Item]]]:
+        """Every Resource and NotResource pattern, wildcard-free ones first."""
+        found = []
+        for statement in self.statements:
+            for pattern in statement.resource or statement.not_resource or ():
+                if pattern != "*":
+                    items = template_items(pattern, variables=statement.variables)
+                    found.append((statement, items))
+        plain = [t for t in found if all(_is_literal(item) for item in t[1])]
+        return plain + [t for t in found if t not in plain]
+
+    def _variable_keys(self) -> dict[str, str]:
+        """Policy variable keys (lower-case) -> a value for keys set by context."""
+        keys: dict[str, str] = {}
+        texts = [items for _, items in self.templates]
+        for statement in self.statements:
+            for condition in statement.conditions:
+                if condition.family in (
+                    "string",
+                    "string-ignore-case",
+                    "string-like",
+                    "arn",
+                ):
+                    texts.extend(
+                        template_items(v, variables=condition.variables)
+                        for v in condition.values
+                    )
+        for items in texts:
+            for item in items:
+                if isinstance(item, Variable) and item.key not in keys:
+                    tail = item.key.replace(":", "/").rsplit("/", 1)[-1] or "value"
+                    keys[item.key] = f"example-{tail.lower()}"
+                    self.spellings.setdefault(item.key, _spelling(item))
+        return keys
+
+    def _principals(self) -> list[str]:
+        kind = self.kind
+        principals = [PRINCIPAL]
+        user_keys = {"aws:username", "aws:principalarn", "aws:userid"}
+        conditions = [c for s in self.statements for c in s.conditions]
+        if user_keys & set(self.variable_keys) or any(
+            c.key_lower in _CALLER_KEYS for c in conditions
+        ):
+            principals.append(f"arn:aws:iam::{ACCOUNT}:user/{SECOND_USER}")
+        everyone = False
+        if kind in ("resource", "trust"):
+            for statement in self.statements:
+                for principal_type, value in (
+                    statement.principal or statement.not_principal or ()
+                ):
+                    if value == "*":
+                        everyone = True
+                        continue
+                    principals.extend(_callers_named(principal_type, value))
+            principals.append(f"arn:aws:iam::{self.spare}:root")
+        for condition in conditions:
+            if condition.key_lower in _CALLER_KEYS and condition.family != "null":
+                principals.extend(_callers_of_condition(condition))
+        if everyone:
+            principals.append("*")
+        unique = list(dict.fromkeys(principals))
+        if len(unique) > MAX_CALLERS:
+            self.truncated = True
+        return unique[:MAX_CALLERS]
+
+    def _lookups(self) -> list[Lookup]:
+        """One lookup per caller: its own keys, then the policy variables' values."""
+        lookups = []
+        values = self.variable_keys
+        for principal in self.principals:
+            own = Request(principal, "sts:GetCallerIdentity", "*").lookup
+
+            def lookup(key: str, own: Lookup = own) -> str | None:
+                found = own(key)
+                if found is None and key not in _CALLER_KEYS:
+                    found = values.get(key)
+                return found
+
+            lookups.append(lookup)
+        return lookups
+
+    def _keys(self) -> dict[str, _Key]:
+        keys: dict[str, _Key] = {}
+        listed = frozenset(
+            value
+            for statement in self.statements
+            for condition in statement.conditions
+            for value in condition.values
+        )
+        for statement in self.statements:
+            for condition in statement.conditions:
+                name = condition.key_lower
+                if name in _CALLER_KEYS:
+                    continue
+                key = keys.setdefault(name, _Key(condition.key))
+                key.values.extend(condition_values(condition, self.lookups, listed))
+                if condition.operator.qualifier or name in _MULTIVALUED_KEYS:
+                    key.multivalued = True
+        for name, value in self.variable_keys.items():
+            if name not in _CALLER_KEYS:
+                spelling = self.spellings.get(name, name)
+                keys.setdefault(name, _Key(spelling)).values.insert(0, value)
+        for name, key in keys.items():
+            if not key.values:
+                key.values.append(
+                    True if "present" in name or "secure" in name else "example"
+                )
+            values = list(dict.fromkeys(key.values))
+            if key.multivalued:
+                first, last = values[0], values[-1]
+                lists = [(first,), tuple(values[:2]), (first, last), (last,), ()]
+                values = list(dict.fromkeys(lists))
+            if len(values) > MAX_VALUES_PER_KEY:
+                self.truncated = True
+            key.values = values[:MAX_VALUES_PER_KEY]
+        return keys
+
+    def _resource_instances(self) -> list[str]:
+        """Concrete resources from every pattern, one per way the patterns treat it."""
+        instances: list[str] = []
+        for _, items in self.templates:
+            for lookup in self.lookups:
+                pieces = resolve(items, lookup)
+                if pieces is not None:
+                    instances.extend(resource_examples(pieces, self.accounts))
+            if len(instances) > MAX_INSTANCES:
+                self.truncated = True
+                break
+            if self._over_time():
+                break
+        return list(dict.fromkeys(instances))[:MAX_INSTANCES]
+
+    def _actions(self) -> list[str]:
+        """Actions to try, in teaching order; see the module docstring."""
+        literal: list[str] = []
+        outside: list[str] = []
+        patterns: list[str] = []
+        for statement in self.statements:
+            for pattern in statement.action or statement.not_action or ():
+                lowered = pattern.lower()
+                if lowered == "*":
+                    continue
+                if lowered not in patterns:
+                    patterns.append(lowered)
+                if "*" not in lowered and "?" not in lowered:
+                    canonical = catalog.canonical_action(lowered)
+                    if canonical is None:
+                        outside.append(pattern)
+                    else:
+                        literal.append(canonical)
+        relevant = self.relevant_types
+        signatures: dict[str, list[int]] = {}
+        for position, pattern in enumerate(patterns):
+            for action in expand(pattern):
+                signatures.setdefault(action, []).append(position)
+            if self._over_time():
+                break
+        classes: dict[tuple[int, ...], list[str]] = {}
+        for action, signature in signatures.items():
+            classes.setdefault(tuple(signature), []).append(action)
+        chosen = list(literal)
+        for signature in sorted(classes, key=lambda s: (s[0], len(s))):
+            members = sorted(classes[signature])
+            chosen.extend(representatives(members, relevant, MAX_REPRESENTATIVES))
+            if self._over_time():
+                break
+        chosen.extend(a for a in UNRELATED if a not in signatures)
+        for service in self._services(patterns):
+            members = [a for a in service_index(service) if a not in signatures]
+            chosen.extend(representatives(members, relevant, MAX_REPRESENTATIVES // 2))
+        if self.kind == "trust" and "sts:AssumeRole" not in chosen:
+            chosen.append("sts:AssumeRole")
+        chosen.extend(outside)
+        unique = list(dict.fromkeys(chosen))
+        if len(unique) > MAX_ACTIONS:
+            self.truncated = True
+        return unique[:MAX_ACTIONS]
+
+    def _relevant_types(self) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        for arn in self.instances:
+            service = arn.split(":", 3)[2] if arn.startswith("arn:") else ""
+            found.extend((service.lower(), kind) for kind in sorted(types_of(arn)))
+        return list(dict.fromkeys(found))
+
+    def _services(self, patterns: Sequence[str]) -> list[str]:
+        """Services the policies name in actions, resources and condition keys."""
+        names: list[str] = []
+        for pattern in patterns:
+            prefix = pattern.partition(":")[0]
+            if "*" not in prefix and "?" not in prefix:
+                names.append(prefix)
+        for arn in self.instances:
+            if arn.startswith("arn:"):
+                names.append(arn.split(":", 3)[2].lower())
+        for name in self.keys:
+            prefix = name.partition(":")[0]
+            if prefix != "aws":
+                names.append(prefix)
+        return [n for n in dict.fromkeys(names) if catalog.has_service(n)]
+
+    # Per action.
+
+    def relevant_names(self, action: str) -> tuple[str, ...]:
+        """Context keys (as spelt in the policies) that can change the decision."""
+        found = self._relevant.get(action)
+        if found is None:
+            lowered = action.lower()
+            names: list[str] = []
+            for statement in self.statements:
+                if not statement.matches_action(lowered):
+                    continue
+                for condition in statement.conditions:
+                    if condition.key_lower in self.keys:
+                        names.append(condition.key_lower)
+                    for value in condition.values:
+                        names.extend(self._variables_in(value))
+                for pattern in statement.resource or statement.not_resource or ():
+                    names.extend(self._variables_in(pattern))
+            found = tuple(self.keys[n].name for n in dict.fromkeys(names))
+            self._relevant[action] = found
+        return found
+
+    def _variables_in(self, text: str) -> list[str]:
+        if "${" not in text:
+            return []
+        return [
+            item.key
+            for item in template_items(text, variables=True)
+            if isinstance(item, Variable) and item.key in self.keys
+        ]
+
+    def contexts(self, action: str) -> list[list[dict[str, Any] | None]]:
+        """Contexts by level: level n sets n of the action's relevant keys."""
+        names = self.relevant_names(action)
+        levels = self._contexts.get(names)
+        if levels is None:
+            keys = [self.keys[name.lower()] for name in names]
+            total = 1
+            for key in keys:
+                total *= len(key.values) + 1
+            if total > MAX_CONTEXTS:
+                self.truncated = True
+            levels = [[] for _ in range(len(keys) + 1)]
+            for size, context in itertools.islice(_combinations(keys), MAX_CONTEXTS):
+                levels[size].append(context)
+            while len(levels) > 1 and not levels[-1]:
+                levels.pop()
+            self._contexts[names] = levels
+        return levels
+
+    def resources(self, action: str) -> list[str]:
+        """Resources to try with ``action``: the policies' own, then examples."""
+        found = self._resources.get(action)
+        if found is not None:
+            return found
+        trust = self.kind == "trust"
+        found = [TRUSTING_ROLE] if trust else self._resources_for(action)
+        self._resources[action] = found
+        return found
+
+    def _resources_for(self, action: str) -> list[str]:
+        service = action.partition(":")[0].lower()
+        index = service_index(service)
+        if action not in index:  # outside the catalog: every instance may apply
+            found = [r for r in self.instances if r.startswith(f"arn:aws:{service}:")]
+            return (found or ["*"])[:MAX_RESOURCES]
+        _, types, first = index[action]
+        if not types:
+            return ["*"]
+        found = []
+        for arn in self.instances:
+            parts = arn.split(":", 5)
+            if len(parts) == 6 and parts[2].lower() == service:
+                shapes = types_of(arn)
+                if not shapes or shapes & types:
+                    found.append(arn)
+        wanted = [first] + sorted(
+            t for t in types if (service, t) in self.relevant_types
+        )
+        for kind in dict.fromkeys(wanted):
+            example = example_arn(service, kind)
+            if example is not None:
+                found.append(example)
+        return self._distinct(found)
+
+    def _distinct(self, resources: Sequence[str]) -> list[str]:
+        """Keeps one resource per way the policies' patterns treat it."""
+        seen: set[tuple[Any, ...]] = set()
+        kept: list[str] = []
+        for resource in dict.fromkeys(resources):
+            signature = self._signatures.get(resource)
+            if signature is None:
+                signature = (self._account_of(resource), *self._matches(resource))
+                self._signatures[resource] = signature
+            if signature not in seen:
+                if len(kept) == MAX_RESOURCES:
+                    self.truncated = True
+                    break
+                seen.add(signature)
+                kept.append(resource)
+        return kept
+
+    def _matches(self, resource: str) -> tuple[bool, ...]:
+        compiled = self._compiled_templates()
+        parts = resource.split(":", 5)
+        arn_parts = parts if len(parts) == 6 and parts[0] == "arn" else None
+        return tuple(
+            pattern is not None
+            and (pattern.whole is not None or arn_parts is not None)
+            and pattern.match(resource, arn_parts)
+            for pattern in compiled
+        )
+
+    def _compiled_templates(self) -> list[ArnGlob | None]:
+        cached = getattr(self, "_compiled", None)
+        if cached is None:
+            cached = []
+            for _, items in self.templates:
+                for lookup in self.lookups:
+                    pieces = resolve(items, lookup)
+                    cached.append(None if pieces is None else ArnGlob(pieces))
+            self._compiled = cached
+        return cached
+
+    def _account_of(self, resource: str) -> str | None:
+        parts = resource.split(":", 5)
+        if len(parts) == 6 and parts[0] == "arn" and parts[4]:
+            return parts[4]
+        return self.owner
+
+    def requests(self) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
+        """Every request of the space, in teaching order (see the module doc)."""
+        actions = [a for a in self.actions if self._applies(a)]
+        level = 0
+        while True:
+            any_left = False
+            for principal in self.principals:
+                for action in actions:
+                    levels = self.contexts(action)
+                    if level >= len(levels):
+                        continue
+                    any_left = True
+                    contexts = levels[level]
+                    for resource in self.resources(action):
+                        for context in contexts:
+                            yield principal, action, resource, context
+            if not any_left:
+                return
+            level += 1
+
+    def _applies(self, action: str) -> bool:
+        """Whether any statement covers the action: if none, both decide alike."""
+        lowered = action.lower()
+        return any(s.matches_action(lowered) for s in self.statements)
+
+
+def _combinations(
+    keys: Sequence[_Key],
+) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    """(number of keys set, context) for every combination, fewer keys first."""
+    yield 0, None
+    for size in range(1, len(keys) + 1):
+        for subset in itertools.combinations(keys, size):
+            for values in itertools.product(*(key.values for key in subset)):
+                yield (
+                    size,
+                    {
+                        key.name: list(value) if isinstance(value, tuple) else value
+                        for key, value in zip(subset, values, strict=True)
+                    },
+                )
+
+
+def _spelling(variable: Variable) -> str:
+    """The key as the policy spells it: ``${aws:PrincipalTag/Project}``."""
+    return variable.text[2:-1].split(",", 1)[0].strip() or variable.key
+
+
+def _is_literal(item: Item) -> bool:
+    return isinstance(item, tuple) and item[0] == LITERAL
+
+
+def _account_of_caller(principal: str) -> str | None:
+    parts = principal.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn":
+        return parts[4] or None
+    return principal if principal.isdigit() and len(principal) == 12 else None
+
+
+def _callers_named(principal_type: str, value: str) -> list[str]:
+    """Request principals a Principal entry names: a role as one of its sessions,
+    an account as its root user (which stands for the whole account: a user of
+    another account also needs an identity-based policy of its own)."""
+    if principal_type != "AWS":
+        return [value]
+    if value.isdigit() and len(value) == 12:
+        return [f"arn:aws:iam::{value}:root"]
+    parts = value.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return [value]
+    value = value.replace("*", "example").replace("?", "x")
+    parts = value.split(":", 5)
+    account, resource = parts[4], parts[5]
+    if parts[2] == "iam":
+        if resource == "root":
+            return [f"arn:aws:iam::{account}:root"]
+        if resource.startswith("role/"):
+            name = resource.rsplit("/", 1)[-1]
+            return [f"arn:aws:sts::{account}:assumed-role/{name}/session"]
+    return [value]
+
+
+def _callers_of_condition(condition: Condition) -> list[str]:
+    """Callers a condition on aws:username, aws:PrincipalArn... names."""
+    found: list[str] = []
+    for value in condition.values:
+        if "${" in value:
+            continue
+        text = value.replace("*", "example").replace("?", "x")
+        key = condition.key_lower
+        if key == "aws:username":
+            found.append(f"arn:aws:iam::{ACCOUNT}:user/{text}")
+        elif key == "aws:principalaccount" and text.isdigit():
+            found.append(f"arn:aws:iam::{text}:user/alice")
+        elif key == "aws:principalarn":
+            found.extend(_callers_named("AWS", text))
+    return found
