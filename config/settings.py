@@ -202,14 +202,12 @@ AUTHENTICATION_BACKENDS = [
 # address, that pair waits AXES_COOLOFF_TIME. Counting the pair, not the address,
 # keeps a classroom behind one NAT from being locked out by a few typos. Counters
 # live in the database, shared by every app server. The admin login is covered.
-AXES_FAILURE_LIMIT = int(env_str("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(
-    minutes=int(env_str("DJANGO_LOGIN_COOLOFF_MINUTES", "15"))
-)
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(env_str("DJANGO_PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 AXES_VERBOSE = False
 # Leaves out guests' sign-ins, which use no password (accounts/axes.py).
 AXES_HANDLER = "accounts.axes.TrainerAxesHandler"
@@ -221,6 +219,9 @@ WORKSHOP_JOIN_FAILURES_PER_SESSION = env_int(
     "DJANGO_WORKSHOP_JOIN_FAILURES_PER_SESSION", 10
 )
 WORKSHOP_JOIN_FAILURES_PER_IP = env_int("DJANGO_WORKSHOP_JOIN_FAILURES_PER_IP", 30)
+# The request header holding the client address for those counts; behind a
+# reverse proxy, HTTP_X_FORWARDED_FOR (whose right-most address is used).
+WORKSHOP_CLIENT_IP_HEADER = env_str("DJANGO_WORKSHOP_CLIENT_IP_HEADER", "REMOTE_ADDR")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

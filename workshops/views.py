@@ -296,7 +296,7 @@ def _client_keys(request, *, for_failure: bool = False) -> list[str]:
     only started to record one (joining does not need to write a throwaway
     anonymous session first).
     """
-    header = getattr(settings, "WORKSHOP_CLIENT_IP_HEADER", "REMOTE_ADDR")
+    header = settings.WORKSHOP_CLIENT_IP_HEADER
     # Behind a proxy the right-most address is the one the proxy saw.
     address = request.META.get(header, "").split(",")[-1].strip() or "unknown"
     keys = [f"ip:{address}"]
