@@ -66,8 +66,10 @@ def sort_items(question: Question) -> list[SortItem]:
     """
     The duties a responsibility-sort question asks about, with their key.
 
-    Read once per Question instance (pages share cached instances): load the
-    question again to see a changed responsibility model.
+    Read once per Question instance and kept on it: a question from the
+    curriculum cache carries them already, computed before it was cached (each
+    request gets its own copy). Load the question again to see a changed
+    responsibility model.
     """
     try:
         return question._sort_items
