@@ -54,11 +54,6 @@ HISTORICAL_MIGRATION_EDGES = {
     ("exercises", "0001_initial", "quizzes"),
 }
 
-# Imports that other parts of issue 12 remove (the content loader, the file
-# reader and StrictJSONField move to curriculum), as (module, imported package).
-# Each must still occur, so that this list empties as the moves land.
-PENDING_IMPORTS: set[tuple[str, str]] = set()
-
 
 @cache
 def allowed(package: str) -> frozenset[str]:
@@ -111,14 +106,8 @@ def test_every_top_level_package_has_a_place_in_the_layers():
 
 
 def test_no_module_imports_a_higher_layer():
-    wrong = _wrong_imports() - PENDING_IMPORTS
+    wrong = _wrong_imports()
     assert not wrong, "\n".join(f"{m} imports {p}" for m, p in sorted(wrong))
-
-
-def test_the_pending_imports_still_exist():
-    """Once a pending import is gone, its entry goes too: the list only shrinks."""
-    gone = PENDING_IMPORTS - _wrong_imports()
-    assert not gone, f"remove from PENDING_IMPORTS: {sorted(gone)}"
 
 
 def test_the_iam_engine_imports_no_django():
