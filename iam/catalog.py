@@ -13,6 +13,8 @@ from typing import Any
 from .matching import glob
 
 _TEMPLATE_VARIABLE = re.compile(r"\$\{([A-Za-z0-9]+)\}")
+# A policy variable in a Resource: it could stand for any text.
+_POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 class Catalog:
@@ -27,6 +29,7 @@ class Catalog:
         # command that names two services never indexes the other four hundred.
         self._by_service: dict[str, tuple[tuple[str, str], ...]] = {}
         self._canonical: dict[str, dict[str, str]] = {}
+        self._pattern_types: dict[tuple[str, str], frozenset[str]] = {}
 
     @cached_property
     def data(self) -> dict[str, Any]:
@@ -154,6 +157,27 @@ class Catalog:
                 matches.append(name)
         return matches
 
+    def resource_types_of_pattern(self, prefix: str, pattern: str) -> frozenset[str]:
+        """Resource types of ``prefix`` with an ARN that a Resource ``pattern`` matches.
+
+        ``pattern`` may hold ``*``, ``?`` and policy variables (each could be any
+        text); a wildcard stays within its part of the ARN, as in IAM's matching.
+        ``arn:aws:s3:::reports/*`` can be an object but never a bucket.
+        """
+        key = (prefix.lower(), pattern)
+        found = self._pattern_types.get(key)
+        if found is None:
+            parts = _arn_parts(_POLICY_VARIABLE.sub("*", pattern))
+            found = frozenset(
+                name
+                for name, template in self.resource_types(prefix).items()
+                if parts is not None
+                and _parts_overlap(parts, _arn_parts(_template_pattern(template)))
+            )
+            if len(self._pattern_types) < 65_536:
+                self._pattern_types[key] = found
+        return found
+
     def condition_keys(self, prefix: str) -> dict[str, str]:
         """Condition key -> type (String, ARN, Bool, ArrayOfString...) for a service."""
         service = self._services.get(prefix.lower())
@@ -198,6 +222,81 @@ class Catalog:
             for lower, action in candidates
             if fragment in lower and matcher.match(lower)
         )
+
+
+# A template variable that never holds a slash (a bucket name), as a pattern
+# piece: any run of characters other than "/". Policies cannot contain NUL.
+_SEGMENT = "\x00"
+_NO_SLASH_VARIABLES = frozenset({"BucketName"})
+
+
+def _template_pattern(template: str) -> str:
+    """An ARN template as a pattern: each ``${...}`` could be any text."""
+    return _TEMPLATE_VARIABLE.sub(
+        lambda match: _SEGMENT if match.group(1) in _NO_SLASH_VARIABLES else "*",
+        template,
+    )
+
+
+def _arn_parts(arn: str) -> tuple[str, ...] | None:
+    """The six parts of an ARN (the service lower-cased), or None for a non-ARN."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    parts[2] = parts[2].lower()
+    return tuple(parts)
+
+
+def _parts_overlap(pattern: tuple[str, ...], template: tuple[str, ...] | None) -> bool:
+    """Whether some ARN matches both, part by part."""
+    return template is not None and all(
+        _globs_overlap(a, b) for a, b in zip(pattern, template, strict=True)
+    )
+
+
+@lru_cache(maxsize=8192)
+def _globs_overlap(first: str, second: str) -> bool:
+    """Whether some text matches both wildcard patterns (``*`` and ``?``).
+
+    ``second`` may also hold ``_SEGMENT``, a run of characters other than "/".
+    A walk over pairs of positions, one in each pattern, which is the product
+    of the two patterns read as automata: a run may be skipped or may take a
+    character the other pattern produces, two literals must agree (``?`` agrees
+    with anything). Linear in the product of the lengths, without recursion.
+    """
+    if not any(c in text for text in (first, second) for c in "*?" + _SEGMENT):
+        return first == second
+    end = (len(first), len(second))
+    seen = {(0, 0)}
+    todo = [(0, 0)]
+    while todo:
+        i, j = todo.pop()
+        if (i, j) == end:
+            return True
+        a = first[i] if i < end[0] else None
+        b = second[j] if j < end[1] else None
+        steps = []
+        if a == "*":
+            steps.append((i + 1, j))
+            if b is not None and b != "*" and b != _SEGMENT:
+                steps.append((i, j + 1))
+        if b == "*" or b == _SEGMENT:
+            steps.append((i, j + 1))
+            if a is not None and a != "*" and (b == "*" or a != "/"):
+                steps.append((i + 1, j))
+        if (
+            a is not None
+            and b is not None
+            and a != "*"
+            and b not in ("*", _SEGMENT)
+            and (a == b or a == "?" or b == "?")
+        ):
+            steps.append((i + 1, j + 1))
+        for step in steps:
+            if step not in seen:
+                seen.add(step)
+                todo.append(step)
+    return False
 
 
 def _template_glob(template: str) -> Any:

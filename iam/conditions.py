@@ -5,7 +5,9 @@ one key combine with OR. A negated operator (``StringNotEquals``, ``NotIpAddress
 ``ArnNotLike``...) matches only when no value matches. A missing key fails a plain
 operator, satisfies a negated one and any ``...IfExists`` form. ``ForAllValues:``
 holds when every request value matches (and so on an absent or empty key);
-``ForAnyValue:`` needs at least one matching request value.
+``ForAnyValue:`` needs at least one matching request value (and so fails on an
+absent or empty key). With a set operator, ``IfExists`` changes nothing: an
+absent key is an empty set, which the set operator already decides.
 """
 
 from __future__ import annotations
@@ -225,10 +227,14 @@ class Condition:
         operator = self.operator
         qualifier = operator.qualifier
         if entry is None or (qualifier and not entry[0]):
+            # A set operator decides an absent or empty key on its own, and
+            # IfExists changes nothing: ForAllValues holds (every value of an
+            # empty set matches), ForAnyValue fails (no value matches), as AWS
+            # documents and answers for ForAnyValue:StringEqualsIfExists.
             if qualifier == "ForAllValues":
                 return True
             if qualifier == "ForAnyValue":
-                return operator.if_exists
+                return False
             return operator.if_exists or self.negated
         values = entry[0]
         test = self._test

@@ -16,9 +16,13 @@ from typing import Any
 
 from .problems import Problem
 
-# No real policy comes near these: the largest AWS resource policies are a few
-# tens of kilobytes, and a policy nests at most about seven levels deep.
-MAX_CHARS = 131_072
+# What the reader accepts at all: bounds against abuse, not IAM's rules. They are
+# generous, because real documents must never be refused: AWS's own largest
+# managed policy (AWSSupportServiceRolePolicy) has 172,455 characters and 4,135
+# values, and a policy nests at most about seven levels deep. IAM's size quotas
+# (6,144 characters for a managed policy...) are lint's `policy-too-large`
+# finding, and the Django layer keeps its own, smaller limit for submissions.
+MAX_CHARS = 524_288
 MAX_DEPTH = 32
 MAX_NODES = 50_000
 
@@ -267,8 +271,8 @@ def load_text(
     """
     if len(text) > max_chars:
         message = (
-            f"the document has {len(text):,} characters; no AWS policy may exceed "
-            f"{max_chars:,}"
+            f"the document has {len(text):,} characters; at most {max_chars:,} "
+            "can be read"
         )
         raise JsonProblems([Problem("too-large", message, "", 1, 1)])
     if not text.strip():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from .catalog import catalog
@@ -259,61 +260,69 @@ class _Linter:
     def resources(self, statement: Statement) -> Iterator[Finding]:
         name = "Resource" if statement.resource is not None else "NotResource"
         resources = statement.resource or statement.not_resource or ()
-        actions = [
-            a
-            for a in statement.action or ()
-            if "*" not in a and "?" not in a and catalog.canonical_action(a)
-        ]
         for index, resource in enumerate(resources):
-            path = self._element_path(statement, name, index)
-            if resource == "*":
-                continue
-            if not _ARN.fullmatch(resource):
+            if resource != "*" and not _ARN.fullmatch(resource):
                 message = (
                     f'"{resource}" is not an ARN '
                     '(arn:partition:service:region:account:resource) or "*"'
                 )
+                path = self._element_path(statement, name, index)
                 yield self.finding("error", "malformed-arn", message, path)
+        yield from self.resource_types(statement)
+
+    def resource_types(self, statement: Statement) -> Iterator[Finding]:
+        """One finding per action that no Resource of the statement can name.
+
+        As Parliament's RESOURCE_MISMATCH: a statement that lists an object ARN
+        and a bucket ARN for s3:GetObject and s3:ListBucket is right, since each
+        action has a resource that fits it. An action pattern (``s3:Get*``) is
+        reported only when none of the actions it covers has one.
+        """
+        resources = statement.resource
+        if not resources or "*" in resources:
+            return
+        arns = [r for r in resources if _ARN.fullmatch(r)]
+        if len(arns) < len(resources):
+            return  # malformed-arn already says what is wrong
+        for index, action in enumerate(statement.action or ()):
+            prefix, _, rest = action.partition(":")
+            if _WHITESPACE.search(action) or not rest or any(c in prefix for c in "*?"):
                 continue
-            service = resource.split(":", 5)[2]
-            if not actions or "*" in service or "?" in service or "${" in resource:
+            if any(c in rest for c in "*?"):
+                covered = catalog.expand(action)
+            else:
+                canonical = catalog.canonical_action(action)
+                covered = [canonical] if canonical is not None else []
+            if not covered:
+                continue  # unknown-service or unknown-action says so
+            if prefix.lower() in _INCOMPLETE_RESOURCE_TYPES:
                 continue
-            for action in actions:
-                prefix = action.split(":", 1)[0].lower()
-                types = catalog.resource_types_for_action(action)
-                if not types:
-                    message = (
-                        f"{catalog.canonical_action(action)} does not take a resource "
-                        'ARN; it needs "Resource": "*"'
-                    )
-                    yield self.finding(
-                        "warning", "resource-type-mismatch", message, path
-                    )
-                    continue
-                if service.lower() != prefix and not _shares_arn_service(
-                    prefix, service
-                ):
-                    message = (
-                        f"{catalog.canonical_action(action)} acts on {prefix} "
-                        f"resources, not on this {service} ARN"
-                    )
-                    yield self.finding(
-                        "warning", "resource-type-mismatch", message, path
-                    )
-                    continue
-                if any(c in resource for c in "*?"):
-                    continue
-                wanted = {t.rstrip("*") for t in types}
-                found = set(catalog.resource_type_of_arn(prefix, resource))
-                if found and not (found & wanted):
-                    message = (
-                        f"{catalog.canonical_action(action)} applies to "
-                        f"{', '.join(sorted(wanted))}, "
-                        f"but this ARN is a {', '.join(sorted(found))}"
-                    )
-                    yield self.finding(
-                        "warning", "resource-type-mismatch", message, path
-                    )
+            wanted: set[str] = set()
+            for name in covered:
+                wanted.update(
+                    t.rstrip("*") for t in catalog.resource_types_for_action(name)
+                )
+            # A resource type that no action lists is one whose actions the
+            # catalog lost (API Gateway's REST API types): it may fit any action.
+            fitting = wanted | _orphan_resource_types(prefix)
+            if any(
+                fitting & catalog.resource_types_of_pattern(prefix, arn) for arn in arns
+            ):
+                continue
+            shown = covered[0] if len(covered) == 1 else action
+            listed = _listed(resources)
+            if wanted:
+                message = (
+                    f"{shown} acts on {prefix} {', '.join(sorted(wanted))} "
+                    f"resources, but no Resource of this statement can be one: {listed}"
+                )
+            else:
+                message = (
+                    f'{shown} does not take a resource ARN; it needs "Resource": '
+                    f'"*", and this statement lists only {listed}'
+                )
+            path = self._element_path(statement, "Action", index)
+            yield self.finding("warning", "resource-type-mismatch", message, path)
 
     def principals(self, statement: Statement) -> Iterator[Finding]:
         entries = (
@@ -413,13 +422,28 @@ def _key_matches(template: str, key: str) -> bool:
     return key.startswith(head)
 
 
-def _shares_arn_service(prefix: str, service: str) -> bool:
-    """Whether actions of ``prefix`` act on ARNs of ``service`` (templates say so)."""
-    for template in catalog.resource_types(prefix).values():
-        parts = template.split(":", 3)
-        if len(parts) > 2 and parts[2].lower() == service.lower():
-            return True
-    return False
+# Prefixes that several AWS services share (the Marketplace Catalog, Deployment...
+# services), whose actions' resource types the catalog keeps for one service only.
+_INCOMPLETE_RESOURCE_TYPES = frozenset({"aws-marketplace"})
+
+
+@lru_cache(maxsize=512)
+def _orphan_resource_types(prefix: str) -> frozenset[str]:
+    """Resource types of a service that none of its actions lists."""
+    listed = {
+        kind.rstrip("*")
+        for action in catalog.actions_for_service(prefix)
+        for kind in catalog.resource_types_for_action(action)
+    }
+    return frozenset(catalog.resource_types(prefix)) - listed
+
+
+def _listed(values: tuple[str, ...], shown: int = 5) -> str:
+    """The first few values and how many more there are."""
+    text = ", ".join(values[:shown])
+    if len(values) > shown:
+        text += f" and {len(values) - shown:,} more"
+    return text
 
 
 def _raw_statement(policy: Policy, statement: Statement) -> Mapping[str, Any]:

@@ -268,7 +268,33 @@ def test_for_any_value_needs_a_matching_value():
         ["env"],
         {"aws:TagKeys": ["cost", "env"]},
     )
-    assert allowed("ForAnyValue:StringEqualsIfExists", "aws:TagKeys", ["env"], {})
+
+
+def test_if_exists_does_not_rescue_for_any_value_on_an_absent_or_empty_key():
+    """An absent multivalued key is an empty set: no value of it matches."""
+    assert not allowed("ForAnyValue:StringEqualsIfExists", "aws:TagKeys", ["env"], {})
+    assert not allowed(
+        "ForAnyValue:StringEqualsIfExists", "aws:TagKeys", ["env"], {"aws:TagKeys": []}
+    )
+    assert allowed(
+        "ForAnyValue:StringEqualsIfExists",
+        "aws:TagKeys",
+        ["env"],
+        {"aws:TagKeys": ["env"]},
+    )
+
+
+def test_for_all_values_if_exists_holds_on_an_absent_or_empty_key():
+    assert allowed("ForAllValues:StringEqualsIfExists", "aws:TagKeys", ["env"], {})
+    assert allowed(
+        "ForAllValues:StringEqualsIfExists", "aws:TagKeys", ["env"], {"aws:TagKeys": []}
+    )
+    assert not allowed(
+        "ForAllValues:StringEqualsIfExists",
+        "aws:TagKeys",
+        ["env"],
+        {"aws:TagKeys": ["env", "cost"]},
+    )
 
 
 def test_negated_set_operators():

@@ -191,3 +191,76 @@ def test_findings_carry_lines_and_columns():
         17,
         "Statement.Resource",
     )
+
+
+def mismatches(**elements):
+    document = statement(**elements)
+    return [
+        (finding.path, finding.message)
+        for finding in lint(parse_policy(document))
+        if finding.code == "resource-type-mismatch"
+    ]
+
+
+def test_no_mismatch_when_each_action_has_a_resource_that_fits():
+    """A bucket and its objects for ListBucket and GetObject is the usual form."""
+    assert not mismatches(
+        Action=["s3:GetObject", "s3:ListBucket", "s3:PutObject"],
+        Resource=["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"],
+    )
+    assert not mismatches(
+        Action=["s3:GetObject", "dynamodb:GetItem"],
+        Resource=[
+            "arn:aws:s3:::reports/*",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/Orders",
+        ],
+    )
+
+
+def test_mismatch_is_reported_once_per_action_that_no_resource_fits():
+    found = mismatches(
+        Action=["s3:GetObject", "s3:ListBucket"],
+        Resource=["arn:aws:s3:::reports/*", "arn:aws:s3:::logs/*"],
+    )
+    assert [path for path, _ in found] == ["Statement[0].Action[1]"]
+    message = found[0][1]
+    assert "s3:ListBucket" in message
+    assert "arn:aws:s3:::reports/*, arn:aws:s3:::logs/*" in message
+
+
+def test_mismatch_for_an_action_of_another_service():
+    (found,) = mismatches(
+        Action="dynamodb:GetItem",
+        Resource=["arn:aws:s3:::reports/*", "arn:aws:s3:::reports"],
+    )
+    assert found[0] == "Statement[0].Action"
+    assert "dynamodb" in found[1]
+
+
+def test_action_without_resource_types_needs_a_star():
+    (found,) = mismatches(Action="s3:ListAllMyBuckets", Resource="arn:aws:s3:::*")
+    assert 'needs "Resource": "*"' in found[1]
+    assert not mismatches(
+        Action="s3:ListAllMyBuckets", Resource=["arn:aws:s3:::reports", "*"]
+    )
+
+
+def test_action_pattern_is_reported_only_when_none_of_its_actions_fits():
+    assert not mismatches(Action="s3:Get*", Resource="arn:aws:s3:::reports")
+    (found,) = mismatches(Action="s3:ListAllMy*", Resource="arn:aws:s3:::reports")
+    assert "s3:ListAllMyBuckets" in found[1]
+
+
+def test_resource_wildcards_and_variables_are_matched_against_resource_types():
+    assert not mismatches(Action="s3:ListBucket", Resource="arn:aws:s3:::rep*")
+    assert mismatches(Action="s3:ListBucket", Resource="arn:aws:s3:::rep*/*")
+    assert not mismatches(
+        Action="s3:GetObject", Resource="arn:aws:s3:::home/${aws:username}/*"
+    )
+
+
+def test_resource_types_the_catalog_lost_are_not_reported():
+    """API Gateway's REST API resource types belong to no action in the catalog."""
+    assert not mismatches(
+        Action="apigateway:GET", Resource="arn:aws:apigateway:*::/restapis/*"
+    )

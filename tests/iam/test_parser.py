@@ -435,3 +435,12 @@ def test_parse_policy_is_still_importable_from_its_old_module():
     from iam.policy import parse_policy as old_home
 
     assert old_home is grammar.parse_policy is parse_policy
+
+
+def test_a_document_beyond_the_read_limit_is_refused_and_says_so():
+    from iam.jsontext import MAX_CHARS
+
+    text = '{"Id": "' + "x" * MAX_CHARS + '"}'
+    problems = problems_of(text)
+    assert [p.code for p in problems] == ["too-large"]
+    assert "can be read" in problems[0].message
