@@ -61,6 +61,8 @@ class Counterexample:
     reference: Decision
     kind: str = "identity"
     absent_keys: tuple[str, ...] = ()
+    # Context keys the policies test (as spelt there); None: name every key.
+    tested_keys: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The request in the ``simulate`` command's shape."""
@@ -68,8 +70,11 @@ class Counterexample:
 
     def describe(self) -> str:
         """One sentence for the learner, naming the request but not the reference."""
+        shown = None
+        if self.tested_keys is not None:
+            shown = {key.lower() for key in self.tested_keys}
         return describe_counterexample(
-            self.direction, self.kind, self.request, self.absent_keys
+            self.direction, self.kind, self.request, self.absent_keys, shown
         )
 
 
@@ -137,12 +142,10 @@ def compare(
         direction = TOO_PERMISSIVE if allowed[0] else TOO_STRICT
         if direction in found:
             continue
-        absent = tuple(
-            name
-            for name in space.relevant_names(action)
-            if not context or name not in context
-        )
-        example = _verified(direction, kind, policies, request, absent)
+        present = {key.lower() for key in context}
+        tested = space.relevant_names(action)
+        absent = tuple(name for name in tested if name.lower() not in present)
+        example = _verified(direction, kind, policies, request, absent, tested)
         if example is None:  # pragma: no cover - evaluate is deterministic
             continue
         found[direction] = example
@@ -182,6 +185,7 @@ def _verified(
     policies: tuple[Policy, Policy],
     request: Request,
     absent: tuple[str, ...],
+    tested: tuple[str, ...],
 ) -> Counterexample | None:
     """Rebuilds the request from its JSON form and decides it again on both."""
     data = _request_json(request)
@@ -197,4 +201,4 @@ def _verified(
     expected = direction == TOO_PERMISSIVE
     if candidate.allowed != expected or reference.allowed == expected:
         return None
-    return Counterexample(direction, fresh, candidate, reference, kind, absent)
+    return Counterexample(direction, fresh, candidate, reference, kind, absent, tested)
