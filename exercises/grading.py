@@ -3,7 +3,10 @@ Grading a policy submission with the IAM engine.
 
 Four steps: parse and lint; run every test request; compare with the reference by
 meaning (a request the submission allows and the reference denies, and the
-reverse); score. The result is a GradeResult, the typed contract owned here: it
+reverse); score. A comparison that could not search every request it had to
+(``exhaustive`` False) and found no difference proves nothing: the submission is
+then "not verified", never correct, and earns no share for the directions it
+could not check. The result is a GradeResult, the typed contract owned here: it
 is stored with the submission as JSON (grade_to_json; grade_from_json or
 Submission.grade_result read it back) and rendered for the trainee. It never
 contains the reference policy or anything computed from the reference's text
@@ -133,6 +136,17 @@ class GradeResult:
     @property
     def counterexamples(self) -> tuple[Counterexample, ...]:
         return tuple(c for c in (self.too_permissive, self.too_strict) if c)
+
+    @property
+    def unverified(self) -> bool:
+        """The comparison stopped before it could prove the policy equivalent
+        and found no difference: the trainee is told to simplify, not "correct"."""
+        return (
+            self.valid
+            and not self.is_prediction
+            and not self.exhaustive
+            and not self.counterexamples
+        )
 
 
 # The stored JSON of a policy grade and of a prediction: the keys rows have
@@ -265,9 +279,11 @@ def grade_policy(exercise: Exercise, text: str) -> GradeResult:
     too_strict = _counterexample(comparison.too_strict, "too strict")
     test_share = passed / len(tests) if tests else 1.0
     score = TEST_SHARE * test_share
-    score += DIRECTION_SHARE * (too_permissive is None)
-    score += DIRECTION_SHARE * (too_strict is None)
-    correct = passed == len(tests) and not (too_permissive or too_strict)
+    # A direction is earned when the search proved it, never when it gave up.
+    proved = comparison.exhaustive
+    score += DIRECTION_SHARE * (proved and too_permissive is None)
+    score += DIRECTION_SHARE * (proved and too_strict is None)
+    correct = passed == len(tests) and proved and not (too_permissive or too_strict)
     return GradeResult(
         valid=True,
         findings=tuple(parsed.findings),

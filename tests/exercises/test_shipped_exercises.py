@@ -1,5 +1,7 @@
 """Every shipped exercise: its reference is correct, its wrong samples are caught."""
 
+import json
+
 import pytest
 import yaml
 from django.core.management import call_command
@@ -91,3 +93,50 @@ def test_no_trainee_response_contains_a_reference(shipped, db, client):
         reference = exercise.reference.strip()
         assert reference not in html
         assert reference not in check
+
+
+def test_a_wrong_policy_with_a_many_condition_deny_is_never_graded_correct(
+    shipped, db, client
+):
+    """Issue 13, item 1: the reference plus a Deny whose seven conditions can all
+    hold. The check finds the request it denies, and nothing is marked solved."""
+    from django.contrib.auth.models import User
+
+    from exercises.models import ExerciseProgress
+
+    exercise = Exercise.objects.get(slug="read-one-bucket")
+    document = json.loads(exercise.reference)
+    document["Statement"].append(RED_TEAM_DENY)
+    text = json.dumps(document, indent=2)
+    result = grade_policy(exercise, text)
+    assert not result.correct
+    assert result.score < 1.0
+    found = result.too_strict
+    assert found is not None
+    assert found.request["action"] == "s3:GetObject"
+    assert "statement 3" in found.explanation
+    user = User.objects.create_user("red-team")
+    client.force_login(user)
+    page = client.post(
+        f"{exercise.get_absolute_url()}check/",
+        {"policy": text},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "✔ Correct" not in page
+    assert "Too strict" in page
+    assert not ExerciseProgress.objects.filter(user=user, solved_at__isnull=False)
+
+
+RED_TEAM_DENY = {
+    "Effect": "Deny",
+    "Action": "s3:GetObject",
+    "Resource": "*",
+    "Condition": {
+        "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+        "DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"},
+        "NumericGreaterThan": {"aws:MultiFactorAuthAge": "3600"},
+        "StringLike": {"aws:username": "al*"},
+        "StringEquals": {"aws:PrincipalTag/team": "finance"},
+        "ForAnyValue:StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]},
+    },
+}
