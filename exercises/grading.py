@@ -10,7 +10,13 @@ could not check. The result is a GradeResult, the typed contract owned here: it
 is stored with the submission as JSON (grade_to_json; grade_from_json or
 Submission.grade_result read it back) and rendered for the trainee. It never
 contains the reference policy or anything computed from the reference's text
-other than a yes/no per direction; hidden tests are only counted.
+other than a yes/no per direction and requests the submission decides differently;
+hidden tests are only counted.
+
+Counterexamples: the first of each direction is stored where it always was
+(`too_permissive`, `too_strict`; the dashboard and the selectors read it there);
+`examples` holds up to three per direction, the first ones included, each with
+the statement of the submission behind it (added later: older rows have none).
 """
 
 import json
@@ -96,6 +102,16 @@ class Counterexample:
 
 
 @dataclass(frozen=True)
+class Example(Counterexample):
+    """A counterexample with its cause: the statement of the submission that
+    allows it, or denies it, or that none allows it (`statement` is then None)."""
+
+    cause: str = ""
+    statement: int | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Prediction:
     """One request of a predict exercise: what the trainee said and the engine."""
 
@@ -128,6 +144,7 @@ class GradeResult:
     too_strict: Counterexample | None = None
     exhaustive: bool = True
     predictions: tuple[Prediction, ...] | None = None
+    examples: tuple[Example, ...] = ()
 
     @property
     def is_prediction(self) -> bool:
@@ -136,6 +153,18 @@ class GradeResult:
     @property
     def counterexamples(self) -> tuple[Counterexample, ...]:
         return tuple(c for c in (self.too_permissive, self.too_strict) if c)
+
+    def examples_of(self, direction: str) -> tuple[Example, ...]:
+        """The counterexamples of one direction ("too permissive", "too strict")."""
+        return tuple(e for e in self.examples if e.direction == direction)
+
+    @property
+    def too_permissive_examples(self) -> tuple[Example, ...]:
+        return self.examples_of("too permissive")
+
+    @property
+    def too_strict_examples(self) -> tuple[Example, ...]:
+        return self.examples_of("too strict")
 
     @property
     def unverified(self) -> bool:
@@ -150,19 +179,22 @@ class GradeResult:
 
 
 # The stored JSON of a policy grade and of a prediction: the keys rows have
-# always had, in this order.
+# always had, in this order, then keys added since (older rows lack them).
 POLICY_KEYS = (
     "valid", "problems", "findings", "tests", "hidden", "too_permissive",
-    "too_strict", "exhaustive", "score", "correct",
+    "too_strict", "exhaustive", "score", "correct", "examples",
 )  # fmt: skip
 PREDICTION_KEYS = ("predictions", "score", "correct")
+# Keys added since, written only when they hold something: an older row reads
+# back and is stored again byte for byte.
+ADDED_KEYS = frozenset(("examples",))
 
 
 def grade_to_json(result: GradeResult) -> dict:
     """The JSON stored in Submission.result."""
     data = json.loads(json.dumps(asdict(result)))  # tuples become JSON lists
     keys = PREDICTION_KEYS if result.is_prediction else POLICY_KEYS
-    return {key: data[key] for key in keys}
+    return {key: data[key] for key in keys if data[key] or key not in ADDED_KEYS}
 
 
 def _each(cls, items) -> tuple:
@@ -197,6 +229,7 @@ def grade_from_json(data: dict | None) -> GradeResult | None:
         exhaustive=data.get("exhaustive", True),
         score=data.get("score", 0.0),
         correct=data.get("correct", False),
+        examples=_each(Example, data.get("examples")),
     )
 
 
@@ -244,6 +277,26 @@ def _counterexample(found, direction: str) -> Counterexample | None:
         sentence=found.describe(),
         explanation=found.candidate.explain(unmatched_limit=EXPLAINED_UNMATCHED),
     )
+
+
+def _examples(comparison: iam.Comparison) -> tuple[Example, ...]:
+    """Every counterexample of the comparison, with its cause, per direction."""
+    examples = []
+    for direction, first, more in (
+        ("too permissive", comparison.too_permissive, comparison.more_too_permissive),
+        ("too strict", comparison.too_strict, comparison.more_too_strict),
+    ):
+        for found in (first, *more) if first else ():
+            cause = found.cause()
+            examples.append(
+                Example(
+                    **asdict(_counterexample(found, direction)),
+                    cause=cause.text,
+                    statement=cause.statement,
+                    line=cause.line,
+                )
+            )
+    return tuple(examples)
 
 
 def grade_policy(exercise: Exercise, text: str) -> GradeResult:
@@ -294,6 +347,7 @@ def grade_policy(exercise: Exercise, text: str) -> GradeResult:
         exhaustive=comparison.exhaustive,
         score=1.0 if correct else round(min(score, 0.99), 3),
         correct=correct,
+        examples=_examples(comparison),
     )
 
 

@@ -60,6 +60,23 @@ def describe_counterexample(
     return f"{noun} denies {what}{when}, which the task needs."
 
 
+def describe_cause(
+    direction: str, kind: str, statement: str | None = None, line: int | None = None
+) -> str:
+    """Which statement of the learner's policy is behind a counterexample.
+
+    ``statement`` is its label (``statement 2 ("ReadAll")``), None when no
+    statement of the policy allows a request the task needs; ``line`` where it
+    starts in the text.
+    """
+    noun = _NOUNS.get(kind, "Your policy").removeprefix("Your ")
+    if statement is None:
+        return f"No statement of your {noun} allows it."
+    where = f", on line {line}," if line is not None else ""
+    verb = "allows" if direction == TOO_PERMISSIVE else "denies"
+    return f"{statement[0].upper()}{statement[1:]}{where} {verb} it."
+
+
 def _caller_phrase(principal: str) -> str:
     """Who a resource policy lets in: `` to anonymous callers`` or `` to ARN``."""
     return " to anonymous callers" if principal == "*" else f" to {principal}"

@@ -186,3 +186,22 @@ def test_a_check_that_could_not_finish_says_so_and_never_solves(
     assert not submission.correct
     assert submission.score < 1.0
     assert not ExerciseProgress.objects.get(user=alice).solved
+
+
+def test_the_page_shows_each_counterexample_with_its_cause_and_line(
+    client, alice, exercises
+):
+    wide = OWN_PASSWORD_REFERENCE.replace(
+        '["iam:ChangePassword", "iam:GetUser"]', '"iam:*"'
+    )
+    client.force_login(alice)
+    html = client.post(
+        reverse("exercises:check", args=["own-password"]),
+        {"policy": wide},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Too permissive" in html
+    assert "Statement 1, on line 4, allows it." in html
+    assert 'data-line="4"' in html
+    assert "Other requests your policy also allows:" in html
+    assert html.count("Your policy also allows iam:") == 3

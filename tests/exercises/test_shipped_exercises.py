@@ -115,6 +115,9 @@ def test_a_wrong_policy_with_a_many_condition_deny_is_never_graded_correct(
     assert found is not None
     assert found.request["action"] == "s3:GetObject"
     assert "statement 3" in found.explanation
+    (cause,) = {e.cause for e in result.too_strict_examples}
+    assert cause.startswith("Statement 3, on line ")
+    assert cause.endswith(" denies it.")
     user = User.objects.create_user("red-team")
     client.force_login(user)
     page = client.post(

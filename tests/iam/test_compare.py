@@ -26,7 +26,7 @@ from iam import (
     parse_policy,
 )
 from iam.cli import DEFAULT_PRINCIPAL, _PolicyCache, simulate_line
-from iam.compare import PRINCIPAL
+from iam.compare import PRINCIPAL, Cause
 from iam.values import always_sent, with_always_sent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -901,3 +901,100 @@ def test_single_valued_keys_get_one_value_under_for_any_value():
     result = compare(candidate, reference)
     assert isinstance(result.too_permissive.request.context["aws:RequestedRegion"], str)
     assert_verified(result, candidate, reference)
+
+
+# --- issue 13, item 6: the cause, and up to three counterexamples per direction ----
+
+WIDE_TEXT = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReadEverything",
+      "Effect": "Allow",
+      "Action": "s3:*",
+      "Resource": "*"
+    },
+    {
+      "Effect": "Deny",
+      "Action": "s3:ListBucket",
+      "Resource": "*"
+    }
+  ]
+}"""
+NARROW = policy(
+    allow(
+        ["s3:GetObject", "s3:ListBucket"],
+        ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"],
+    )
+)
+
+
+def test_a_too_permissive_request_names_the_statement_and_line_that_allow_it():
+    result = compare(WIDE_TEXT, NARROW)
+    cause = result.too_permissive.cause()
+    assert isinstance(cause, Cause)
+    assert (cause.statement, cause.sid, cause.line) == (1, "ReadEverything", 4)
+    assert cause.text == 'Statement 1 ("ReadEverything"), on line 4, allows it.'
+
+
+def test_a_too_strict_request_names_the_statement_that_denies_it():
+    result = compare(WIDE_TEXT, NARROW)
+    example = result.too_strict
+    assert example.request.action == "s3:ListBucket"
+    cause = example.cause()
+    assert (cause.statement, cause.sid, cause.line) == (2, None, 10)
+    assert cause.text == "Statement 2, on line 10, denies it."
+
+
+def test_a_too_strict_request_no_statement_allows_says_so():
+    candidate = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    cause = compare(candidate, NARROW).too_strict.cause()
+    assert cause == Cause("No statement of your policy allows it.")
+
+
+def test_up_to_three_counterexamples_per_direction_on_different_actions_first():
+    result = compare(WIDE_TEXT, NARROW)
+    permissive = result.examples("too_permissive")
+    assert len(permissive) == 3
+    assert permissive[0] is result.too_permissive
+    assert len({e.request.action for e in permissive}) == 3
+    assert result.examples("too_strict") == (result.too_strict,)
+    for example in permissive:
+        assert example.candidate.allowed and not example.reference.allowed
+        assert example.cause().statement == 1
+        replayed = compare(WIDE_TEXT, NARROW)  # the same answer every time
+        assert replayed.examples("too_permissive")[1].request == permissive[1].request
+
+
+def test_the_same_action_on_other_resources_fills_in_when_actions_run_out():
+    candidate = policy(allow("s3:GetObject", "*"))
+    reference = policy(
+        allow("s3:GetObject", "arn:aws:s3:::reports/*"),
+        deny("s3:GetObject", "arn:aws:s3:::archive/*"),
+    )
+    permissive = compare(candidate, reference).examples("too_permissive")
+    assert len(permissive) >= 2
+    assert len({e.request.resource for e in permissive}) == len(permissive)
+    for example in permissive:
+        assert example.request.action == "s3:GetObject"
+        assert not example.request.resource.startswith("arn:aws:s3:::reports/")
+
+
+def test_cli_keeps_its_keys_and_adds_every_example_with_its_cause(tmp_path):
+    candidate = tmp_path / "candidate.json"
+    reference = tmp_path / "reference.json"
+    candidate.write_text(WIDE_TEXT)
+    reference.write_text(json.dumps(NARROW))
+    done = run(str(candidate), str(reference))
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    expected = compare(WIDE_TEXT, NARROW).to_json()
+    assert {k: answer[k] for k in expected} == expected
+    assert list(answer)[:3] == ["too_permissive", "too_strict", "exhaustive"]
+    examples = answer["examples"]
+    assert len(examples["too_permissive"]) == 3
+    assert examples["too_permissive"][0]["request"] == answer["too_permissive"]
+    first = examples["too_strict"][0]
+    assert first["cause"] == "Statement 2, on line 10, denies it."
+    assert (first["statement"], first["line"]) == (2, 10)
+    assert first["sentence"].startswith("Your policy denies s3:ListBucket")
