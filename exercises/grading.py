@@ -20,6 +20,7 @@ the statement of the submission behind it (added later: older rows have none).
 """
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -299,6 +300,15 @@ def _examples(comparison: iam.Comparison) -> tuple[Example, ...]:
     return tuple(examples)
 
 
+def task_names(scenario: str, visible_tests) -> list[str]:
+    """Resources the trainee has seen: those of the visible test requests, and
+    the names quoted as code in the scenario (`reports-123456789012-archive`).
+    Counterexamples are built from them first; hidden tests stay hidden."""
+    names = [test.resource for test in visible_tests]
+    names.extend(re.findall(r"`([^`\s]+)`", scenario or ""))
+    return list(dict.fromkeys(names))
+
+
 def grade_policy(exercise: Exercise, text: str) -> GradeResult:
     """Grade a written, fixed or tightened policy. See the module docstring."""
     parsed = parse_submission(text, exercise.policy_kind)
@@ -327,7 +337,12 @@ def grade_policy(exercise: Exercise, text: str) -> GradeResult:
             hidden_total += 1
             hidden_passed += ok
     reference = parse_policy(exercise.reference, kind=exercise.policy_kind)
-    comparison = iam.compare(parsed.policy, reference, kind=exercise.policy_kind)
+    comparison = iam.compare(
+        parsed.policy,
+        reference,
+        kind=exercise.policy_kind,
+        names=task_names(exercise.scenario, [t for t in tests if t.visible]),
+    )
     too_permissive = _counterexample(comparison.too_permissive, "too permissive")
     too_strict = _counterexample(comparison.too_strict, "too strict")
     test_share = passed / len(tests) if tests else 1.0

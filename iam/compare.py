@@ -21,7 +21,7 @@ requests to find the others.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,6 +202,7 @@ def compare(
     *,
     kind: str = "identity",
     budget: Budget | None = None,
+    names: Sequence[str] = (),
 ) -> Comparison:
     """Compares two policies by meaning: where does one allow what the other denies?
 
@@ -210,6 +211,10 @@ def compare(
     ``PolicyError`` is raised for an invalid one. Returns a ``Comparison`` holding
     a verified counterexample per direction, or None where the search found none.
     The module docstring describes the space searched and its bounds.
+    ``names`` are resources the task names (ARNs from its test requests, bucket
+    names from its text): a wildcard is filled with them before invented values,
+    so a counterexample speaks of ``reports-123456789012-archive``, not of
+    ``reports-123456789012example``.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
@@ -217,7 +222,7 @@ def compare(
     started = time.perf_counter()
     deadline = started + budget.seconds
     policies = (_as_policy(candidate, kind), _as_policy(reference, kind))
-    space = SearchSpace(kind, policies, started + budget.seconds / 2)
+    space = SearchSpace(kind, policies, started + budget.seconds / 2, names)
     found: dict[str, list[Counterexample]] = {TOO_PERMISSIVE: [], TOO_STRICT: []}
     seen: set[tuple[str, str, str]] = set()
     # Requests on an action a direction already shows wait here: other actions first.

@@ -180,9 +180,14 @@ class SearchSpace:
     """The finite set of requests built from both policies (see the module doc)."""
 
     def __init__(
-        self, kind: str, policies: tuple[Policy, Policy], build_deadline: float
+        self,
+        kind: str,
+        policies: tuple[Policy, Policy],
+        build_deadline: float,
+        names: Sequence[str] = (),
     ) -> None:
         self.kind = kind
+        self.names = _resource_names(names)
         self.deadline = build_deadline
         self.truncated = False
         self.statements: list[Statement] = [
@@ -347,7 +352,9 @@ class SearchSpace:
             for lookup in self.lookups:
                 pieces = resolve(items, lookup)
                 if pieces is not None:
-                    instances.extend(resource_examples(pieces, self.accounts))
+                    instances.extend(
+                        resource_examples(pieces, self.accounts, self.names)
+                    )
             if len(instances) > MAX_INSTANCES:
                 self.truncated = True
                 break
@@ -639,6 +646,18 @@ def _combinations(
                         for key, value in zip(subset, values, strict=True)
                     },
                 )
+
+
+def _resource_names(names: Sequence[str]) -> tuple[str, ...]:
+    """The resource part of each ARN among ``names``; other names as they are."""
+    found = []
+    for name in names:
+        parts = name.split(":", 5)
+        if len(parts) == 6 and parts[0] == "arn":
+            found.append(parts[5])
+        elif name and "*" not in name and ":" not in name:
+            found.append(name)
+    return tuple(dict.fromkeys(n for n in found if n))
 
 
 def _in_home_region(context: dict[str, Any] | None) -> bool:

@@ -101,8 +101,15 @@ def _split_parts(pieces: Sequence[Piece]) -> list[list[Piece]] | None:
     return parts
 
 
-def resource_examples(pieces: Sequence[Piece], accounts: Sequence[str]) -> list[str]:
-    """Concrete resources a resolved pattern matches (a few of them)."""
+def resource_examples(
+    pieces: Sequence[Piece], accounts: Sequence[str], names: Sequence[str] = ()
+) -> list[str]:
+    """Concrete resources a resolved pattern matches (a few of them).
+
+    ``names`` are resource names the task uses (``reports-123456789012-archive``,
+    or the part after the fifth colon of an ARN); those the pattern's resource
+    part matches, and an object in each, are tried before invented fills.
+    """
     if not any(kind != LITERAL for kind, _ in pieces):
         return [_fill(pieces, "")]
     parts = _split_parts(pieces)
@@ -121,6 +128,10 @@ def resource_examples(pieces: Sequence[Piece], accounts: Sequence[str]) -> list[
     if resource and resource[0] == (LITERAL, "user/"):
         fills = (SECOND_USER, *_FILLS[1:])  # "another user" reads best as bob
     tails = [_fill(resource, star) for star in fills] if resource else [""]
+    if resource and names:
+        part = Glob(resource)
+        named = [n for name in names for n in (name, f"{name}/q1.csv")]
+        tails = [n for n in named if part.match(n)][:12] + tails
     return [
         "arn:" + ":".join(head) + ":" + tail
         for head in heads

@@ -10,6 +10,7 @@ from exercises.grading import (
     SubmissionTooLarge,
     grade_policy,
     grade_prediction,
+    task_names,
 )
 from tests.exercises.conftest import OWN_PASSWORD_REFERENCE, SEED_BROKEN
 
@@ -124,3 +125,17 @@ def test_up_to_three_counterexamples_per_direction_are_kept(exercises):
     assert result.too_strict_examples == ()
     assert all(e.direction == "too permissive" for e in examples)
     assert all("Decision: ALLOWED" in e.explanation for e in examples)
+
+
+def test_task_names_are_what_the_trainee_has_seen():
+    class Test:
+        def __init__(self, resource):
+            self.resource = resource
+
+    scenario = "Read `reports-1` but not `reports-1-archive` or `a b`."
+    names = task_names(scenario, [Test("arn:aws:s3:::reports-1/q1.csv")])
+    assert names == [
+        "arn:aws:s3:::reports-1/q1.csv",
+        "reports-1",
+        "reports-1-archive",
+    ]

@@ -143,3 +143,19 @@ RED_TEAM_DENY = {
         "ForAnyValue:StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]},
     },
 }
+
+
+def test_counterexamples_use_the_names_the_task_shows(shipped, db):
+    """Issue 13, item 5: the scenario names `reports-123456789012-archive`."""
+    exercise = Exercise.objects.get(slug="read-one-bucket")
+    sample = next(
+        s["policy"]
+        for e in SHIPPED
+        if e["slug"] == "read-one-bucket"
+        for s in e["samples"]
+        if "wildcard also matches" in s["label"]
+    )
+    result = grade_policy(exercise, sample)
+    resources = {e.request["resource"] for e in result.too_permissive_examples}
+    assert "arn:aws:s3:::reports-123456789012-archive" in resources
+    assert not any("123456789012example" in r for r in resources)

@@ -998,3 +998,34 @@ def test_cli_keeps_its_keys_and_adds_every_example_with_its_cause(tmp_path):
     assert first["cause"] == "Statement 2, on line 10, denies it."
     assert (first["statement"], first["line"]) == (2, 10)
     assert first["sentence"].startswith("Your policy denies s3:ListBucket")
+
+
+# --- issue 13, item 5: the names the task uses --------------------------------------
+
+REPORTS = policy(
+    allow("s3:ListBucket", "arn:aws:s3:::reports-123456789012"),
+    allow("s3:GetObject", "arn:aws:s3:::reports-123456789012/*"),
+)
+PREFIX_WILDCARD = policy(
+    allow(["s3:ListBucket", "s3:GetObject"], "arn:aws:s3:::reports-123456789012*")
+)
+
+
+def test_wildcards_are_filled_with_the_names_the_task_uses():
+    names = [
+        "reports-123456789012-archive",
+        "arn:aws:s3:::reports-123456789012/2024/q1.csv",
+    ]
+    result = compare(PREFIX_WILDCARD, REPORTS, names=names)
+    resources = {e.request.resource for e in result.examples("too_permissive")}
+    assert resources == {
+        "arn:aws:s3:::reports-123456789012-archive",
+        "arn:aws:s3:::reports-123456789012-archive/q1.csv",
+    }
+    assert_verified(result, PREFIX_WILDCARD, REPORTS)
+
+
+def test_without_names_wildcards_get_invented_fills():
+    result = compare(PREFIX_WILDCARD, REPORTS)
+    assert "reports-123456789012example" in result.too_permissive.request.resource
+    assert_verified(result, PREFIX_WILDCARD, REPORTS)
