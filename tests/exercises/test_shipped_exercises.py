@@ -159,3 +159,32 @@ def test_counterexamples_use_the_names_the_task_shows(shipped, db):
     resources = {e.request["resource"] for e in result.too_permissive_examples}
     assert "arn:aws:s3:::reports-123456789012-archive" in resources
     assert not any("123456789012example" in r for r in resources)
+
+
+@pytest.mark.parametrize(("slug", "label", "policy"), SAMPLES)
+def test_every_counterexample_of_a_sample_replays_and_could_happen(
+    shipped, db, slug, label, policy
+):
+    """Issue 13, items 4 and 6: each counterexample, rebuilt from its stored
+    request, gets the claimed decisions; its action is in the catalog and its
+    context has the keys AWS always sends."""
+    from exercises.grading import build_request
+    from iam import catalog, evaluate_policy, parse_policy
+    from iam.values import always_sent
+
+    exercise = Exercise.objects.get(slug=slug)
+    result = grade_policy(exercise, policy)
+    kind = exercise.policy_kind
+    mine = parse_policy(policy, kind=kind)
+    reference = parse_policy(exercise.reference, kind=kind)
+    firsts = [e for e in result.examples if e.direction == "too permissive"][:1]
+    firsts += [e for e in result.examples if e.direction == "too strict"][:1]
+    assert [f.request for f in firsts] == [c.request for c in result.counterexamples]
+    for example in result.examples:
+        request = build_request(example.request)
+        allows = example.direction == "too permissive"
+        assert evaluate_policy(mine, request).allowed is allows
+        assert evaluate_policy(reference, request).allowed is not allows
+        assert catalog.canonical_action(request.action) == request.action
+        assert set(always_sent(request.principal)) <= set(request.context)
+        assert example.cause
