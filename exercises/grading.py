@@ -3,14 +3,24 @@ Grading a policy submission with the IAM engine.
 
 Four steps: parse and lint; run every test request; compare with the reference by
 meaning (a request the submission allows and the reference denies, and the
-reverse); score. The result is a GradeResult, the typed contract owned here: it
+reverse); score. A comparison that could not search every request it had to
+(``exhaustive`` False) and found no difference proves nothing: the submission is
+then "not verified", never correct, and earns no share for the directions it
+could not check. The result is a GradeResult, the typed contract owned here: it
 is stored with the submission as JSON (grade_to_json; grade_from_json or
 Submission.grade_result read it back) and rendered for the trainee. It never
 contains the reference policy or anything computed from the reference's text
-other than a yes/no per direction; hidden tests are only counted.
+other than a yes/no per direction and requests the submission decides differently;
+hidden tests are only counted.
+
+Counterexamples: the first of each direction is stored where it always was
+(`too_permissive`, `too_strict`; the dashboard and the selectors read it there);
+`examples` holds up to three per direction, the first ones included, each with
+the statement of the submission behind it (added later: older rows have none).
 """
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -93,6 +103,16 @@ class Counterexample:
 
 
 @dataclass(frozen=True)
+class Example(Counterexample):
+    """A counterexample with its cause: the statement of the submission that
+    allows it, or denies it, or that none allows it (`statement` is then None)."""
+
+    cause: str = ""
+    statement: int | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Prediction:
     """One request of a predict exercise: what the trainee said and the engine."""
 
@@ -125,6 +145,7 @@ class GradeResult:
     too_strict: Counterexample | None = None
     exhaustive: bool = True
     predictions: tuple[Prediction, ...] | None = None
+    examples: tuple[Example, ...] = ()
 
     @property
     def is_prediction(self) -> bool:
@@ -134,21 +155,47 @@ class GradeResult:
     def counterexamples(self) -> tuple[Counterexample, ...]:
         return tuple(c for c in (self.too_permissive, self.too_strict) if c)
 
+    def examples_of(self, direction: str) -> tuple[Example, ...]:
+        """The counterexamples of one direction ("too permissive", "too strict")."""
+        return tuple(e for e in self.examples if e.direction == direction)
+
+    @property
+    def too_permissive_examples(self) -> tuple[Example, ...]:
+        return self.examples_of("too permissive")
+
+    @property
+    def too_strict_examples(self) -> tuple[Example, ...]:
+        return self.examples_of("too strict")
+
+    @property
+    def unverified(self) -> bool:
+        """The comparison stopped before it could prove the policy equivalent
+        and found no difference: the trainee is told to simplify, not "correct"."""
+        return (
+            self.valid
+            and not self.is_prediction
+            and not self.exhaustive
+            and not self.counterexamples
+        )
+
 
 # The stored JSON of a policy grade and of a prediction: the keys rows have
-# always had, in this order.
+# always had, in this order, then keys added since (older rows lack them).
 POLICY_KEYS = (
     "valid", "problems", "findings", "tests", "hidden", "too_permissive",
-    "too_strict", "exhaustive", "score", "correct",
+    "too_strict", "exhaustive", "score", "correct", "examples",
 )  # fmt: skip
 PREDICTION_KEYS = ("predictions", "score", "correct")
+# Keys added since, written only when they hold something: an older row reads
+# back and is stored again byte for byte.
+ADDED_KEYS = frozenset(("examples",))
 
 
 def grade_to_json(result: GradeResult) -> dict:
     """The JSON stored in Submission.result."""
     data = json.loads(json.dumps(asdict(result)))  # tuples become JSON lists
     keys = PREDICTION_KEYS if result.is_prediction else POLICY_KEYS
-    return {key: data[key] for key in keys}
+    return {key: data[key] for key in keys if data[key] or key not in ADDED_KEYS}
 
 
 def _each(cls, items) -> tuple:
@@ -183,6 +230,7 @@ def grade_from_json(data: dict | None) -> GradeResult | None:
         exhaustive=data.get("exhaustive", True),
         score=data.get("score", 0.0),
         correct=data.get("correct", False),
+        examples=_each(Example, data.get("examples")),
     )
 
 
@@ -232,6 +280,35 @@ def _counterexample(found, direction: str) -> Counterexample | None:
     )
 
 
+def _examples(comparison: iam.Comparison) -> tuple[Example, ...]:
+    """Every counterexample of the comparison, with its cause, per direction."""
+    examples = []
+    for direction, first, more in (
+        ("too permissive", comparison.too_permissive, comparison.more_too_permissive),
+        ("too strict", comparison.too_strict, comparison.more_too_strict),
+    ):
+        for found in (first, *more) if first else ():
+            cause = found.cause()
+            examples.append(
+                Example(
+                    **asdict(_counterexample(found, direction)),
+                    cause=cause.text,
+                    statement=cause.statement,
+                    line=cause.line,
+                )
+            )
+    return tuple(examples)
+
+
+def task_names(scenario: str, visible_tests) -> list[str]:
+    """Resources the trainee has seen: those of the visible test requests, and
+    the names quoted as code in the scenario (`reports-123456789012-archive`).
+    Counterexamples are built from them first; hidden tests stay hidden."""
+    names = [test.resource for test in visible_tests]
+    names.extend(re.findall(r"`([^`\s]+)`", scenario or ""))
+    return list(dict.fromkeys(names))
+
+
 def grade_policy(exercise: Exercise, text: str) -> GradeResult:
     """Grade a written, fixed or tightened policy. See the module docstring."""
     parsed = parse_submission(text, exercise.policy_kind)
@@ -260,14 +337,21 @@ def grade_policy(exercise: Exercise, text: str) -> GradeResult:
             hidden_total += 1
             hidden_passed += ok
     reference = parse_policy(exercise.reference, kind=exercise.policy_kind)
-    comparison = iam.compare(parsed.policy, reference, kind=exercise.policy_kind)
+    comparison = iam.compare(
+        parsed.policy,
+        reference,
+        kind=exercise.policy_kind,
+        names=task_names(exercise.scenario, [t for t in tests if t.visible]),
+    )
     too_permissive = _counterexample(comparison.too_permissive, "too permissive")
     too_strict = _counterexample(comparison.too_strict, "too strict")
     test_share = passed / len(tests) if tests else 1.0
     score = TEST_SHARE * test_share
-    score += DIRECTION_SHARE * (too_permissive is None)
-    score += DIRECTION_SHARE * (too_strict is None)
-    correct = passed == len(tests) and not (too_permissive or too_strict)
+    # A direction is earned when the search proved it, never when it gave up.
+    proved = comparison.exhaustive
+    score += DIRECTION_SHARE * (proved and too_permissive is None)
+    score += DIRECTION_SHARE * (proved and too_strict is None)
+    correct = passed == len(tests) and proved and not (too_permissive or too_strict)
     return GradeResult(
         valid=True,
         findings=tuple(parsed.findings),
@@ -278,6 +362,7 @@ def grade_policy(exercise: Exercise, text: str) -> GradeResult:
         exhaustive=comparison.exhaustive,
         score=1.0 if correct else round(min(score, 0.99), 3),
         correct=correct,
+        examples=_examples(comparison),
     )
 
 

@@ -290,7 +290,7 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     result = compare(candidate, reference, kind=kind)
-    print(json.dumps(result.to_json()), file=out)
+    print(json.dumps(result.details_json()), file=out)
     return 0
 
 

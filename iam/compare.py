@@ -10,13 +10,19 @@ Resource and trust policies are compared for a resource owned by account
 
 The requests tried are described in ``iam.search``; the values filled in, in
 ``iam.values``; the sentence shown to a learner is built by ``iam.wording``.
+
+Each direction keeps up to three counterexamples (``MAX_EXAMPLES``), each on an
+action and resource of its own, and each names its cause: the candidate's
+statement that allows it, or the one that denies it, or that none allows it.
+Once both directions have one, the search goes on for at most ``MORE_REQUESTS``
+requests to find the others.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from .evaluation import Decision, evaluate_policy
@@ -25,13 +31,19 @@ from .policy import KINDS, Policy
 from .request import Request
 from .search import SearchSpace
 from .values import PRINCIPAL
-from .wording import TOO_PERMISSIVE, TOO_STRICT, describe_counterexample
+from .wording import (
+    TOO_PERMISSIVE,
+    TOO_STRICT,
+    describe_cause,
+    describe_counterexample,
+)
 
 __all__ = [
     "PRINCIPAL",
     "TOO_PERMISSIVE",
     "TOO_STRICT",
     "Budget",
+    "Cause",
     "Comparison",
     "Counterexample",
     "compare",
@@ -44,6 +56,27 @@ class Budget:
 
     requests: int = 50_000
     seconds: float = 1.5
+
+
+# Counterexamples kept per direction, and the requests tried for the extra ones
+# once both directions have their first.
+MAX_EXAMPLES = 3
+MORE_REQUESTS = 1_000
+
+
+@dataclass(frozen=True)
+class Cause:
+    """The statement of the candidate that decided a counterexample.
+
+    ``statement`` is its number (1 for the first), ``line`` where it starts in
+    the policy text (None for a policy given as a dict); both None when no
+    statement allows a request the task needs. ``text`` is the sentence.
+    """
+
+    text: str
+    statement: int | None = None
+    sid: str | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +94,9 @@ class Counterexample:
     reference: Decision
     kind: str = "identity"
     absent_keys: tuple[str, ...] = ()
+    # Context keys the policies test (as spelt there); None: name every key.
+    tested_keys: tuple[str, ...] | None = None
+    policy: Policy | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The request in the ``simulate`` command's shape."""
@@ -68,9 +104,50 @@ class Counterexample:
 
     def describe(self) -> str:
         """One sentence for the learner, naming the request but not the reference."""
+        shown = None
+        if self.tested_keys is not None:
+            shown = {key.lower() for key in self.tested_keys}
         return describe_counterexample(
-            self.direction, self.kind, self.request, self.absent_keys
+            self.direction, self.kind, self.request, self.absent_keys, shown
         )
+
+    def cause(self) -> Cause:
+        """Which statement of the candidate allows the request (too permissive),
+        or denies it, or that none allows it (too strict)."""
+        wanted = "Allow" if self.direction == TOO_PERMISSIVE else "Deny"
+        found = None
+        for trace in self.candidate.trace:
+            if self.policy is None or trace.policy is self.policy:
+                found = next(
+                    (s for s in trace.statements if s.matched and s.effect == wanted),
+                    None,
+                )
+                if found is not None:
+                    break
+        if found is None:
+            return Cause(describe_cause(self.direction, self.kind))
+        statement = found.statement
+        line = None
+        if self.policy is not None:
+            line = self.policy.locate(statement.path)[0]
+        return Cause(
+            describe_cause(self.direction, self.kind, statement.label, line),
+            statement.index + 1,
+            statement.sid,
+            line,
+        )
+
+    def details_json(self) -> dict[str, Any]:
+        """The request, the sentence and its cause, for the command line."""
+        cause = self.cause()
+        return {
+            "request": self.to_json(),
+            "sentence": self.describe(),
+            "cause": cause.text,
+            "statement": cause.statement,
+            "sid": cause.sid,
+            "line": cause.line,
+        }
 
 
 @dataclass(frozen=True)
@@ -81,6 +158,17 @@ class Comparison:
     too_strict: Counterexample | None
     exhaustive: bool
     checked: int
+    # The other counterexamples per direction (at most MAX_EXAMPLES - 1 each).
+    more_too_permissive: tuple[Counterexample, ...] = ()
+    more_too_strict: tuple[Counterexample, ...] = ()
+
+    def examples(self, direction: str) -> tuple[Counterexample, ...]:
+        """Every counterexample of one direction, the first one first."""
+        if direction == TOO_PERMISSIVE:
+            first, more = self.too_permissive, self.more_too_permissive
+        else:
+            first, more = self.too_strict, self.more_too_strict
+        return () if first is None else (first, *more)
 
     @property
     def equivalent(self) -> bool:
@@ -97,6 +185,16 @@ class Comparison:
             "exhaustive": self.exhaustive,
         }
 
+    def details_json(self) -> dict[str, Any]:
+        """``to_json`` plus ``examples``: every counterexample per direction, with
+        its sentence and cause (the command line's answer)."""
+        data = self.to_json()
+        data["examples"] = {
+            direction: [e.details_json() for e in self.examples(direction)]
+            for direction in (TOO_PERMISSIVE, TOO_STRICT)
+        }
+        return data
+
 
 def compare(
     candidate: Policy | str | Mapping[str, Any],
@@ -104,6 +202,7 @@ def compare(
     *,
     kind: str = "identity",
     budget: Budget | None = None,
+    names: Sequence[str] = (),
 ) -> Comparison:
     """Compares two policies by meaning: where does one allow what the other denies?
 
@@ -112,6 +211,10 @@ def compare(
     ``PolicyError`` is raised for an invalid one. Returns a ``Comparison`` holding
     a verified counterexample per direction, or None where the search found none.
     The module docstring describes the space searched and its bounds.
+    ``names`` are resources the task names (ARNs from its test requests, bucket
+    names from its text): a wildcard is filled with them before invented values,
+    so a counterexample speaks of ``reports-123456789012-archive``, not of
+    ``reports-123456789012example``.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
@@ -119,11 +222,33 @@ def compare(
     started = time.perf_counter()
     deadline = started + budget.seconds
     policies = (_as_policy(candidate, kind), _as_policy(reference, kind))
-    space = SearchSpace(kind, policies, started + budget.seconds / 2)
-    found: dict[str, Counterexample] = {}
+    space = SearchSpace(kind, policies, started + budget.seconds / 2, names)
+    found: dict[str, list[Counterexample]] = {TOO_PERMISSIVE: [], TOO_STRICT: []}
+    seen: set[tuple[str, str, str]] = set()
+    # Requests on an action a direction already shows wait here: other actions first.
+    spare: dict[str, list[Request]] = {TOO_PERMISSIVE: [], TOO_STRICT: []}
+
+    def keep(direction: str, request: Request) -> None:
+        """Verifies the request again and keeps it as a counterexample."""
+        action, context = request.action, request.context or {}
+        seen.add((direction, action, request.resource))
+        example = _verified(
+            direction,
+            kind,
+            policies,
+            request,
+            _absent(space, action, context),
+            space.relevant_names(action),
+        )
+        if example is not None:  # pragma: no branch - evaluate is deterministic
+            found[direction].append(example)
+
     checked = 0
     complete = True
+    stop_at: int | None = None  # set once both directions have a counterexample
     for principal, action, resource, context in space.requests():
+        if stop_at is not None and checked >= stop_at:
+            break
         if checked >= budget.requests or (
             checked % 32 == 0 and time.perf_counter() > deadline
         ):
@@ -135,22 +260,43 @@ def compare(
         if allowed[0] == allowed[1]:
             continue
         direction = TOO_PERMISSIVE if allowed[0] else TOO_STRICT
-        if direction in found:
+        examples = found[direction]
+        if len(examples) >= MAX_EXAMPLES or (direction, action, resource) in seen:
             continue
-        absent = tuple(
-            name
-            for name in space.relevant_names(action)
-            if not context or name not in context
-        )
-        example = _verified(direction, kind, policies, request, absent)
-        if example is None:  # pragma: no cover - evaluate is deterministic
+        if any(e.request.action == action for e in examples):
+            if len(spare[direction]) < MAX_EXAMPLES:
+                spare[direction].append(request)
             continue
-        found[direction] = example
-        if len(found) == 2:
+        keep(direction, request)
+        counts = [len(examples) for examples in found.values()]
+        if min(counts) >= MAX_EXAMPLES:
             break
-    exhaustive = len(found) == 2 or (complete and not space.truncated)
+        if stop_at is None and min(counts) > 0:
+            stop_at = checked + MORE_REQUESTS
+    for direction, waiting in spare.items():
+        for request in waiting:
+            fresh = (direction, request.action, request.resource) not in seen
+            if fresh and len(found[direction]) < MAX_EXAMPLES:
+                keep(direction, request)
+    permissive, strict = found[TOO_PERMISSIVE], found[TOO_STRICT]
+    exhaustive = bool(permissive and strict) or (complete and not space.truncated)
     return Comparison(
-        found.get(TOO_PERMISSIVE), found.get(TOO_STRICT), exhaustive, checked
+        permissive[0] if permissive else None,
+        strict[0] if strict else None,
+        exhaustive,
+        checked,
+        tuple(permissive[1:]),
+        tuple(strict[1:]),
+    )
+
+
+def _absent(
+    space: SearchSpace, action: str, context: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """The condition keys tested for ``action`` that the request leaves out."""
+    present = {key.lower() for key in context}
+    return tuple(
+        name for name in space.relevant_names(action) if name.lower() not in present
     )
 
 
@@ -182,6 +328,7 @@ def _verified(
     policies: tuple[Policy, Policy],
     request: Request,
     absent: tuple[str, ...],
+    tested: tuple[str, ...],
 ) -> Counterexample | None:
     """Rebuilds the request from its JSON form and decides it again on both."""
     data = _request_json(request)
@@ -197,4 +344,6 @@ def _verified(
     expected = direction == TOO_PERMISSIVE
     if candidate.allowed != expected or reference.allowed == expected:
         return None
-    return Counterexample(direction, fresh, candidate, reference, kind, absent)
+    return Counterexample(
+        direction, fresh, candidate, reference, kind, absent, tested, policies[0]
+    )

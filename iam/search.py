@@ -14,7 +14,9 @@ space: strong evidence of equivalence, not a proof.
   that a Resource pattern of either policy names. Actions that no pattern covers
   (what ``*`` or a NotAction reaches) are represented by well-known actions of
   unrelated services and by a spread of actions of every service the policies
-  mention. Actions outside the catalog are tried only after catalog actions.
+  mention. Only catalog actions are tried: a misspelt action (``iam:
+  ChangePassword``) matches no request AWS sends, so it is never a
+  counterexample.
 - Resources, per action. Each Resource and NotResource pattern is instantiated:
   policy variables take the values of the callers tried (``${aws:username}`` is
   ``alice``, and ``bob`` as well), wildcards take a few values (``example``,
@@ -35,8 +37,17 @@ space: strong evidence of equivalence, not a proof.
   inside and outside each CIDR, dates a day before and after each bound, numbers
   around each bound, true and false, ARNs that match and one that does not; lists
   of those for multivalued keys (``ForAllValues:``/``ForAnyValue:``), the empty
-  list too. Every combination is tried, with fewer keys set first: the plain
-  request with no key comes first.
+  list too; keys that hold one value in any request (``aws:RequestedRegion``,
+  ``aws:SourceIp``...) get single values even under those qualifiers. Every
+  combination is tried, with fewer keys set first: the plain request with no key
+  comes first. Right after the single keys comes, per statement, one context that
+  meets all of its conditions at once (a Deny with seven conditions is reached
+  without trying every combination).
+- Keys AWS always sends are in every request (``values.always_sent``): secure
+  transport, the Region (us-east-1 for global services such as IAM, whatever a
+  condition asks), the time in both forms, the caller's address and unique id.
+  "Leaving a key out" means its usual value for those; only keys AWS sends
+  sometimes (``aws:MultiFactorAuthAge``) are ever absent.
 
 Bounds: at most 8 values per key and 1,024 contexts per action, 12 resources per
 action, 12 representatives per class of actions, 600 actions and 12 callers, and
@@ -73,12 +84,14 @@ from .sampling import (
 from .values import (
     ACCOUNT,
     PRINCIPAL,
+    REGION,
     SECOND_USER,
     SPARE_ACCOUNTS,
     TRUSTING_ROLE,
     Lookup,
     condition_values,
     resource_examples,
+    with_always_sent,
 )
 from .variables import Item, Variable, resolve, template_items
 
@@ -91,6 +104,48 @@ _CALLER_KEYS = frozenset(
         "aws:principaltype",
         "aws:principalisawsservice",
         "aws:principalservicename",
+        "aws:userid",
+    )
+)
+# Keys that hold one value in every request, even under ForAnyValue/ForAllValues:
+# a request never sends two Regions or an empty list of addresses.
+_SINGLE_VALUED_KEYS = frozenset(
+    (
+        "aws:requestedregion",
+        "aws:sourceip",
+        "aws:securetransport",
+        "aws:currenttime",
+        "aws:epochtime",
+        "aws:multifactorauthage",
+        "aws:multifactorauthpresent",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:viaawsservice",
+        "aws:referer",
+        "aws:useragent",
+        "aws:tokenissuetime",
+        "aws:principalorgid",
+        "aws:resourceaccount",
+        "aws:resourceorgid",
+        "aws:sourceaccount",
+        "aws:sourcearn",
+    )
+)
+# Services with one endpoint, in us-east-1: their requests always name that Region.
+_GLOBAL_SERVICES = frozenset(
+    (
+        "iam",
+        "organizations",
+        "route53",
+        "route53domains",
+        "cloudfront",
+        "globalaccelerator",
+        "waf",
+        "shield",
+        "support",
+        "account",
+        "budgets",
+        "ce",
     )
 )
 _MULTIVALUED_KEYS = frozenset(
@@ -125,9 +180,14 @@ class SearchSpace:
     """The finite set of requests built from both policies (see the module doc)."""
 
     def __init__(
-        self, kind: str, policies: tuple[Policy, Policy], build_deadline: float
+        self,
+        kind: str,
+        policies: tuple[Policy, Policy],
+        build_deadline: float,
+        names: Sequence[str] = (),
     ) -> None:
         self.kind = kind
+        self.names = _resource_names(names)
         self.deadline = build_deadline
         self.truncated = False
         self.statements: list[Statement] = [
@@ -262,7 +322,9 @@ class SearchSpace:
                     continue
                 key = keys.setdefault(name, _Key(condition.key))
                 key.values.extend(condition_values(condition, self.lookups, listed))
-                if condition.operator.qualifier or name in _MULTIVALUED_KEYS:
+                if name in _MULTIVALUED_KEYS or (
+                    condition.operator.qualifier and name not in _SINGLE_VALUED_KEYS
+                ):
                     key.multivalued = True
         for name, value in self.variable_keys.items():
             if name not in _CALLER_KEYS:
@@ -290,7 +352,9 @@ class SearchSpace:
             for lookup in self.lookups:
                 pieces = resolve(items, lookup)
                 if pieces is not None:
-                    instances.extend(resource_examples(pieces, self.accounts))
+                    instances.extend(
+                        resource_examples(pieces, self.accounts, self.names)
+                    )
             if len(instances) > MAX_INSTANCES:
                 self.truncated = True
                 break
@@ -301,7 +365,6 @@ class SearchSpace:
     def _actions(self) -> list[str]:
         """Actions to try, in teaching order; see the module docstring."""
         literal: list[str] = []
-        outside: list[str] = []
         patterns: list[str] = []
         for statement in self.statements:
             for pattern in statement.action or statement.not_action or ():
@@ -312,9 +375,7 @@ class SearchSpace:
                     patterns.append(lowered)
                 if "*" not in lowered and "?" not in lowered:
                     canonical = catalog.canonical_action(lowered)
-                    if canonical is None:
-                        outside.append(pattern)
-                    else:
+                    if canonical is not None:
                         literal.append(canonical)
         relevant = self.relevant_types
         signatures: dict[str, list[int]] = {}
@@ -338,7 +399,6 @@ class SearchSpace:
             chosen.extend(representatives(members, relevant, MAX_REPRESENTATIVES // 2))
         if self.kind == "trust" and "sts:AssumeRole" not in chosen:
             chosen.append("sts:AssumeRole")
-        chosen.extend(outside)
         unique = list(dict.fromkeys(chosen))
         if len(unique) > MAX_ACTIONS:
             self.truncated = True
@@ -399,9 +459,23 @@ class SearchSpace:
         ]
 
     def contexts(self, action: str) -> list[list[dict[str, Any] | None]]:
-        """Contexts by level: level n sets n of the action's relevant keys."""
+        """Contexts by level: level n sets n of the action's relevant keys.
+
+        Level 1 also holds, per statement covering the action, one context that
+        meets all its conditions at once: a statement with many conditions is
+        reached even when every combination cannot be tried. A global service's
+        requests all name us-east-1.
+        """
         names = self.relevant_names(action)
-        levels = self._contexts.get(names)
+        lowered = action.lower()
+        covering = tuple(
+            i
+            for i, s in enumerate(self.statements)
+            if s.conditions and s.matches_action(lowered)
+        )
+        regional = lowered.partition(":")[0] not in _GLOBAL_SERVICES
+        cache_key = (names, covering, regional)
+        levels = self._contexts.get(cache_key)
         if levels is None:
             keys = [self.keys[name.lower()] for name in names]
             total = 1
@@ -414,8 +488,34 @@ class SearchSpace:
                 levels[size].append(context)
             while len(levels) > 1 and not levels[-1]:
                 levels.pop()
-            self._contexts[names] = levels
+            if len(levels) > 1:
+                for index in covering:
+                    context = self._satisfying(self.statements[index])
+                    if context and context not in levels[1]:
+                        levels[1].append(context)
+            if not regional:
+                levels = [[c for c in level if _in_home_region(c)] for level in levels]
+            self._contexts[cache_key] = levels
         return levels
+
+    def _satisfying(self, statement: Statement) -> dict[str, Any] | None:
+        """One context meeting every condition of ``statement`` it can, or None."""
+        by_key: dict[str, list[Condition]] = {}
+        for condition in statement.conditions:
+            if condition.key_lower in self.keys:
+                by_key.setdefault(condition.key_lower, []).append(condition)
+        context: dict[str, Any] = {}
+        for name, conditions in by_key.items():
+            key = self.keys[name]
+            for value in key.values:
+                value = list(value) if isinstance(value, tuple) else value
+                probe = Request(
+                    PRINCIPAL, "sts:GetCallerIdentity", "*", {key.name: value}
+                )
+                if all(c.holds(probe.keys, probe.lookup) for c in conditions):
+                    context[key.name] = value
+                    break
+        return context or None
 
     def resources(self, action: str) -> list[str]:
         """Resources to try with ``action``: the policies' own, then examples."""
@@ -497,9 +597,13 @@ class SearchSpace:
             return parts[4]
         return self.owner
 
-    def requests(self) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
-        """Every request of the space, in teaching order (see the module doc)."""
+    def requests(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """Every request of the space, in teaching order (see the module doc).
+
+        Each context holds the keys AWS always sends (``values.always_sent``).
+        """
         actions = [a for a in self.actions if self._applies(a)]
+        full: dict[tuple[str, int], dict[str, Any]] = {}
         level = 0
         while True:
             any_left = False
@@ -512,7 +616,11 @@ class SearchSpace:
                     contexts = levels[level]
                     for resource in self.resources(action):
                         for context in contexts:
-                            yield principal, action, resource, context
+                            found = full.get((principal, id(context)))
+                            if found is None:
+                                found = with_always_sent(principal, context)
+                                full[(principal, id(context))] = found
+                            yield principal, action, resource, found
             if not any_left:
                 return
             level += 1
@@ -538,6 +646,27 @@ def _combinations(
                         for key, value in zip(subset, values, strict=True)
                     },
                 )
+
+
+def _resource_names(names: Sequence[str]) -> tuple[str, ...]:
+    """The resource part of each ARN among ``names``; other names as they are."""
+    found = []
+    for name in names:
+        parts = name.split(":", 5)
+        if len(parts) == 6 and parts[0] == "arn":
+            found.append(parts[5])
+        elif name and "*" not in name and ":" not in name:
+            found.append(name)
+    return tuple(dict.fromkeys(n for n in found if n))
+
+
+def _in_home_region(context: dict[str, Any] | None) -> bool:
+    """Whether a context names no Region other than us-east-1."""
+    return not context or all(
+        value == REGION
+        for key, value in context.items()
+        if key.lower() == "aws:requestedregion"
+    )
 
 
 def _spelling(variable: Variable) -> str:

@@ -68,6 +68,10 @@ EXAMPLE_VALUES = {
     "FunctionName": "example-function",
     "KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab",
 }
+# The moment every request is made, unless a condition asks for another one.
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+# The caller's address, unless a condition asks for another one.
+SOURCE_IP = "198.51.100.7"
 _OUTSIDE_ADDRESSES = ("198.51.100.23", "203.0.113.99", "192.0.2.200", "2001:db8::99")
 _OTHER_ARN = "arn:aws:iam::210987654321:role/other-role"
 
@@ -97,8 +101,15 @@ def _split_parts(pieces: Sequence[Piece]) -> list[list[Piece]] | None:
     return parts
 
 
-def resource_examples(pieces: Sequence[Piece], accounts: Sequence[str]) -> list[str]:
-    """Concrete resources a resolved pattern matches (a few of them)."""
+def resource_examples(
+    pieces: Sequence[Piece], accounts: Sequence[str], names: Sequence[str] = ()
+) -> list[str]:
+    """Concrete resources a resolved pattern matches (a few of them).
+
+    ``names`` are resource names the task uses (``reports-123456789012-archive``,
+    or the part after the fifth colon of an ARN); those the pattern's resource
+    part matches, and an object in each, are tried before invented fills.
+    """
     if not any(kind != LITERAL for kind, _ in pieces):
         return [_fill(pieces, "")]
     parts = _split_parts(pieces)
@@ -117,6 +128,10 @@ def resource_examples(pieces: Sequence[Piece], accounts: Sequence[str]) -> list[
     if resource and resource[0] == (LITERAL, "user/"):
         fills = (SECOND_USER, *_FILLS[1:])  # "another user" reads best as bob
     tails = [_fill(resource, star) for star in fills] if resource else [""]
+    if resource and names:
+        part = Glob(resource)
+        named = [n for name in names for n in (name, f"{name}/q1.csv")]
+        tails = [n for n in named if part.match(n)][:12] + tails
     return [
         "arn:" + ":".join(head) + ":" + tail
         for head in heads
@@ -188,7 +203,10 @@ def condition_values(
 
 
 def _number_text(number: Decimal) -> str:
-    return str(number.normalize()) if number == number.to_integral() else str(number)
+    """A number as people write it: ``100``, ``0.5``, never ``1E+2``."""
+    if number == number.to_integral():
+        return str(int(number))
+    return format(number.normalize(), "f")
 
 
 def _date_text(moment: float) -> str:
@@ -211,3 +229,73 @@ def _addresses(values: Sequence[str]) -> list[str]:
             found.append(address)
             break
     return found
+
+
+def always_sent(principal: str) -> dict[str, Any]:
+    """The context keys AWS sends with every request of ``principal``.
+
+    Secure transport, the Region (``us-east-1``, where global services such as
+    IAM are served too), the time in both forms, the caller's address, and the
+    caller's unique id. The caller's ARN, account and user name are derived by
+    ``Request`` itself. A service principal acting for itself has no address or
+    unique id.
+    """
+    context: dict[str, Any] = {
+        "aws:SecureTransport": True,
+        "aws:RequestedRegion": REGION,
+        "aws:CurrentTime": _date_text(NOW.timestamp()),
+        "aws:EpochTime": str(int(NOW.timestamp())),
+    }
+    userid = _user_id(principal)
+    if userid is not None:
+        context["aws:SourceIp"] = SOURCE_IP
+        context["aws:userid"] = userid
+    return context
+
+
+def with_always_sent(principal: str, context: dict[str, Any] | None) -> dict[str, Any]:
+    """``context`` completed with ``always_sent``; the two times kept in step."""
+    full = always_sent(principal)
+    if not context:
+        return full
+    names = {key.lower() for key in context}
+    if "aws:currenttime" in names and "aws:epochtime" not in names:
+        moment = parse_date(_value_of(context, "aws:currenttime"))
+        if moment is not None:
+            full["aws:EpochTime"] = str(int(moment))
+    elif "aws:epochtime" in names and "aws:currenttime" not in names:
+        moment = parse_date(_value_of(context, "aws:epochtime"))
+        if moment is not None:
+            full["aws:CurrentTime"] = _date_text(moment)
+    for key in list(full):
+        if key.lower() in names:
+            del full[key]
+    full.update(context)
+    return full
+
+
+def _value_of(context: dict[str, Any], name: str) -> str:
+    return str(next(v for k, v in context.items() if k.lower() == name))
+
+
+def _user_id(principal: str) -> str | None:
+    """A unique id shaped like AWS's: AIDA... for a user, AROA...:session for a
+    role session, the account id for a root user, ``anonymous`` for anyone."""
+    if principal == "*":
+        return "anonymous"
+    parts = principal.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return principal if principal.isdigit() else None
+    resource = parts[5]
+    if resource == "root":
+        return parts[4]
+    tail = resource.rsplit("/", 1)[-1]
+    if resource.startswith("assumed-role/"):
+        return f"AROA{_letters(resource.split('/')[1])}:{tail}"
+    return f"AIDA{_letters(tail)}"
+
+
+def _letters(name: str) -> str:
+    """Sixteen upper-case characters derived from ``name``, like AWS's ids."""
+    text = "".join(c for c in name.upper() if c.isalnum()) + "EXAMPLE1234567890"
+    return text[:16]

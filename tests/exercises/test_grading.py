@@ -10,6 +10,7 @@ from exercises.grading import (
     SubmissionTooLarge,
     grade_policy,
     grade_prediction,
+    task_names,
 )
 from tests.exercises.conftest import OWN_PASSWORD_REFERENCE, SEED_BROKEN
 
@@ -99,3 +100,42 @@ def test_explanations_of_a_long_policy_keep_to_the_statements_that_matter(exerci
         explanation = test.explanation
         assert explanation.count(": does not apply:") <= EXPLAINED_UNMATCHED
         assert "more statements that do not apply" in explanation
+
+
+def test_each_counterexample_names_the_statement_and_line_behind_it(exercises):
+    result = grade_policy(exercises["own-password"], TOO_BROAD)
+    (example,) = result.too_permissive_examples[:1]
+    assert example.request == result.too_permissive.request
+    assert example.sentence == result.too_permissive.sentence
+    assert (example.statement, example.line) == (1, 4)
+    assert example.cause == "Statement 1, on line 4, allows it."
+    strict = grade_policy(exercises["own-password"], TOO_STRICT).too_strict_examples
+    assert strict[0].cause == "No statement of your policy allows it."
+    assert strict[0].statement is None
+
+
+def test_up_to_three_counterexamples_per_direction_are_kept(exercises):
+    wide = OWN_PASSWORD_REFERENCE.replace(
+        '["iam:ChangePassword", "iam:GetUser"]', '"iam:*"'
+    ).replace('"arn:aws:iam::123456789012:user/${aws:username}"', '"*"')
+    result = grade_policy(exercises["own-password"], wide)
+    examples = result.too_permissive_examples
+    assert len(examples) == 3
+    assert len({e.request["action"] for e in examples}) == 3
+    assert result.too_strict_examples == ()
+    assert all(e.direction == "too permissive" for e in examples)
+    assert all("Decision: ALLOWED" in e.explanation for e in examples)
+
+
+def test_task_names_are_what_the_trainee_has_seen():
+    class Test:
+        def __init__(self, resource):
+            self.resource = resource
+
+    scenario = "Read `reports-1` but not `reports-1-archive` or `a b`."
+    names = task_names(scenario, [Test("arn:aws:s3:::reports-1/q1.csv")])
+    assert names == [
+        "arn:aws:s3:::reports-1/q1.csv",
+        "reports-1",
+        "reports-1-archive",
+    ]

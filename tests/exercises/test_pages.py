@@ -158,3 +158,50 @@ def test_unpublished_exercises_are_hidden_from_trainees(client, alice, exercises
     client.force_login(alice)
     url = reverse("exercises:exercise", args=["own-password"])
     assert client.get(url).status_code == 404
+
+
+def test_a_check_that_could_not_finish_says_so_and_never_solves(
+    client, alice, exercises, monkeypatch
+):
+    """Issue 13, item 1: no difference found by a search cut short proves nothing."""
+    import iam
+
+    compare = iam.compare
+
+    def cut_short(*args, **kwargs):
+        return compare(*args, **kwargs, budget=iam.Budget(requests=1))
+
+    monkeypatch.setattr(iam, "compare", cut_short)
+    client.force_login(alice)
+    response = client.post(
+        reverse("exercises:check", args=["own-password"]),
+        {"policy": OWN_PASSWORD_REFERENCE},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "Could not verify" in html
+    assert "✔ Correct" not in html
+    assert "Simplify it" in html
+    submission = Submission.objects.get()
+    assert not submission.correct
+    assert submission.score < 1.0
+    assert not ExerciseProgress.objects.get(user=alice).solved
+
+
+def test_the_page_shows_each_counterexample_with_its_cause_and_line(
+    client, alice, exercises
+):
+    wide = OWN_PASSWORD_REFERENCE.replace(
+        '["iam:ChangePassword", "iam:GetUser"]', '"iam:*"'
+    )
+    client.force_login(alice)
+    html = client.post(
+        reverse("exercises:check", args=["own-password"]),
+        {"policy": wide},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "Too permissive" in html
+    assert "Statement 1, on line 4, allows it." in html
+    assert 'data-line="4"' in html
+    assert "Other requests your policy also allows:" in html
+    assert html.count("Your policy also allows iam:") == 3

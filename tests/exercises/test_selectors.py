@@ -139,3 +139,15 @@ def test_a_path_into_the_result_must_name_fields_of_the_contract():
         result_path("too_permisive", "sentence")
     with pytest.raises(LookupError, match="Counterexample has no field 'text'"):
         result_path("too_strict", "text")
+
+
+def test_every_counterexample_is_stored_and_read_back_with_its_cause(exercises):
+    result = grade_policy(exercises["own-password"], TOO_BROAD)
+    stored = grade_to_json(result)
+    assert stored["too_permissive"]["request"] == stored["examples"][0]["request"]
+    assert set(stored["examples"][0]) == {
+        "direction", "request", "sentence", "explanation", "cause", "statement",
+        "line",
+    }  # fmt: skip
+    assert grade_from_json(stored) == result
+    assert grade_from_json(stored).too_permissive_examples[0].line == 4

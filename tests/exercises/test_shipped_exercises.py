@@ -1,5 +1,7 @@
 """Every shipped exercise: its reference is correct, its wrong samples are caught."""
 
+import json
+
 import pytest
 import yaml
 from django.core.management import call_command
@@ -91,3 +93,98 @@ def test_no_trainee_response_contains_a_reference(shipped, db, client):
         reference = exercise.reference.strip()
         assert reference not in html
         assert reference not in check
+
+
+def test_a_wrong_policy_with_a_many_condition_deny_is_never_graded_correct(
+    shipped, db, client
+):
+    """Issue 13, item 1: the reference plus a Deny whose seven conditions can all
+    hold. The check finds the request it denies, and nothing is marked solved."""
+    from django.contrib.auth.models import User
+
+    from exercises.models import ExerciseProgress
+
+    exercise = Exercise.objects.get(slug="read-one-bucket")
+    document = json.loads(exercise.reference)
+    document["Statement"].append(RED_TEAM_DENY)
+    text = json.dumps(document, indent=2)
+    result = grade_policy(exercise, text)
+    assert not result.correct
+    assert result.score < 1.0
+    found = result.too_strict
+    assert found is not None
+    assert found.request["action"] == "s3:GetObject"
+    assert "statement 3" in found.explanation
+    (cause,) = {e.cause for e in result.too_strict_examples}
+    assert cause.startswith("Statement 3, on line ")
+    assert cause.endswith(" denies it.")
+    user = User.objects.create_user("red-team")
+    client.force_login(user)
+    page = client.post(
+        f"{exercise.get_absolute_url()}check/",
+        {"policy": text},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "✔ Correct" not in page
+    assert "Too strict" in page
+    assert not ExerciseProgress.objects.filter(user=user, solved_at__isnull=False)
+
+
+RED_TEAM_DENY = {
+    "Effect": "Deny",
+    "Action": "s3:GetObject",
+    "Resource": "*",
+    "Condition": {
+        "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+        "DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"},
+        "NumericGreaterThan": {"aws:MultiFactorAuthAge": "3600"},
+        "StringLike": {"aws:username": "al*"},
+        "StringEquals": {"aws:PrincipalTag/team": "finance"},
+        "ForAnyValue:StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]},
+    },
+}
+
+
+def test_counterexamples_use_the_names_the_task_shows(shipped, db):
+    """Issue 13, item 5: the scenario names `reports-123456789012-archive`."""
+    exercise = Exercise.objects.get(slug="read-one-bucket")
+    sample = next(
+        s["policy"]
+        for e in SHIPPED
+        if e["slug"] == "read-one-bucket"
+        for s in e["samples"]
+        if "wildcard also matches" in s["label"]
+    )
+    result = grade_policy(exercise, sample)
+    resources = {e.request["resource"] for e in result.too_permissive_examples}
+    assert "arn:aws:s3:::reports-123456789012-archive" in resources
+    assert not any("123456789012example" in r for r in resources)
+
+
+@pytest.mark.parametrize(("slug", "label", "policy"), SAMPLES)
+def test_every_counterexample_of_a_sample_replays_and_could_happen(
+    shipped, db, slug, label, policy
+):
+    """Issue 13, items 4 and 6: each counterexample, rebuilt from its stored
+    request, gets the claimed decisions; its action is in the catalog and its
+    context has the keys AWS always sends."""
+    from exercises.grading import build_request
+    from iam import catalog, evaluate_policy, parse_policy
+    from iam.values import always_sent
+
+    exercise = Exercise.objects.get(slug=slug)
+    result = grade_policy(exercise, policy)
+    kind = exercise.policy_kind
+    mine = parse_policy(policy, kind=kind)
+    reference = parse_policy(exercise.reference, kind=kind)
+    firsts = [e for e in result.examples if e.direction == "too permissive"][:1]
+    firsts += [e for e in result.examples if e.direction == "too strict"][:1]
+    assert [f.request for f in firsts] == [c.request for c in result.counterexamples]
+    for example in result.examples:
+        request = build_request(example.request)
+        allows = example.direction == "too permissive"
+        assert evaluate_policy(mine, request).allowed is allows
+        assert evaluate_policy(reference, request).allowed is not allows
+        assert catalog.canonical_action(request.action) == request.action
+        assert set(always_sent(request.principal)) <= set(request.context)
+        assert example.cause

@@ -8,6 +8,7 @@ are those of issue 5. No test needs a database.
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,8 @@ from iam import (
     parse_policy,
 )
 from iam.cli import DEFAULT_PRINCIPAL, _PolicyCache, simulate_line
-from iam.compare import PRINCIPAL
+from iam.compare import PRINCIPAL, Cause
+from iam.values import always_sent, with_always_sent
 
 ROOT = Path(__file__).resolve().parents[2]
 ALICE = PRINCIPAL
@@ -180,7 +182,11 @@ def test_region_deny_with_an_extra_region_is_too_permissive():
     reference = only(["eu-west-1"])
     result = compare(candidate, reference)
     example = result.too_permissive
-    assert example.request.context == {"aws:RequestedRegion": "eu-central-1"}
+    # Every other key is what AWS sends with any request (issue 13, item 4).
+    assert example.request.context == {
+        **always_sent(ALICE),
+        "aws:RequestedRegion": "eu-central-1",
+    }
     assert "when aws:RequestedRegion is eu-central-1" in example.describe()
     assert result.too_strict is None
     assert_verified(result, candidate, reference)
@@ -632,10 +638,13 @@ PROBES = [
 @given(policies(), policies())
 def test_a_difference_on_a_probe_request_is_always_found(candidate, reference):
     """The space is built to cover what the patterns and conditions distinguish:
-    wherever a plain probe request tells the policies apart, so does the search."""
+    wherever a plain probe request, with the keys AWS always sends, tells the
+    policies apart, so does the search."""
     result = compare(candidate, reference)
     assert result.exhaustive
-    for probe in PROBES:
+    for sent in PROBES:
+        context = with_always_sent(sent.principal, sent.context)
+        probe = Request(sent.principal, sent.action, sent.resource, context)
         mine = decide(candidate, probe, "identity").allowed
         theirs = decide(reference, probe, "identity").allowed
         if mine and not theirs:
@@ -761,3 +770,262 @@ def test_counterexamples_are_judged_as_evaluate_policy_judges_them(
         ):
             again = evaluate_policy(parse_policy(document, kind=kind), example.request)
             assert again.effect == decision.effect
+
+
+# --- issue 13: never "equivalent" without proof; requests that could happen --------
+
+READ_ONE_BUCKET = policy(
+    allow("s3:ListBucket", "arn:aws:s3:::reports-123456789012", Sid="ListReports"),
+    allow("s3:GetObject", "arn:aws:s3:::reports-123456789012/*", Sid="ReadReports"),
+)
+# Issue 13, item 1: a Deny whose conditions can all hold at once, each key needing
+# its own value; the combinations are far more than the search can try one by one.
+RED_TEAM_DENY = deny(
+    "s3:GetObject",
+    Condition={
+        "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+        "DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"},
+        "NumericGreaterThan": {"aws:MultiFactorAuthAge": "3600"},
+        "StringLike": {"aws:username": "al*"},
+        "StringEquals": {"aws:PrincipalTag/team": "finance"},
+        "ForAnyValue:StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]},
+        "Bool": {"aws:SecureTransport": "true"},
+    },
+)
+
+
+def test_a_deny_with_many_conditions_is_found_by_meeting_them_all_at_once():
+    candidate = policy(*READ_ONE_BUCKET["Statement"], RED_TEAM_DENY)
+    result = compare(candidate, READ_ONE_BUCKET)
+    example = result.too_strict
+    assert example is not None
+    assert example.request.action == "s3:GetObject"
+    assert example.candidate.effect == "ExplicitDeny"
+    assert result.too_permissive is None
+    assert_verified(result, candidate, READ_ONE_BUCKET)
+
+
+def test_a_search_cut_short_without_a_difference_is_not_exhaustive():
+    candidate = policy(*READ_ONE_BUCKET["Statement"], RED_TEAM_DENY)
+    result = compare(candidate, READ_ONE_BUCKET, budget=Budget(requests=10))
+    assert result.equivalent
+    assert not result.exhaustive
+
+
+def test_an_action_outside_the_catalog_is_never_a_counterexample():
+    """A misspelt action ("iam: ChangePassword") matches no request AWS sends."""
+    resource = "arn:aws:iam::123456789012:user/${aws:username}"
+    candidate = policy(allow(["iam: ChangePassword", "iam: GetUser"], resource))
+    reference = policy(allow(["iam:ChangePassword", "iam:GetUser"], resource))
+    result = compare(candidate, reference)
+    assert result.too_permissive is None
+    assert result.too_strict.request.action in ("iam:ChangePassword", "iam:GetUser")
+    assert result.exhaustive
+
+
+def test_every_counterexample_carries_the_keys_aws_always_sends():
+    """A condition on aws:SecureTransport or aws:RequestedRegion is never slipped
+    past by leaving the key out: real requests always have it."""
+    https_only = deny("*", Condition={"Bool": {"aws:SecureTransport": "false"}})
+    in_region = deny(
+        "*", Condition={"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    )
+    reads = allow("s3:GetObject", "arn:aws:s3:::reports/*")
+    for candidate, reference in (
+        (policy(reads), policy(reads, https_only)),
+        (policy(reads), policy(reads, in_region)),
+        (policy(reads, https_only), policy(reads, in_region)),
+    ):
+        result = compare(candidate, reference)
+        assert result.too_permissive is not None
+        for example in (result.too_permissive, result.too_strict):
+            if example is None:
+                continue
+            context = example.request.context
+            assert set(always_sent(example.request.principal)) <= set(context)
+            assert isinstance(context["aws:SecureTransport"], bool)
+            assert context["aws:RequestedRegion"] in ("us-east-1", "eu-west-1")
+        assert_verified(result, candidate, reference)
+
+
+def test_the_time_and_the_caller_keys_agree_with_each_other():
+    candidate = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    before = {"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}
+    reference = policy(
+        allow("s3:GetObject", "arn:aws:s3:::reports/*", Condition=before)
+    )
+    example = compare(candidate, reference).too_permissive
+    context = example.request.context
+    moment = datetime.fromisoformat(context["aws:CurrentTime"])
+    assert int(moment.timestamp()) == int(context["aws:EpochTime"])
+    assert moment.year >= 2030
+    assert example.request.principal == ALICE
+    assert context["aws:userid"].startswith("AIDA")
+    assert context["aws:SourceIp"].count(".") == 3
+
+
+def test_global_services_are_always_requested_in_us_east_1():
+    outside = {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    candidate = policy(ALLOW_ALL, deny("*", Condition=outside))
+    reference = policy(ALLOW_ALL, deny("s3:*", Condition=outside))
+    result = compare(candidate, reference)
+    example = result.too_strict
+    assert example.request.action.split(":")[0] != "s3"
+    if example.request.action.split(":")[0] in ("iam", "organizations"):
+        assert example.request.context["aws:RequestedRegion"] == "us-east-1"
+    assert_verified(result, candidate, reference)
+
+
+def test_numbers_are_written_as_people_write_them():
+    def at_most(operator):
+        condition = {operator: {"s3:max-keys": "100"}}
+        return policy(
+            allow("s3:ListBucket", "arn:aws:s3:::reports", Condition=condition)
+        )
+
+    result = compare(at_most("NumericLessThanEquals"), at_most("NumericLessThan"))
+    example = result.too_permissive
+    assert example.request.context["s3:max-keys"] == "100"
+    assert "s3:max-keys is 100" in example.describe()
+    assert_verified(
+        result, at_most("NumericLessThanEquals"), at_most("NumericLessThan")
+    )
+
+
+def test_single_valued_keys_get_one_value_under_for_any_value():
+    regions = {"ForAnyValue:StringEquals": {"aws:RequestedRegion": ["eu-west-1"]}}
+    candidate = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    reference = policy(
+        allow("s3:GetObject", "arn:aws:s3:::reports/*", Condition=regions)
+    )
+    result = compare(candidate, reference)
+    assert isinstance(result.too_permissive.request.context["aws:RequestedRegion"], str)
+    assert_verified(result, candidate, reference)
+
+
+# --- issue 13, item 6: the cause, and up to three counterexamples per direction ----
+
+WIDE_TEXT = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReadEverything",
+      "Effect": "Allow",
+      "Action": "s3:*",
+      "Resource": "*"
+    },
+    {
+      "Effect": "Deny",
+      "Action": "s3:ListBucket",
+      "Resource": "*"
+    }
+  ]
+}"""
+NARROW = policy(
+    allow(
+        ["s3:GetObject", "s3:ListBucket"],
+        ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"],
+    )
+)
+
+
+def test_a_too_permissive_request_names_the_statement_and_line_that_allow_it():
+    result = compare(WIDE_TEXT, NARROW)
+    cause = result.too_permissive.cause()
+    assert isinstance(cause, Cause)
+    assert (cause.statement, cause.sid, cause.line) == (1, "ReadEverything", 4)
+    assert cause.text == 'Statement 1 ("ReadEverything"), on line 4, allows it.'
+
+
+def test_a_too_strict_request_names_the_statement_that_denies_it():
+    result = compare(WIDE_TEXT, NARROW)
+    example = result.too_strict
+    assert example.request.action == "s3:ListBucket"
+    cause = example.cause()
+    assert (cause.statement, cause.sid, cause.line) == (2, None, 10)
+    assert cause.text == "Statement 2, on line 10, denies it."
+
+
+def test_a_too_strict_request_no_statement_allows_says_so():
+    candidate = policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))
+    cause = compare(candidate, NARROW).too_strict.cause()
+    assert cause == Cause("No statement of your policy allows it.")
+
+
+def test_up_to_three_counterexamples_per_direction_on_different_actions_first():
+    result = compare(WIDE_TEXT, NARROW)
+    permissive = result.examples("too_permissive")
+    assert len(permissive) == 3
+    assert permissive[0] is result.too_permissive
+    assert len({e.request.action for e in permissive}) == 3
+    assert result.examples("too_strict") == (result.too_strict,)
+    for example in permissive:
+        assert example.candidate.allowed and not example.reference.allowed
+        assert example.cause().statement == 1
+        replayed = compare(WIDE_TEXT, NARROW)  # the same answer every time
+        assert replayed.examples("too_permissive")[1].request == permissive[1].request
+
+
+def test_the_same_action_on_other_resources_fills_in_when_actions_run_out():
+    candidate = policy(allow("s3:GetObject", "*"))
+    reference = policy(
+        allow("s3:GetObject", "arn:aws:s3:::reports/*"),
+        deny("s3:GetObject", "arn:aws:s3:::archive/*"),
+    )
+    permissive = compare(candidate, reference).examples("too_permissive")
+    assert len(permissive) >= 2
+    assert len({e.request.resource for e in permissive}) == len(permissive)
+    for example in permissive:
+        assert example.request.action == "s3:GetObject"
+        assert not example.request.resource.startswith("arn:aws:s3:::reports/")
+
+
+def test_cli_keeps_its_keys_and_adds_every_example_with_its_cause(tmp_path):
+    candidate = tmp_path / "candidate.json"
+    reference = tmp_path / "reference.json"
+    candidate.write_text(WIDE_TEXT)
+    reference.write_text(json.dumps(NARROW))
+    done = run(str(candidate), str(reference))
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    expected = compare(WIDE_TEXT, NARROW).to_json()
+    assert {k: answer[k] for k in expected} == expected
+    assert list(answer)[:3] == ["too_permissive", "too_strict", "exhaustive"]
+    examples = answer["examples"]
+    assert len(examples["too_permissive"]) == 3
+    assert examples["too_permissive"][0]["request"] == answer["too_permissive"]
+    first = examples["too_strict"][0]
+    assert first["cause"] == "Statement 2, on line 10, denies it."
+    assert (first["statement"], first["line"]) == (2, 10)
+    assert first["sentence"].startswith("Your policy denies s3:ListBucket")
+
+
+# --- issue 13, item 5: the names the task uses --------------------------------------
+
+REPORTS = policy(
+    allow("s3:ListBucket", "arn:aws:s3:::reports-123456789012"),
+    allow("s3:GetObject", "arn:aws:s3:::reports-123456789012/*"),
+)
+PREFIX_WILDCARD = policy(
+    allow(["s3:ListBucket", "s3:GetObject"], "arn:aws:s3:::reports-123456789012*")
+)
+
+
+def test_wildcards_are_filled_with_the_names_the_task_uses():
+    names = [
+        "reports-123456789012-archive",
+        "arn:aws:s3:::reports-123456789012/2024/q1.csv",
+    ]
+    result = compare(PREFIX_WILDCARD, REPORTS, names=names)
+    resources = {e.request.resource for e in result.examples("too_permissive")}
+    assert resources == {
+        "arn:aws:s3:::reports-123456789012-archive",
+        "arn:aws:s3:::reports-123456789012-archive/q1.csv",
+    }
+    assert_verified(result, PREFIX_WILDCARD, REPORTS)
+
+
+def test_without_names_wildcards_get_invented_fills():
+    result = compare(PREFIX_WILDCARD, REPORTS)
+    assert "reports-123456789012example" in result.too_permissive.request.resource
+    assert_verified(result, PREFIX_WILDCARD, REPORTS)
