@@ -14,7 +14,7 @@ round. The public API::
 """
 
 from .catalog import Catalog, catalog, expand_actions
-from .compare import Budget, Comparison, Counterexample, compare
+from .compare import Budget, Cause, Comparison, Counterexample, compare
 from .evaluation import (
     ALLOW,
     EXPLICIT_DENY,
@@ -39,6 +39,7 @@ __all__ = [
     "KINDS",
     "Budget",
     "Catalog",
+    "Cause",
     "Comparison",
     "Counterexample",
     "Decision",
