@@ -70,15 +70,26 @@ from typing import Any
 
 from .catalog import catalog
 from .conditions import Condition
-from .matching import LITERAL, ArnGlob
+from .matching import (
+    LITERAL,
+    ArnGlob,
+    Piece,
+    Token,
+    arn_tokens,
+    region_witnesses,
+    split_arn_pieces,
+)
 from .policy import Policy, Statement
 from .request import Request
 from .sampling import (
     UNRELATED,
+    action_templates,
     example_arn,
     expand,
+    fits_template,
     representatives,
     service_index,
+    template_tokens,
     types_of,
 )
 from .values import (
@@ -165,6 +176,7 @@ MAX_INSTANCES = 240
 MAX_REPRESENTATIVES = 12
 MAX_ACTIONS = 600
 MAX_CALLERS = 12
+MAX_REGION_STATES = 20_000
 
 
 @dataclass
@@ -212,6 +224,7 @@ class SearchSpace:
         self._contexts: dict[tuple[str, ...], list[list[dict[str, Any] | None]]] = {}
         self._resources: dict[str, list[str]] = {}
         self._signatures: dict[str, tuple[Any, ...]] = {}
+        self._region_cache: dict[str, dict[tuple[bool, ...], str]] = {}
 
     # Building blocks.
 
@@ -536,38 +549,96 @@ class SearchSpace:
         _, types, first = index[action]
         if not types:
             return ["*"]
-        found = []
-        for arn in self.instances:
-            parts = arn.split(":", 5)
-            if len(parts) == 6 and parts[2].lower() == service:
-                shapes = types_of(arn)
-                if not shapes or shapes & types:
-                    found.append(arn)
+        templates = action_templates(action)
+        found = [
+            arn
+            for arn in self.instances
+            if any(fits_template(template, arn) for template in templates)
+        ]
         wanted = [first] + sorted(
             t for t in types if (service, t) in self.relevant_types
         )
-        for kind in dict.fromkeys(wanted):
+        for kind in dict.fromkeys(wanted + sorted(types)):
             example = example_arn(service, kind)
             if example is not None:
                 found.append(example)
-        return self._distinct(found)
+        kept = self._distinct(found)
+        covered = {self._signature(resource)[1:] for resource in kept}
+        for template in templates:
+            for signature, witness in self._regions(template).items():
+                if signature not in covered:
+                    covered.add(signature)
+                    kept.append(witness)
+        return kept
+
+    def _regions(self, template: str) -> dict[tuple[bool, ...], str]:
+        """One resource of ``template`` per combination of patterns it can match.
+
+        Every resource the template stands for matches some combination of the
+        policies' Resource and NotResource patterns (as resolved for each caller);
+        ``region_witnesses`` finds each combination that is not empty, so the
+        resources of an action are covered, not sampled.
+        """
+        found = self._region_cache.get(template)
+        if found is not None:
+            return found
+        parts = template.split(":", 5)
+        head = ("arn", "aws", parts[2] if len(parts) == 6 else "")
+        distinct = tuple(
+            dict.fromkeys(
+                tokens
+                for fixed, tokens in self._pattern_tokens()
+                if all(f is None or f == h for f, h in zip(fixed, head, strict=True))
+            )
+        )
+        witnesses, complete = region_witnesses(
+            template_tokens(template), distinct, MAX_REGION_STATES
+        )
+        if not complete:
+            self.truncated = True
+        found = {}
+        for witness in witnesses.values():
+            signature = self._signature(witness)[1:]
+            found.setdefault(signature, witness)
+        self._region_cache[template] = found
+        return found
+
+    def _pattern_tokens(self) -> list[tuple[tuple[str | None, ...], tuple[Token, ...]]]:
+        """Each resolved pattern of ``_compiled_templates`` as ``region_witnesses``
+        tokens, after the literal text of its first three ARN parts (None where a
+        part has a wildcard): a pattern naming another service matches nothing
+        of a template, and is left out of its product."""
+        cached = getattr(self, "_tokens", None)
+        if cached is None:
+            cached = []
+            for _, items in self.templates:
+                for lookup in self.lookups:
+                    pieces = resolve(items, lookup)
+                    if pieces is not None:
+                        cached.append((_fixed_head(pieces), tuple(arn_tokens(pieces))))
+            self._tokens = cached
+        return cached
 
     def _distinct(self, resources: Sequence[str]) -> list[str]:
-        """Keeps one resource per way the policies' patterns treat it."""
+        """Keeps one resource per way the policies' patterns treat it (at most
+        MAX_RESOURCES: the regions of ``_regions`` cover what is left out)."""
         seen: set[tuple[Any, ...]] = set()
         kept: list[str] = []
         for resource in dict.fromkeys(resources):
-            signature = self._signatures.get(resource)
-            if signature is None:
-                signature = (self._account_of(resource), *self._matches(resource))
-                self._signatures[resource] = signature
+            signature = self._signature(resource)
             if signature not in seen:
                 if len(kept) == MAX_RESOURCES:
-                    self.truncated = True
                     break
                 seen.add(signature)
                 kept.append(resource)
         return kept
+
+    def _signature(self, resource: str) -> tuple[Any, ...]:
+        signature = self._signatures.get(resource)
+        if signature is None:
+            signature = (self._account_of(resource), *self._matches(resource))
+            self._signatures[resource] = signature
+        return signature
 
     def _matches(self, resource: str) -> tuple[bool, ...]:
         compiled = self._compiled_templates()
@@ -672,6 +743,19 @@ def _in_home_region(context: dict[str, Any] | None) -> bool:
 def _spelling(variable: Variable) -> str:
     """The key as the policy spells it: ``${aws:PrincipalTag/Project}``."""
     return variable.text[2:-1].split(",", 1)[0].strip() or variable.key
+
+
+def _fixed_head(pieces: Sequence[Piece]) -> tuple[str | None, ...]:
+    """The first three parts of an ARN pattern where they are literal text."""
+    parts = split_arn_pieces(pieces)
+    if len(parts) < 4 or parts[0] != [(LITERAL, "arn")]:
+        return (None, None, None)
+    return tuple(
+        "".join(text for _, text in part)
+        if all(kind == LITERAL for kind, _ in part)
+        else None
+        for part in parts[:3]
+    )
 
 
 def _is_literal(item: Item) -> bool:
