@@ -195,7 +195,7 @@ def example_arn(prefix: str, resource_type: str) -> str | None:
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=8192)
 def template_tokens(template: str) -> tuple[Token, ...]:
     """The texts a catalog ARN template stands for, as ``region_witnesses`` tokens.
 
@@ -222,7 +222,7 @@ def template_tokens(template: str) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=8192)
 def _template_regex(template: str) -> re.Pattern[str]:
     """``template_tokens`` as a regular expression."""
     source = []
@@ -240,9 +240,26 @@ def fits_template(template: str, arn: str) -> bool:
     return _template_regex(template).fullmatch(arn) is not None
 
 
+@lru_cache(maxsize=32768)
 def action_templates(action: str) -> tuple[str, ...]:
     """ARN templates of every resource type of a catalog action (empty: ``*``)."""
     prefix = action.partition(":")[0]
     _, types, _ = _features(action)
     found = (catalog.arn_template(prefix, kind) for kind in sorted(types))
     return tuple(dict.fromkeys(t for t in found if t))
+
+
+@cache
+def action_groups() -> dict[tuple[str, tuple[str, ...]], tuple[str, ...]]:
+    """Every catalog action, grouped by service and ARN templates (read from the
+    catalog's data directly: this runs over all of its actions)."""
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for name, service in catalog.data["services"].items():
+        arns = service["resources"]
+        prefix = name.lower()
+        for action, entry in service["actions"].items():
+            kinds = sorted({t.rstrip("*") for t in entry.get("r", ())})
+            found = (arns.get(kind, {}).get("arn") for kind in kinds)
+            templates = tuple(dict.fromkeys(t for t in found if t))
+            groups.setdefault((prefix, templates), []).append(f"{name}:{action}")
+    return {key: tuple(members) for key, members in groups.items()}

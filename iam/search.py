@@ -64,8 +64,9 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .catalog import catalog
@@ -83,6 +84,7 @@ from .policy import Policy, Statement
 from .request import Request
 from .sampling import (
     UNRELATED,
+    action_groups,
     action_templates,
     example_arn,
     expand,
@@ -219,12 +221,13 @@ class SearchSpace:
         self.keys = self._keys()
         self.instances = self._resource_instances()
         self.relevant_types = self._relevant_types()
+        self._signatures: dict[str, tuple[Any, ...]] = {}
+        self._region_cache: dict[str, dict[tuple[bool, ...], str]] = {}
+        self._behaviours: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.actions = self._actions()
         self._relevant: dict[str, tuple[str, ...]] = {}
         self._contexts: dict[tuple[str, ...], list[list[dict[str, Any] | None]]] = {}
         self._resources: dict[str, list[str]] = {}
-        self._signatures: dict[str, tuple[Any, ...]] = {}
-        self._region_cache: dict[str, dict[tuple[bool, ...], str]] = {}
 
     # Building blocks.
 
@@ -401,21 +404,112 @@ class SearchSpace:
         for action, signature in signatures.items():
             classes.setdefault(tuple(signature), []).append(action)
         chosen = list(literal)
+        exact: list[str] = []
         for signature in sorted(classes, key=lambda s: (s[0], len(s))):
             members = sorted(classes[signature])
-            chosen.extend(representatives(members, relevant, MAX_REPRESENTATIVES))
+            picked = representatives(members, relevant, MAX_REPRESENTATIVES)
+            chosen.extend(picked)
+            exact.extend(self._one_per_behaviour(members, picked))
             if self._over_time():
                 break
         chosen.extend(a for a in UNRELATED if a not in signatures)
         for service in self._services(patterns):
             members = [a for a in service_index(service) if a not in signatures]
             chosen.extend(representatives(members, relevant, MAX_REPRESENTATIVES // 2))
+        if any(
+            s.not_action is not None or "*" in (s.action or ()) for s in self.statements
+        ):
+            uncovered = [a for a in chosen if a not in signatures]
+            exact.extend(self._one_per_group(signatures, uncovered))
+        chosen.extend(exact)
         if self.kind == "trust" and "sts:AssumeRole" not in chosen:
             chosen.append("sts:AssumeRole")
         unique = list(dict.fromkeys(chosen))
         if len(unique) > MAX_ACTIONS:
             self.truncated = True
         return unique[:MAX_ACTIONS]
+
+    def _one_per_behaviour(
+        self, members: Sequence[str], picked: Sequence[str]
+    ) -> list[str]:
+        """Members that behave unlike every action of ``picked``: one per way.
+
+        Actions that the same Action patterns cover differ only through their
+        resources (and through the Region a global service's requests name), so
+        an action per combination of the regions its ARN templates reach stands
+        for all of them.
+        """
+        seen = {self._behaviour(a) for a in picked}
+        found = []
+        for action in members:
+            key = self._behaviour(action)
+            if key not in seen:
+                seen.add(key)
+                found.append(action)
+        return found
+
+    def _one_per_group(
+        self, covered: Mapping[str, Any], picked: Sequence[str]
+    ) -> list[str]:
+        """``_one_per_behaviour`` over the actions no Action pattern names (those
+        ``*`` and NotAction reach), looking at one action per ``action_groups``."""
+        seen = {self._behaviour(a) for a in picked}
+        found = []
+        wild, by_service = self._patterns_by_service()
+        if wild:
+            groups = list(action_groups().items())
+        else:  # a service no pattern names: only its Region and templates matter
+            named = {
+                id(item): item for name in by_service for item in _groups_naming(name)
+            }
+            groups = list(named.values())
+            for items in _unnamed_groups().values():
+                groups.extend(
+                    itertools.islice(
+                        (
+                            item
+                            for item in items
+                            if id(item) not in named
+                            and any(a not in covered for a in item[1])
+                        ),
+                        1,
+                    )
+                )
+        for (prefix, templates), members in groups:
+            action = next((a for a in members if a not in covered), None)
+            if action is None:
+                continue
+            key = self._behaviour_of(prefix not in _GLOBAL_SERVICES, templates)
+            if key not in seen:
+                seen.add(key)
+                found.append(action)
+        return found
+
+    def _behaviour(self, action: str) -> tuple[Any, ...]:
+        """What decides how the policies treat ``action`` besides its patterns."""
+        return self._behaviour_of(_is_regional(action), action_templates(action))
+
+    def _behaviour_of(
+        self, regional: bool, templates: tuple[str, ...]
+    ) -> tuple[Any, ...]:
+        key = (regional, templates)
+        found = self._behaviours.get(key)
+        if found is None:
+            wild, by_service = self._patterns_by_service()
+            named = wild or any(
+                template.split(":", 3)[2] in by_service for template in templates
+            )
+            if named:
+                regions = frozenset(
+                    signature
+                    for template in templates
+                    for signature in self._regions(template)
+                )
+            else:  # no pattern reaches a resource of these templates
+                none = (False,) * len(self._compiled_templates())
+                regions = frozenset((none,) if templates else ())
+            found = self._behaviours[key] = (key[0], bool(templates), regions)
+        return found
 
     def _relevant_types(self) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
@@ -583,14 +677,20 @@ class SearchSpace:
         if found is not None:
             return found
         parts = template.split(":", 5)
-        head = ("arn", "aws", parts[2] if len(parts) == 6 else "")
+        service = parts[2] if len(parts) == 6 else ""
+        wild, by_service = self._patterns_by_service()
         distinct = tuple(
             dict.fromkeys(
                 tokens
-                for fixed, tokens in self._pattern_tokens()
-                if all(f is None or f == h for f, h in zip(fixed, head, strict=True))
+                for fixed, tokens in (*wild, *by_service.get(service, ()))
+                if fixed[0] in (None, "arn") and fixed[1] in (None, "aws")
             )
         )
+        if not distinct:  # no pattern can match a resource of this template
+            none = (False,) * len(self._compiled_templates())
+            found = {none: region_witnesses(template_tokens(template), (), 0)[0][()]}
+            self._region_cache[template] = found
+            return found
         witnesses, complete = region_witnesses(
             template_tokens(template), distinct, MAX_REGION_STATES
         )
@@ -602,6 +702,21 @@ class SearchSpace:
             found.setdefault(signature, witness)
         self._region_cache[template] = found
         return found
+
+    def _patterns_by_service(self) -> tuple[list[Any], dict[str, list[Any]]]:
+        """``_pattern_tokens`` split into those whose service part is a wildcard
+        and, per service, those that name it."""
+        cached = getattr(self, "_by_service", None)
+        if cached is None:
+            wild: list[Any] = []
+            by_service: dict[str, list[Any]] = {}
+            for fixed, tokens in self._pattern_tokens():
+                if fixed[2] is None:
+                    wild.append((fixed, tokens))
+                else:
+                    by_service.setdefault(fixed[2], []).append((fixed, tokens))
+            cached = self._by_service = (wild, by_service)
+        return cached
 
     def _pattern_tokens(self) -> list[tuple[tuple[str | None, ...], tuple[Token, ...]]]:
         """Each resolved pattern of ``_compiled_templates`` as ``region_witnesses``
@@ -756,6 +871,40 @@ def _fixed_head(pieces: Sequence[Piece]) -> tuple[str | None, ...]:
         else None
         for part in parts[:3]
     )
+
+
+_Group = tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]
+
+
+@cache
+def _groups_naming(service: str) -> tuple[_Group, ...]:
+    """The ``action_groups`` with an ARN template of ``service`` (as spelt there)."""
+    return tuple(
+        item
+        for item in _all_groups()
+        if any(t.split(":", 3)[2] == service for t in item[0][1])
+    )
+
+
+@cache
+def _all_groups() -> tuple[_Group, ...]:
+    return tuple(action_groups().items())
+
+
+@cache
+def _unnamed_groups() -> dict[tuple[bool, bool], tuple[_Group, ...]]:
+    """``action_groups`` by (regional, takes a resource): for actions whose ARN
+    templates no pattern names, nothing else tells them apart."""
+    found: dict[tuple[bool, bool], list[_Group]] = {}
+    for item in _all_groups():
+        (prefix, templates), _ = item
+        key = (prefix not in _GLOBAL_SERVICES, bool(templates))
+        found.setdefault(key, []).append(item)
+    return {key: tuple(items) for key, items in found.items()}
+
+
+def _is_regional(action: str) -> bool:
+    return action.partition(":")[0].lower() not in _GLOBAL_SERVICES
 
 
 def _is_literal(item: Item) -> bool:

@@ -1112,3 +1112,23 @@ def test_cli_finds_the_role_and_access_point_differences(tmp_path):
         )
         assert decide(policy(wide), request, "identity").allowed
         assert not decide(policy(narrow), request, "identity").allowed
+
+
+@pytest.mark.parametrize(
+    ("action", "left_out", "expected"),
+    [
+        ("s3:List*", "arn:aws:s3:us-*:*:storage-*", ":storage-lens-group/"),
+        ("s3:*", "arn:aws:s3:us-*:*:job*", ":job/"),
+        ("*", "arn:aws:s3:us-*:*:job*", ":job/"),
+    ],
+)
+def test_every_resource_type_of_an_action_class_is_tried(action, left_out, expected):
+    """Actions one pattern covers are tried once per way their resource types
+    meet the patterns, not only the well-known ones and one per access level."""
+    candidate = policy(allow(action, "*"))
+    reference = policy({"Effect": "Allow", "Action": action, "NotResource": left_out})
+    result = compare(candidate, reference)
+    assert result.too_permissive is not None
+    assert expected in result.too_permissive.request.resource
+    assert result.exhaustive
+    assert_verified(result, candidate, reference)

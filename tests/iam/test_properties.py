@@ -310,6 +310,7 @@ COMPARE_RESOURCES = [
     "arn:aws:iam::111122223333:role/ReadOnly",
     "arn:aws:iam::*:role/Read*",
     "arn:aws:iam::*:user/?",
+    "arn:aws:s3:us-*:*:storage-*",
 ]
 COMPARE = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -335,7 +336,14 @@ def small_policies(draw):
             max_size=2,
         )
     )
+    for statement in chosen:
+        if draw(st.integers(0, 4)) == 0:
+            statement["NotResource"] = statement.pop("Resource")
     return {"Version": "2012-10-17", "Statement": chosen}
+
+
+def _resources_of(statement):
+    return statement.get("Resource") or statement["NotResource"]
 
 
 @st.composite
@@ -349,7 +357,7 @@ def close_pairs(draw):
     if element == "Action":
         statement["Action"][-1] = draw(st.sampled_from(COMPARE_ACTIONS))
     elif element == "Resource":
-        statement["Resource"][-1] = draw(st.sampled_from(COMPARE_RESOURCES))
+        _resources_of(statement)[-1] = draw(st.sampled_from(COMPARE_RESOURCES))
     elif element == "Effect":
         statement["Effect"] = "Deny" if statement["Effect"] == "Allow" else "Allow"
     return first, second
@@ -422,7 +430,7 @@ def test_exhaustive_equivalence_survives_brute_force(pair):
         return
     documents = (candidate, reference)
     patterns = {a for d in documents for s in d["Statement"] for a in s["Action"]}
-    resources = {r for d in documents for s in d["Statement"] for r in s["Resource"]}
+    resources = {r for d in documents for s in d["Statement"] for r in _resources_of(s)}
     actions = sorted({a for pattern in patterns for a in expand(pattern)})
     for action in actions:
         for resource in _brute_force_resources(action, sorted(resources)):
