@@ -1,9 +1,11 @@
 """The search space of ``compare``: which requests are tried, in which order.
 
 The search space is finite and built from the two policies (nothing is guessed
-at random, and the same policies always give the same answer). No counterexample
-after an exhaustive search means the policies agree on every request of this
-space: strong evidence of equivalence, not a proof.
+at random, and the same policies always give the same answer). Actions and
+resources are covered: every way an action or resource can be treated by the
+patterns of both policies is tried. Callers and context values are sampled as
+described below, so no counterexample after an exhaustive search means the
+policies agree on every action and resource for those callers and values.
 
 - Actions. Every pattern of every Action and NotAction element is expanded with
   the catalog. Actions covered by exactly the same patterns behave the same in
@@ -14,17 +16,24 @@ space: strong evidence of equivalence, not a proof.
   that a Resource pattern of either policy names. Actions that no pattern covers
   (what ``*`` or a NotAction reaches) are represented by well-known actions of
   unrelated services and by a spread of actions of every service the policies
-  mention. Only catalog actions are tried: a misspelt action (``iam:
+  mention. Then each class, and what ``*`` and NotAction reach, gets one action
+  per (Region of its service, regions its ARN templates reach) that its
+  representatives miss (``_one_per_behaviour``): actions alike in both are
+  treated alike. Only catalog actions are tried: a misspelt action (``iam:
   ChangePassword``) matches no request AWS sends, so it is never a
   counterexample.
-- Resources, per action. Each Resource and NotResource pattern is instantiated:
-  policy variables take the values of the callers tried (``${aws:username}`` is
-  ``alice``, and ``bob`` as well), wildcards take a few values (``example``,
-  ``other``, ``example/q1.csv``; a wildcard Region or account also another
-  Region or account). An action gets the instances of its own service and
-  resource types, plus an example ARN from the catalog for its resource types
-  (account 123456789012, Region us-east-1), or ``*`` when it takes no resource.
-  Resources that every pattern treats alike are tried once.
+- Resources, per action, covered: the catalog's ARN template of each resource
+  type of the action is split into regions, one per combination of the
+  policies' Resource and NotResource patterns (resolved per caller) that some
+  resource of the template matches, and one resource per region is tried
+  (``matching.region_witnesses``; ``_regions``). Readable resources of the same
+  regions come first: each pattern instantiated (policy variables take the values
+  of the callers tried, ``${aws:username}`` is ``alice``, and ``bob`` as well;
+  wildcards take the task's names, then ``example``, ``other``,
+  ``example/q1.csv``; a wildcard Region or account also another Region or
+  account) where it fits one of the action's templates, and an example ARN from
+  the catalog for each of its resource types (account 123456789012, Region
+  us-east-1); ``*`` when the action takes no resource.
 - Callers. ``arn:aws:iam::123456789012:user/alice``; ``bob`` when policy
   variables or conditions depend on the user; callers named by conditions
   (``aws:PrincipalArn``, ``aws:username``, ``aws:PrincipalAccount``); for
@@ -49,11 +58,14 @@ space: strong evidence of equivalence, not a proof.
   "Leaving a key out" means its usual value for those; only keys AWS sends
   sometimes (``aws:MultiFactorAuthAge``) are ever absent.
 
-Bounds: at most 8 values per key and 1,024 contexts per action, 12 resources per
-action, 12 representatives per class of actions, 600 actions and 12 callers, and
-a budget (``Budget``: 50,000 requests, 1.5 seconds by default). ``exhaustive``
-is False when any bound cut the space or the search short (it stays True once
-both directions have a counterexample: that answer is final). Requests are tried
+Bounds: at most 8 values per key and 1,024 contexts per action, 12 readable
+resources per action (region witnesses come on top), 20,000 product states per
+ARN template, 12 representatives per class of actions, 600 actions and 12
+callers, and a budget (``Budget``: 50,000 requests, 1.5 seconds by default).
+``exhaustive`` is False when any bound cut the space or the search short, or
+when a Resource pattern holds a variable the caller does not decide (it takes
+one example value); it stays True once both directions have a counterexample:
+that answer is final. Requests are tried
 in a teaching order: fewer context keys first, the plain same-account caller
 first, literal actions before sampled ones, the policies' own ARNs before
 examples. Each direction stops at its first counterexample, and each
@@ -250,6 +262,14 @@ class SearchSpace:
                 if pattern != "*":
                     items = template_items(pattern, variables=statement.variables)
                     found.append((statement, items))
+        if any(
+            isinstance(item, Variable) and item.key not in _CALLER_KEYS
+            for _, items in found
+            for item in items
+        ):
+            # A key the caller does not decide takes one example value: the
+            # resources it stands for are sampled, not covered.
+            self.truncated = True
         plain = [t for t in found if all(_is_literal(item) for item in t[1])]
         return plain + [t for t in found if t not in plain]
 

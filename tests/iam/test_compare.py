@@ -1132,3 +1132,16 @@ def test_every_resource_type_of_an_action_class_is_tried(action, left_out, expec
     assert expected in result.too_permissive.request.resource
     assert result.exhaustive
     assert_verified(result, candidate, reference)
+
+
+def test_a_resource_variable_the_caller_does_not_decide_is_not_exhaustive():
+    tagged = "arn:aws:s3:::reports/${aws:PrincipalTag/team}/*"
+    candidate = policy(allow("s3:GetObject", tagged))
+    result = compare(candidate, candidate)
+    assert result.equivalent
+    assert not result.exhaustive
+
+
+def test_a_resource_variable_of_the_caller_stays_exhaustive():
+    own = policy(allow("iam:GetUser", "arn:aws:iam::123456789012:user/${aws:username}"))
+    assert compare(own, own).exhaustive
