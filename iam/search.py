@@ -64,7 +64,8 @@ ARN template, 12 representatives per class of actions, 600 actions and 12
 callers, and a budget (``Budget``: 50,000 requests, 1.5 seconds by default).
 ``exhaustive`` is False when any bound cut the space or the search short, or
 when a Resource pattern holds a variable the caller does not decide (it takes
-one example value); it stays True once both directions have a counterexample:
+one example value) or a condition on the caller a wildcard (callers are
+sampled); it stays True once both directions have a counterexample:
 that answer is final. Requests are tried
 in a teaching order: fewer context keys first, the plain same-account caller
 first, literal actions before sampled ones, the policies' own ARNs before
@@ -320,6 +321,11 @@ class SearchSpace:
         for condition in conditions:
             if condition.key_lower in _CALLER_KEYS and condition.family != "null":
                 principals.extend(_callers_of_condition(condition))
+                if condition.family in ("string-like", "arn") and any(
+                    "*" in value or "?" in value for value in condition.values
+                ):
+                    # Callers are sampled, not covered: one per pattern.
+                    self.truncated = True
         if everyone:
             principals.append("*")
         unique = list(dict.fromkeys(principals))

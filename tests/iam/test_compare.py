@@ -1145,3 +1145,12 @@ def test_a_resource_variable_the_caller_does_not_decide_is_not_exhaustive():
 def test_a_resource_variable_of_the_caller_stays_exhaustive():
     own = policy(allow("iam:GetUser", "arn:aws:iam::123456789012:user/${aws:username}"))
     assert compare(own, own).exhaustive
+
+
+def test_a_wildcard_on_the_caller_is_not_exhaustive():
+    """Callers are sampled (alice, bob, one per pattern), not covered."""
+    like = {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/dev-*"}}
+    candidate = policy(allow("s3:GetObject", "*", Condition=like))
+    result = compare(candidate, candidate)
+    assert result.equivalent
+    assert not result.exhaustive
