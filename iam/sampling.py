@@ -9,11 +9,12 @@ questions that choice needs, each cached.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
 from .catalog import catalog
-from .matching import LITERAL, STAR, Glob, Piece
+from .matching import LITERAL, ONE, STAR, Glob, Piece, Token
 from .values import ACCOUNT, EXAMPLE_VALUES, REGION
 
 # Actions a learner recognizes, tried first within their class.
@@ -189,3 +190,76 @@ def example_arn(prefix: str, resource_type: str) -> str | None:
     return catalog.example_arn(
         prefix, resource_type, account=ACCOUNT, region=REGION, **EXAMPLE_VALUES
     )
+
+
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
+
+
+@lru_cache(maxsize=8192)
+def template_tokens(template: str) -> tuple[Token, ...]:
+    """The texts a catalog ARN template stands for, as ``region_witnesses`` tokens.
+
+    Every placeholder holds at least one character: never ``:`` in the first five
+    parts, never ``/`` in a bucket name, anything in the rest of the resource
+    part. The partition is ``aws``, the world every comparison is played in.
+    """
+    tokens: list[Token] = []
+    parts = template.split(":", 5)
+    for index, part in enumerate(parts):
+        if index:
+            tokens.append((LITERAL, ":"))
+        position = 0
+        for match in _PLACEHOLDER.finditer(part):
+            tokens.extend((LITERAL, c) for c in part[position : match.start()])
+            name = match.group(1)
+            if name == "Partition":
+                tokens.extend((LITERAL, c) for c in "aws")
+            else:
+                excluded = ":" if index < 5 else "/" if name == "BucketName" else ""
+                tokens.extend(((ONE, excluded), (STAR, excluded)))
+            position = match.end()
+        tokens.extend((LITERAL, c) for c in part[position:])
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=8192)
+def _template_regex(template: str) -> re.Pattern[str]:
+    """``template_tokens`` as a regular expression."""
+    source = []
+    for kind, text in template_tokens(template):
+        if kind == LITERAL:
+            source.append(re.escape(text))
+        else:
+            one = f"[^{re.escape(text)}]" if text else "."
+            source.append(one if kind == ONE else one + "*")
+    return re.compile("".join(source), re.DOTALL)
+
+
+def fits_template(template: str, arn: str) -> bool:
+    """Whether ``arn`` is one of the resources ``template`` stands for."""
+    return _template_regex(template).fullmatch(arn) is not None
+
+
+@lru_cache(maxsize=32768)
+def action_templates(action: str) -> tuple[str, ...]:
+    """ARN templates of every resource type of a catalog action (empty: ``*``)."""
+    prefix = action.partition(":")[0]
+    _, types, _ = _features(action)
+    found = (catalog.arn_template(prefix, kind) for kind in sorted(types))
+    return tuple(dict.fromkeys(t for t in found if t))
+
+
+@cache
+def action_groups() -> dict[tuple[str, tuple[str, ...]], tuple[str, ...]]:
+    """Every catalog action, grouped by service and ARN templates (read from the
+    catalog's data directly: this runs over all of its actions)."""
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for name, service in catalog.data["services"].items():
+        arns = service["resources"]
+        prefix = name.lower()
+        for action, entry in service["actions"].items():
+            kinds = sorted({t.rstrip("*") for t in entry.get("r", ())})
+            found = (arns.get(kind, {}).get("arn") for kind in kinds)
+            templates = tuple(dict.fromkeys(t for t in found if t))
+            groups.setdefault((prefix, templates), []).append(f"{name}:{action}")
+    return {key: tuple(members) for key, members in groups.items()}

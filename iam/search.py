@@ -1,9 +1,11 @@
 """The search space of ``compare``: which requests are tried, in which order.
 
 The search space is finite and built from the two policies (nothing is guessed
-at random, and the same policies always give the same answer). No counterexample
-after an exhaustive search means the policies agree on every request of this
-space: strong evidence of equivalence, not a proof.
+at random, and the same policies always give the same answer). Actions and
+resources are covered: every way an action or resource can be treated by the
+patterns of both policies is tried. Callers and context values are sampled as
+described below, so no counterexample after an exhaustive search means the
+policies agree on every action and resource for those callers and values.
 
 - Actions. Every pattern of every Action and NotAction element is expanded with
   the catalog. Actions covered by exactly the same patterns behave the same in
@@ -14,17 +16,24 @@ space: strong evidence of equivalence, not a proof.
   that a Resource pattern of either policy names. Actions that no pattern covers
   (what ``*`` or a NotAction reaches) are represented by well-known actions of
   unrelated services and by a spread of actions of every service the policies
-  mention. Only catalog actions are tried: a misspelt action (``iam:
+  mention. Then each class, and what ``*`` and NotAction reach, gets one action
+  per (Region of its service, regions its ARN templates reach) that its
+  representatives miss (``_one_per_behaviour``): actions alike in both are
+  treated alike. Only catalog actions are tried: a misspelt action (``iam:
   ChangePassword``) matches no request AWS sends, so it is never a
   counterexample.
-- Resources, per action. Each Resource and NotResource pattern is instantiated:
-  policy variables take the values of the callers tried (``${aws:username}`` is
-  ``alice``, and ``bob`` as well), wildcards take a few values (``example``,
-  ``other``, ``example/q1.csv``; a wildcard Region or account also another
-  Region or account). An action gets the instances of its own service and
-  resource types, plus an example ARN from the catalog for its resource types
-  (account 123456789012, Region us-east-1), or ``*`` when it takes no resource.
-  Resources that every pattern treats alike are tried once.
+- Resources, per action, covered: the catalog's ARN template of each resource
+  type of the action is split into regions, one per combination of the
+  policies' Resource and NotResource patterns (resolved per caller) that some
+  resource of the template matches, and one resource per region is tried
+  (``matching.region_witnesses``; ``_regions``). Readable resources of the same
+  regions come first: each pattern instantiated (policy variables take the values
+  of the callers tried, ``${aws:username}`` is ``alice``, and ``bob`` as well;
+  wildcards take the task's names, then ``example``, ``other``,
+  ``example/q1.csv``; a wildcard Region or account also another Region or
+  account) where it fits one of the action's templates, and an example ARN from
+  the catalog for each of its resource types (account 123456789012, Region
+  us-east-1); ``*`` when the action takes no resource.
 - Callers. ``arn:aws:iam::123456789012:user/alice``; ``bob`` when policy
   variables or conditions depend on the user; callers named by conditions
   (``aws:PrincipalArn``, ``aws:username``, ``aws:PrincipalAccount``); for
@@ -49,11 +58,15 @@ space: strong evidence of equivalence, not a proof.
   "Leaving a key out" means its usual value for those; only keys AWS sends
   sometimes (``aws:MultiFactorAuthAge``) are ever absent.
 
-Bounds: at most 8 values per key and 1,024 contexts per action, 12 resources per
-action, 12 representatives per class of actions, 600 actions and 12 callers, and
-a budget (``Budget``: 50,000 requests, 1.5 seconds by default). ``exhaustive``
-is False when any bound cut the space or the search short (it stays True once
-both directions have a counterexample: that answer is final). Requests are tried
+Bounds: at most 8 values per key and 1,024 contexts per action, 12 readable
+resources per action (region witnesses come on top), 20,000 product states per
+ARN template, 12 representatives per class of actions, 600 actions and 12
+callers, and a budget (``Budget``: 50,000 requests, 1.5 seconds by default).
+``exhaustive`` is False when any bound cut the space or the search short, or
+when a Resource pattern holds a variable the caller does not decide (it takes
+one example value) or a condition on the caller a wildcard (callers are
+sampled); it stays True once both directions have a counterexample:
+that answer is final. Requests are tried
 in a teaching order: fewer context keys first, the plain same-account caller
 first, literal actions before sampled ones, the policies' own ARNs before
 examples. Each direction stops at its first counterexample, and each
@@ -64,21 +77,34 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .catalog import catalog
 from .conditions import Condition
-from .matching import LITERAL, ArnGlob
+from .matching import (
+    LITERAL,
+    ArnGlob,
+    Piece,
+    Token,
+    arn_tokens,
+    region_witnesses,
+    split_arn_pieces,
+)
 from .policy import Policy, Statement
 from .request import Request
 from .sampling import (
     UNRELATED,
+    action_groups,
+    action_templates,
     example_arn,
     expand,
+    fits_template,
     representatives,
     service_index,
+    template_tokens,
     types_of,
 )
 from .values import (
@@ -165,6 +191,7 @@ MAX_INSTANCES = 240
 MAX_REPRESENTATIVES = 12
 MAX_ACTIONS = 600
 MAX_CALLERS = 12
+MAX_REGION_STATES = 20_000
 
 
 @dataclass
@@ -207,11 +234,13 @@ class SearchSpace:
         self.keys = self._keys()
         self.instances = self._resource_instances()
         self.relevant_types = self._relevant_types()
+        self._signatures: dict[str, tuple[Any, ...]] = {}
+        self._region_cache: dict[str, dict[tuple[bool, ...], str]] = {}
+        self._behaviours: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.actions = self._actions()
         self._relevant: dict[str, tuple[str, ...]] = {}
         self._contexts: dict[tuple[str, ...], list[list[dict[str, Any] | None]]] = {}
         self._resources: dict[str, list[str]] = {}
-        self._signatures: dict[str, tuple[Any, ...]] = {}
 
     # Building blocks.
 
@@ -234,6 +263,14 @@ class SearchSpace:
                 if pattern != "*":
                     items = template_items(pattern, variables=statement.variables)
                     found.append((statement, items))
+        if any(
+            isinstance(item, Variable) and item.key not in _CALLER_KEYS
+            for _, items in found
+            for item in items
+        ):
+            # A key the caller does not decide takes one example value: the
+            # resources it stands for are sampled, not covered.
+            self.truncated = True
         plain = [t for t in found if all(_is_literal(item) for item in t[1])]
         return plain + [t for t in found if t not in plain]
 
@@ -284,6 +321,11 @@ class SearchSpace:
         for condition in conditions:
             if condition.key_lower in _CALLER_KEYS and condition.family != "null":
                 principals.extend(_callers_of_condition(condition))
+                if condition.family in ("string-like", "arn") and any(
+                    "*" in value or "?" in value for value in condition.values
+                ):
+                    # Callers are sampled, not covered: one per pattern.
+                    self.truncated = True
         if everyone:
             principals.append("*")
         unique = list(dict.fromkeys(principals))
@@ -388,21 +430,112 @@ class SearchSpace:
         for action, signature in signatures.items():
             classes.setdefault(tuple(signature), []).append(action)
         chosen = list(literal)
+        exact: list[str] = []
         for signature in sorted(classes, key=lambda s: (s[0], len(s))):
             members = sorted(classes[signature])
-            chosen.extend(representatives(members, relevant, MAX_REPRESENTATIVES))
+            picked = representatives(members, relevant, MAX_REPRESENTATIVES)
+            chosen.extend(picked)
+            exact.extend(self._one_per_behaviour(members, picked))
             if self._over_time():
                 break
         chosen.extend(a for a in UNRELATED if a not in signatures)
         for service in self._services(patterns):
             members = [a for a in service_index(service) if a not in signatures]
             chosen.extend(representatives(members, relevant, MAX_REPRESENTATIVES // 2))
+        if any(
+            s.not_action is not None or "*" in (s.action or ()) for s in self.statements
+        ):
+            uncovered = [a for a in chosen if a not in signatures]
+            exact.extend(self._one_per_group(signatures, uncovered))
+        chosen.extend(exact)
         if self.kind == "trust" and "sts:AssumeRole" not in chosen:
             chosen.append("sts:AssumeRole")
         unique = list(dict.fromkeys(chosen))
         if len(unique) > MAX_ACTIONS:
             self.truncated = True
         return unique[:MAX_ACTIONS]
+
+    def _one_per_behaviour(
+        self, members: Sequence[str], picked: Sequence[str]
+    ) -> list[str]:
+        """Members that behave unlike every action of ``picked``: one per way.
+
+        Actions that the same Action patterns cover differ only through their
+        resources (and through the Region a global service's requests name), so
+        an action per combination of the regions its ARN templates reach stands
+        for all of them.
+        """
+        seen = {self._behaviour(a) for a in picked}
+        found = []
+        for action in members:
+            key = self._behaviour(action)
+            if key not in seen:
+                seen.add(key)
+                found.append(action)
+        return found
+
+    def _one_per_group(
+        self, covered: Mapping[str, Any], picked: Sequence[str]
+    ) -> list[str]:
+        """``_one_per_behaviour`` over the actions no Action pattern names (those
+        ``*`` and NotAction reach), looking at one action per ``action_groups``."""
+        seen = {self._behaviour(a) for a in picked}
+        found = []
+        wild, by_service = self._patterns_by_service()
+        if wild:
+            groups = list(action_groups().items())
+        else:  # a service no pattern names: only its Region and templates matter
+            named = {
+                id(item): item for name in by_service for item in _groups_naming(name)
+            }
+            groups = list(named.values())
+            for items in _unnamed_groups().values():
+                groups.extend(
+                    itertools.islice(
+                        (
+                            item
+                            for item in items
+                            if id(item) not in named
+                            and any(a not in covered for a in item[1])
+                        ),
+                        1,
+                    )
+                )
+        for (prefix, templates), members in groups:
+            action = next((a for a in members if a not in covered), None)
+            if action is None:
+                continue
+            key = self._behaviour_of(prefix not in _GLOBAL_SERVICES, templates)
+            if key not in seen:
+                seen.add(key)
+                found.append(action)
+        return found
+
+    def _behaviour(self, action: str) -> tuple[Any, ...]:
+        """What decides how the policies treat ``action`` besides its patterns."""
+        return self._behaviour_of(_is_regional(action), action_templates(action))
+
+    def _behaviour_of(
+        self, regional: bool, templates: tuple[str, ...]
+    ) -> tuple[Any, ...]:
+        key = (regional, templates)
+        found = self._behaviours.get(key)
+        if found is None:
+            wild, by_service = self._patterns_by_service()
+            named = wild or any(
+                template.split(":", 3)[2] in by_service for template in templates
+            )
+            if named:
+                regions = frozenset(
+                    signature
+                    for template in templates
+                    for signature in self._regions(template)
+                )
+            else:  # no pattern reaches a resource of these templates
+                none = (False,) * len(self._compiled_templates())
+                regions = frozenset((none,) if templates else ())
+            found = self._behaviours[key] = (key[0], bool(templates), regions)
+        return found
 
     def _relevant_types(self) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
@@ -536,38 +669,117 @@ class SearchSpace:
         _, types, first = index[action]
         if not types:
             return ["*"]
-        found = []
-        for arn in self.instances:
-            parts = arn.split(":", 5)
-            if len(parts) == 6 and parts[2].lower() == service:
-                shapes = types_of(arn)
-                if not shapes or shapes & types:
-                    found.append(arn)
+        templates = action_templates(action)
+        found = [
+            arn
+            for arn in self.instances
+            if any(fits_template(template, arn) for template in templates)
+        ]
         wanted = [first] + sorted(
             t for t in types if (service, t) in self.relevant_types
         )
-        for kind in dict.fromkeys(wanted):
+        for kind in dict.fromkeys(wanted + sorted(types)):
             example = example_arn(service, kind)
             if example is not None:
                 found.append(example)
-        return self._distinct(found)
+        kept = self._distinct(found)
+        covered = {self._signature(resource)[1:] for resource in kept}
+        for template in templates:
+            for signature, witness in self._regions(template).items():
+                if signature not in covered:
+                    covered.add(signature)
+                    kept.append(witness)
+        return kept
+
+    def _regions(self, template: str) -> dict[tuple[bool, ...], str]:
+        """One resource of ``template`` per combination of patterns it can match.
+
+        Every resource the template stands for matches some combination of the
+        policies' Resource and NotResource patterns (as resolved for each caller);
+        ``region_witnesses`` finds each combination that is not empty, so the
+        resources of an action are covered, not sampled.
+        """
+        found = self._region_cache.get(template)
+        if found is not None:
+            return found
+        parts = template.split(":", 5)
+        service = parts[2] if len(parts) == 6 else ""
+        wild, by_service = self._patterns_by_service()
+        distinct = tuple(
+            dict.fromkeys(
+                tokens
+                for fixed, tokens in (*wild, *by_service.get(service, ()))
+                if fixed[0] in (None, "arn") and fixed[1] in (None, "aws")
+            )
+        )
+        if not distinct:  # no pattern can match a resource of this template
+            none = (False,) * len(self._compiled_templates())
+            found = {none: region_witnesses(template_tokens(template), (), 0)[0][()]}
+            self._region_cache[template] = found
+            return found
+        witnesses, complete = region_witnesses(
+            template_tokens(template), distinct, MAX_REGION_STATES
+        )
+        if not complete:
+            self.truncated = True
+        found = {}
+        for witness in witnesses.values():
+            signature = self._signature(witness)[1:]
+            found.setdefault(signature, witness)
+        self._region_cache[template] = found
+        return found
+
+    def _patterns_by_service(self) -> tuple[list[Any], dict[str, list[Any]]]:
+        """``_pattern_tokens`` split into those whose service part is a wildcard
+        and, per service, those that name it."""
+        cached = getattr(self, "_by_service", None)
+        if cached is None:
+            wild: list[Any] = []
+            by_service: dict[str, list[Any]] = {}
+            for fixed, tokens in self._pattern_tokens():
+                if fixed[2] is None:
+                    wild.append((fixed, tokens))
+                else:
+                    by_service.setdefault(fixed[2], []).append((fixed, tokens))
+            cached = self._by_service = (wild, by_service)
+        return cached
+
+    def _pattern_tokens(self) -> list[tuple[tuple[str | None, ...], tuple[Token, ...]]]:
+        """Each resolved pattern of ``_compiled_templates`` as ``region_witnesses``
+        tokens, after the literal text of its first three ARN parts (None where a
+        part has a wildcard): a pattern naming another service matches nothing
+        of a template, and is left out of its product."""
+        cached = getattr(self, "_tokens", None)
+        if cached is None:
+            cached = []
+            for _, items in self.templates:
+                for lookup in self.lookups:
+                    pieces = resolve(items, lookup)
+                    if pieces is not None:
+                        cached.append((_fixed_head(pieces), tuple(arn_tokens(pieces))))
+            self._tokens = cached
+        return cached
 
     def _distinct(self, resources: Sequence[str]) -> list[str]:
-        """Keeps one resource per way the policies' patterns treat it."""
+        """Keeps one resource per way the policies' patterns treat it (at most
+        MAX_RESOURCES: the regions of ``_regions`` cover what is left out)."""
         seen: set[tuple[Any, ...]] = set()
         kept: list[str] = []
         for resource in dict.fromkeys(resources):
-            signature = self._signatures.get(resource)
-            if signature is None:
-                signature = (self._account_of(resource), *self._matches(resource))
-                self._signatures[resource] = signature
+            signature = self._signature(resource)
             if signature not in seen:
                 if len(kept) == MAX_RESOURCES:
-                    self.truncated = True
                     break
                 seen.add(signature)
                 kept.append(resource)
         return kept
+
+    def _signature(self, resource: str) -> tuple[Any, ...]:
+        signature = self._signatures.get(resource)
+        if signature is None:
+            signature = (self._account_of(resource), *self._matches(resource))
+            self._signatures[resource] = signature
+        return signature
 
     def _matches(self, resource: str) -> tuple[bool, ...]:
         compiled = self._compiled_templates()
@@ -672,6 +884,53 @@ def _in_home_region(context: dict[str, Any] | None) -> bool:
 def _spelling(variable: Variable) -> str:
     """The key as the policy spells it: ``${aws:PrincipalTag/Project}``."""
     return variable.text[2:-1].split(",", 1)[0].strip() or variable.key
+
+
+def _fixed_head(pieces: Sequence[Piece]) -> tuple[str | None, ...]:
+    """The first three parts of an ARN pattern where they are literal text."""
+    parts = split_arn_pieces(pieces)
+    if len(parts) < 4 or parts[0] != [(LITERAL, "arn")]:
+        return (None, None, None)
+    return tuple(
+        "".join(text for _, text in part)
+        if all(kind == LITERAL for kind, _ in part)
+        else None
+        for part in parts[:3]
+    )
+
+
+_Group = tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]
+
+
+@cache
+def _groups_naming(service: str) -> tuple[_Group, ...]:
+    """The ``action_groups`` with an ARN template of ``service`` (as spelt there)."""
+    return tuple(
+        item
+        for item in _all_groups()
+        if any(t.split(":", 3)[2] == service for t in item[0][1])
+    )
+
+
+@cache
+def _all_groups() -> tuple[_Group, ...]:
+    return tuple(action_groups().items())
+
+
+@cache
+def _unnamed_groups() -> dict[tuple[bool, bool], tuple[_Group, ...]]:
+    """``action_groups`` by (regional, takes a resource): for actions whose ARN
+    templates no pattern names, nothing else tells them apart."""
+    found: dict[tuple[bool, bool], list[_Group]] = {}
+    for item in _all_groups():
+        (prefix, templates), _ = item
+        key = (prefix not in _GLOBAL_SERVICES, bool(templates))
+        found.setdefault(key, []).append(item)
+    return {key: tuple(items) for key, items in found.items()}
+
+
+def _is_regional(action: str) -> bool:
+    return action.partition(":")[0].lower() not in _GLOBAL_SERVICES
 
 
 def _is_literal(item: Item) -> bool:

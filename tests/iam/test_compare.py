@@ -1029,3 +1029,128 @@ def test_without_names_wildcards_get_invented_fills():
     result = compare(PREFIX_WILDCARD, REPORTS)
     assert "reports-123456789012example" in result.too_permissive.request.resource
     assert_verified(result, PREFIX_WILDCARD, REPORTS)
+
+
+# Issue 13, item 2: the resource space is covered, not sampled.
+ROLE_ANY = allow("sts:AssumeRole", "arn:aws:iam::111122223333:role/*")
+ROLE_READ_ONLY = allow("sts:AssumeRole", "arn:aws:iam::111122223333:role/ReadOnly")
+ACCESS_POINT_OBJECT = (
+    "arn:aws:s3:us-east-1:111122223333:accesspoint/finance-ap/object/q1.csv"
+)
+
+
+def test_any_role_is_too_permissive_against_one_role():
+    candidate, reference = policy(ROLE_ANY), policy(ROLE_READ_ONLY)
+    result = compare(candidate, reference)
+    assert result.too_permissive is not None
+    assert result.too_permissive.request.action == "sts:AssumeRole"
+    resource = result.too_permissive.request.resource
+    assert resource.startswith("arn:aws:iam::111122223333:role/")
+    assert resource != "arn:aws:iam::111122223333:role/ReadOnly"
+    assert result.too_strict is None
+    assert result.exhaustive
+    assert_verified(result, candidate, reference)
+    reverse = compare(reference, candidate)
+    assert reverse.too_strict is not None and reverse.too_permissive is None
+    assert_verified(reverse, reference, candidate)
+
+
+def test_any_resource_reaches_access_point_objects_that_bucket_objects_miss():
+    candidate = policy(allow("s3:GetObject", "*"))
+    reference = policy(allow("s3:GetObject", "arn:aws:s3:::*/*"))
+    result = compare(candidate, reference)
+    assert result.too_permissive is not None
+    assert ":accesspoint/" in result.too_permissive.request.resource
+    assert "/object/" in result.too_permissive.request.resource
+    assert result.too_strict is None
+    assert result.exhaustive
+    assert_verified(result, candidate, reference)
+
+
+def test_access_point_objects_alone_are_too_strict_against_any_resource():
+    candidate = policy(allow("s3:GetObject", ACCESS_POINT_OBJECT))
+    reference = policy(allow("s3:GetObject", "*"))
+    result = compare(candidate, reference)
+    assert result.too_strict is not None
+    assert result.too_strict.request.resource != ACCESS_POINT_OBJECT
+    assert_verified(result, candidate, reference)
+
+
+def test_equal_resource_spaces_written_differently_stay_equivalent():
+    candidate = policy(allow("s3:GetObject", "arn:aws:s3:::reports-*/*"))
+    reference = policy(
+        allow("s3:GetObject", ["arn:aws:s3:::reports-?*/*", "arn:aws:s3:::reports-/*"])
+    )
+    result = compare(candidate, reference)
+    assert result.equivalent
+    assert result.exhaustive
+
+
+def test_cli_finds_the_role_and_access_point_differences(tmp_path):
+    pairs = [
+        (ROLE_ANY, ROLE_READ_ONLY, "arn:aws:iam::111122223333:role/"),
+        (
+            allow("s3:GetObject", "*"),
+            allow("s3:GetObject", "arn:aws:s3:::*/*"),
+            ":accesspoint/",
+        ),
+    ]
+    for index, (wide, narrow, expected) in enumerate(pairs):
+        candidate = tmp_path / f"candidate{index}.json"
+        reference = tmp_path / f"reference{index}.json"
+        candidate.write_text(json.dumps(policy(wide)))
+        reference.write_text(json.dumps(policy(narrow)))
+        done = run(str(candidate), str(reference))
+        assert done.returncode == 0, done.stderr
+        answer = json.loads(done.stdout)
+        assert answer["exhaustive"] is True
+        assert answer["too_strict"] is None
+        found = answer["too_permissive"]
+        assert expected in found["resource"]
+        request = Request(
+            found["principal"], found["action"], found["resource"], found["context"]
+        )
+        assert decide(policy(wide), request, "identity").allowed
+        assert not decide(policy(narrow), request, "identity").allowed
+
+
+@pytest.mark.parametrize(
+    ("action", "left_out", "expected"),
+    [
+        ("s3:List*", "arn:aws:s3:us-*:*:storage-*", ":storage-lens-group/"),
+        ("s3:*", "arn:aws:s3:us-*:*:job*", ":job/"),
+        ("*", "arn:aws:s3:us-*:*:job*", ":job/"),
+    ],
+)
+def test_every_resource_type_of_an_action_class_is_tried(action, left_out, expected):
+    """Actions one pattern covers are tried once per way their resource types
+    meet the patterns, not only the well-known ones and one per access level."""
+    candidate = policy(allow(action, "*"))
+    reference = policy({"Effect": "Allow", "Action": action, "NotResource": left_out})
+    result = compare(candidate, reference)
+    assert result.too_permissive is not None
+    assert expected in result.too_permissive.request.resource
+    assert result.exhaustive
+    assert_verified(result, candidate, reference)
+
+
+def test_a_resource_variable_the_caller_does_not_decide_is_not_exhaustive():
+    tagged = "arn:aws:s3:::reports/${aws:PrincipalTag/team}/*"
+    candidate = policy(allow("s3:GetObject", tagged))
+    result = compare(candidate, candidate)
+    assert result.equivalent
+    assert not result.exhaustive
+
+
+def test_a_resource_variable_of_the_caller_stays_exhaustive():
+    own = policy(allow("iam:GetUser", "arn:aws:iam::123456789012:user/${aws:username}"))
+    assert compare(own, own).exhaustive
+
+
+def test_a_wildcard_on_the_caller_is_not_exhaustive():
+    """Callers are sampled (alice, bob, one per pattern), not covered."""
+    like = {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/dev-*"}}
+    candidate = policy(allow("s3:GetObject", "*", Condition=like))
+    result = compare(candidate, candidate)
+    assert result.equivalent
+    assert not result.exhaustive

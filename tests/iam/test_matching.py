@@ -1,6 +1,13 @@
 import pytest
 
-from iam.matching import ArnGlob, glob, pieces_of, split_arn
+from iam.matching import (
+    ArnGlob,
+    arn_tokens,
+    glob,
+    pieces_of,
+    region_witnesses,
+    split_arn,
+)
 
 
 @pytest.mark.parametrize(
@@ -81,3 +88,41 @@ def test_split_arn():
     assert split_arn("arn:aws:s3:::b/k:x") == ["arn", "aws", "s3", "", "", "b/k:x"]
     assert split_arn("not-an-arn") is None
     assert split_arn("arn:aws:s3") is None
+
+
+def test_region_witnesses_finds_every_combination_a_text_can_give():
+    domain = tuple(arn_tokens(pieces_of("arn:aws:iam::*:role/*")))
+    wide = tuple(arn_tokens(pieces_of("arn:aws:iam::111122223333:role/*")))
+    one = tuple(arn_tokens(pieces_of("arn:aws:iam::111122223333:role/ReadOnly")))
+    found, complete = region_witnesses(domain, (wide, one), 1000)
+    assert complete
+    assert set(found) == {(False, False), (True, False), (True, True)}
+    for (in_wide, in_one), text in found.items():
+        assert glob("arn:aws:iam::111122223333:role/*").match(text) is in_wide
+        assert (text == "arn:aws:iam::111122223333:role/ReadOnly") is in_one
+
+
+def test_region_witnesses_agree_with_arn_matching_part_by_part():
+    sources = [
+        "arn:aws:s3:*:accesspoint/*",
+        "arn:aws:s3:*",
+        "arn:aws:s3:us-?ast-1:*:accesspoint/finance-*",
+        "*finance*",
+    ]
+    domain = tuple(arn_tokens(pieces_of("arn:aws:s3:*:*:accesspoint/*")))
+    patterns = tuple(tuple(arn_tokens(pieces_of(source))) for source in sources)
+    found, complete = region_witnesses(domain, patterns, 10_000)
+    assert complete
+    assert (False, True, True, True) in found
+    assert (False, True, False, False) in found
+    for signature, text in found.items():
+        assert ArnGlob(pieces_of("arn:aws:s3:*:*:accesspoint/*")).match(text)
+        matched = tuple(ArnGlob(pieces_of(source)).match(text) for source in sources)
+        assert matched == signature
+
+
+def test_region_witnesses_says_when_it_stopped_short():
+    domain = tuple(arn_tokens(pieces_of("*")))
+    patterns = tuple(tuple(arn_tokens(pieces_of(f"*a{'?' * n}"))) for n in range(6))
+    found, complete = region_witnesses(domain, patterns, 10)
+    assert not complete

@@ -1,6 +1,8 @@
 """Properties that must hold for every input, checked on random ones."""
 
+import itertools
 import json
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -281,3 +283,157 @@ def test_parse_policy_handles_extreme_inputs():
         '"' + "a" * 10_000_000 + '"',
     ):
         parses_or_policy_error(source)
+
+
+# Comparison: an "exhaustive" equivalence survives a brute-force enumeration.
+COMPARE_ACTIONS = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:ListBucket",
+    "s3:GetObject*",
+    "s3:*Object",
+    "s3:List*",
+    "sts:AssumeRole",
+    "sts:*",
+]
+COMPARE_RESOURCES = [
+    "*",
+    "arn:aws:s3:::*",
+    "arn:aws:s3:::*/*",
+    "arn:aws:s3:::reports-*",
+    "arn:aws:s3:::reports-*/*",
+    "arn:aws:s3:::reports-?/*",
+    "arn:aws:s3:::reports-1/q1.csv",
+    "arn:aws:s3:*:*:accesspoint/*",
+    "arn:aws:s3:us-east-1:111122223333:accesspoint/finance-ap/object/*",
+    "arn:aws:iam::111122223333:role/*",
+    "arn:aws:iam::111122223333:role/ReadOnly",
+    "arn:aws:iam::*:role/Read*",
+    "arn:aws:iam::*:user/?",
+    "arn:aws:s3:us-*:*:storage-*",
+]
+COMPARE = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@st.composite
+def small_policies(draw):
+    chosen = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "Effect": st.sampled_from(["Allow", "Allow", "Deny"]),
+                    "Action": st.lists(
+                        st.sampled_from(COMPARE_ACTIONS), min_size=1, max_size=2
+                    ),
+                    "Resource": st.lists(
+                        st.sampled_from(COMPARE_RESOURCES), min_size=1, max_size=2
+                    ),
+                }
+            ),
+            min_size=1,
+            max_size=2,
+        )
+    )
+    for statement in chosen:
+        if draw(st.integers(0, 4)) == 0:
+            statement["NotResource"] = statement.pop("Resource")
+    return {"Version": "2012-10-17", "Statement": chosen}
+
+
+def _resources_of(statement):
+    return statement.get("Resource") or statement["NotResource"]
+
+
+@st.composite
+def close_pairs(draw):
+    """A small policy and another one that differs in one pattern, or in none:
+    pairs of random policies are seldom equivalent."""
+    first = draw(small_policies())
+    second = json.loads(json.dumps(first))
+    statement = draw(st.sampled_from(second["Statement"]))
+    element = draw(st.sampled_from(["Action", "Resource", "Effect", None]))
+    if element == "Action":
+        statement["Action"][-1] = draw(st.sampled_from(COMPARE_ACTIONS))
+    elif element == "Resource":
+        _resources_of(statement)[-1] = draw(st.sampled_from(COMPARE_RESOURCES))
+    elif element == "Effect":
+        statement["Effect"] = "Deny" if statement["Effect"] == "Allow" else "Allow"
+    return first, second
+
+
+def _fragments(resources):
+    """The literal pieces of the patterns' resource parts, and fresh text."""
+    found = {"x", "x/x", "q1.csv"}
+    for pattern in resources:
+        tail = pattern.split(":", 5)[-1]
+        for chunk in tail.replace("?", "*").split("*"):
+            for piece in (chunk, *chunk.split("/")):
+                if piece:
+                    found.update((piece, piece + "x", "x" + piece))
+    return sorted(found)
+
+
+def _brute_force_resources(action, resources):
+    """Resources of the action's types built from the policies' literal pieces."""
+    from iam.sampling import action_templates, fits_template
+
+    templates = action_templates(action)
+    if not templates:
+        return ["*"]
+    fragments = _fragments(resources)
+    accounts = ["111122223333", "123456789012", "x"]
+    found = set()
+    for template in templates:
+        names = re.findall(r"\$\{(\w+)\}", template)
+        choices = []
+        for name in names:
+            if name == "Partition":
+                choices.append(["aws"])
+            elif name == "Region":
+                choices.append(["us-east-1", "x"])
+            elif name == "Account":
+                choices.append(accounts)
+            else:
+                choices.append(fragments)
+        for values in itertools.product(*choices):
+            text = template
+            for name, value in zip(names, values, strict=True):
+                text = text.replace("${" + name + "}", value, 1)
+            found.add(text)
+    for pattern in resources:  # every wildcard as nothing, or as fresh text
+        for fill in ("", "x", "x/x"):
+            found.add(pattern.replace("*", fill).replace("?", "x"))
+    return sorted(r for r in found if any(fits_template(t, r) for t in templates))
+
+
+@COMPARE
+@given(st.one_of(close_pairs(), st.tuples(small_policies(), small_policies())))
+def test_exhaustive_equivalence_survives_brute_force(pair):
+    candidate, reference = pair
+    from iam import compare, evaluate_policy
+    from iam.compare import PRINCIPAL, TOO_PERMISSIVE
+    from iam.sampling import expand
+
+    result = compare(candidate, reference)
+    policies = (parse_policy(candidate), parse_policy(reference))
+    for direction in ("too_permissive", "too_strict"):
+        for example in result.examples(direction):
+            data = example.to_json()
+            request = Request(
+                data["principal"], data["action"], data["resource"], data["context"]
+            )
+            allowed = [evaluate_policy(p, request).allowed for p in policies]
+            assert allowed == [direction == TOO_PERMISSIVE, direction != TOO_PERMISSIVE]
+    if not (result.equivalent and result.exhaustive):
+        return
+    documents = (candidate, reference)
+    patterns = {a for d in documents for s in d["Statement"] for a in s["Action"]}
+    resources = {r for d in documents for s in d["Statement"] for r in _resources_of(s)}
+    actions = sorted({a for pattern in patterns for a in expand(pattern)})
+    for action in actions:
+        for resource in _brute_force_resources(action, sorted(resources)):
+            request = Request(PRINCIPAL, action, resource, {})
+            decisions = [evaluate_policy(p, request).allowed for p in policies]
+            assert decisions[0] == decisions[1], (action, resource, decisions)
