@@ -105,9 +105,12 @@ def _principal_facts(principal: str) -> tuple[Caller, dict[str, ContextEntry]]:
     return caller, keys
 
 
-# ``Request`` has its own ``__init__``: it checks the types and computes the
-# derived fields once. Being frozen, it sets each field with
-# ``object.__setattr__``, the documented way for a frozen dataclass.
+# ``Request`` writes its fields straight into its instance ``__dict__``: a frozen
+# dataclass's ``__init__`` sets them one ``object.__setattr__`` at a time, and
+# `make bench` (benchmarks/iam_engine.py) measured that at 30% of the engine's
+# throughput (340,000 against 245,000 evaluations a second of the 5-statement
+# policy, 2026-12-04). tests/iam/test_frozen_fields.py fails if dataclasses
+# stop keeping fields in the instance dict or the classes stop being frozen.
 @dataclass(frozen=True, init=False)
 class Request:
     """An authorization request.
@@ -155,17 +158,17 @@ class Request:
         owner = parts[4] if parts is not None and parts[4] else None
         if owner is None:
             owner = resource_account or caller.account
-        set_ = object.__setattr__
-        set_(self, "principal", principal)
-        set_(self, "action", action)
-        set_(self, "resource", resource)
-        set_(self, "context", context)
-        set_(self, "resource_account", resource_account)
-        set_(self, "caller", caller)
-        set_(self, "action_lower", action.lower())
-        set_(self, "resource_parts", parts)
-        set_(self, "owner_account", owner)
-        set_(self, "context_items", checked_items(context))
+        fields = self.__dict__
+        fields["principal"] = principal
+        fields["action"] = action
+        fields["resource"] = resource
+        fields["context"] = context
+        fields["resource_account"] = resource_account
+        fields["caller"] = caller
+        fields["action_lower"] = action.lower()
+        fields["resource_parts"] = parts
+        fields["owner_account"] = owner
+        fields["context_items"] = checked_items(context)
 
     @cached_property
     def keys(self) -> dict[str, ContextEntry]:
