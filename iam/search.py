@@ -35,42 +35,55 @@ policies agree on every action and resource for those callers and values.
   the catalog for each of its resource types (account 123456789012, Region
   us-east-1); ``*`` when the action takes no resource.
 - Callers. ``arn:aws:iam::123456789012:user/alice``; ``bob`` when policy
-  variables or conditions depend on the user; callers named by conditions
-  (``aws:PrincipalArn``, ``aws:username``, ``aws:PrincipalAccount``); for
-  resource and trust policies also every Principal and NotPrincipal entry (a role
-  as one of its sessions, an account as its root user), the root user of an
-  account neither policy names, and an anonymous caller when a policy names ``*``.
-- Context, per action: only keys tested by statements that cover the action (and
-  keys used in their policy variables). For each key, values that satisfy and
-  that violate each condition: the listed strings and one not listed, an address
-  inside and outside each CIDR, dates a day before and after each bound, numbers
-  around each bound, true and false, ARNs that match and one that does not; lists
-  of those for multivalued keys (``ForAllValues:``/``ForAnyValue:``), the empty
-  list too; keys that hold one value in any request (``aws:RequestedRegion``,
-  ``aws:SourceIp``...) get single values even under those qualifiers. Every
-  combination is tried, with fewer keys set first: the plain request with no key
-  comes first. Right after the single keys comes, per statement, one context that
-  meets all of its conditions at once (a Deny with seven conditions is reached
-  without trying every combination).
+  variables or conditions depend on the user; one user of the account per
+  combination of the patterns on ``aws:username`` and on ``aws:PrincipalArn``
+  (for that account's users) it can match, and of the path segments that other
+  Resource patterns hold where one holds ``${aws:username}`` (``_UserNames``);
+  callers other conditions name (``aws:PrincipalArn`` of a role or another
+  account, ``aws:PrincipalAccount``); for resource and trust policies also
+  every Principal and NotPrincipal entry (a role as one of its sessions, an
+  account as its root user), the root user of an account neither policy names,
+  and an anonymous caller when a policy names ``*``.
+- Context, first in a teaching order, per action: only keys tested by
+  statements that cover the action (and keys used in their policy variables).
+  For each key, values that satisfy and that violate each condition: the
+  listed strings and one not listed, an address inside and outside each CIDR,
+  dates a day before and after each bound, numbers around each bound, true and
+  false, ARNs that match and one that does not; lists of those for multivalued
+  keys (``ForAllValues:``/``ForAnyValue:``), the empty list too; keys that
+  hold one value in any request (``aws:RequestedRegion``, ``aws:SourceIp``...)
+  get single values even under those qualifiers. Combinations are tried with
+  fewer keys set first, the plain request with no key first, up to
+  ``MAX_CONTEXTS`` per action; right after the single keys comes, per
+  statement, one context that meets all of its conditions at once.
+- Context, then exactly (``exact_requests``): for every caller, action and
+  resource, one context per combination of the condition blocks that can hold
+  together (``iam.contexts``). This settles every context: the teaching order
+  above only makes the first counterexamples read well.
 - Keys AWS always sends are in every request (``values.always_sent``): secure
   transport, the Region (us-east-1 for global services such as IAM, whatever a
   condition asks), the time in both forms, the caller's address and unique id.
   "Leaving a key out" means its usual value for those; only keys AWS sends
   sometimes (``aws:MultiFactorAuthAge``) are ever absent.
 
-Bounds: at most 8 values per key and 1,024 contexts per action, 12 readable
-resources per action (region witnesses come on top), 20,000 product states per
-ARN template, 12 representatives per class of actions, 600 actions and 12
-callers, and a budget (``Budget``: 50,000 requests, 1.5 seconds by default).
-``exhaustive`` is False when any bound cut the space or the search short, or
-when a Resource pattern holds a variable the caller does not decide (it takes
-one example value) or a condition on the caller a wildcard (callers are
-sampled); it stays True once both directions have a counterexample:
-that answer is final. Requests are tried
-in a teaching order: fewer context keys first, the plain same-account caller
-first, literal actions before sampled ones, the policies' own ARNs before
-examples. Each direction stops at its first counterexample, and each
-counterexample is checked again through ``evaluate`` before it is returned.
+Bounds: at most 8 values per key and ``MAX_CONTEXTS`` contexts per action in
+the teaching order (the exact pass covers the rest), 12 readable resources per
+action (region witnesses come on top), 20,000 product states per ARN template,
+12 representatives per class of actions, 600 actions and 32 callers, and a
+budget (``Budget``: 50,000 requests, 1.5 seconds by default).
+
+``exhaustive`` is False ("could not verify") when any bound cut the space or
+the search short, when ``iam.contexts`` cannot list a context's combinations
+(its docstring names those constructs), when a Resource pattern holds a
+variable the caller does not decide (it takes one example value) or
+``${aws:username}`` inside a longer path segment, or when a condition on the
+caller uses a wildcard other than on this account's users (``aws:userid``,
+``aws:PrincipalAccount``, roles by ``aws:PrincipalArn``: callers there are
+sampled). It stays True once both directions have a counterexample: that
+answer is final. Requests are tried in a teaching order: fewer context keys
+first, the plain same-account caller first, literal actions before sampled
+ones, the policies' own ARNs before examples. Each counterexample is checked
+again through ``evaluate`` before it is returned.
 """
 
 from __future__ import annotations
@@ -84,16 +97,21 @@ from typing import Any
 
 from .catalog import catalog
 from .conditions import Condition
+from .contexts import CALLER_KEYS, ContextCover, cases
 from .matching import (
     LITERAL,
+    ONE,
+    STAR,
     ArnGlob,
     Piece,
     Token,
     arn_tokens,
+    glob_tokens,
+    pieces_of,
     region_witnesses,
     split_arn_pieces,
 )
-from .policy import Policy, Statement
+from .policy import NO_CONDITION, Policy, Statement
 from .request import Request
 from .sampling import (
     UNRELATED,
@@ -122,17 +140,7 @@ from .values import (
 from .variables import Item, Variable, resolve, template_items
 
 # Keys the request derives from its caller: tried by varying the caller instead.
-_CALLER_KEYS = frozenset(
-    (
-        "aws:username",
-        "aws:principalarn",
-        "aws:principalaccount",
-        "aws:principaltype",
-        "aws:principalisawsservice",
-        "aws:principalservicename",
-        "aws:userid",
-    )
-)
+_CALLER_KEYS = CALLER_KEYS
 # Keys that hold one value in every request, even under ForAnyValue/ForAllValues:
 # a request never sends two Regions or an empty list of addresses.
 _SINGLE_VALUED_KEYS = frozenset(
@@ -185,12 +193,12 @@ _MULTIVALUED_KEYS = frozenset(
 )
 
 MAX_VALUES_PER_KEY = 8
-MAX_CONTEXTS = 1024
+MAX_CONTEXTS = 64
 MAX_RESOURCES = 12
 MAX_INSTANCES = 240
 MAX_REPRESENTATIVES = 12
 MAX_ACTIONS = 600
-MAX_CALLERS = 12
+MAX_CALLERS = 32
 MAX_REGION_STATES = 20_000
 
 
@@ -232,6 +240,11 @@ class SearchSpace:
         self.principals = self._principals()
         self.lookups = self._lookups()
         self.keys = self._keys()
+        self.cover = ContextCover(
+            {name: key.name for name, key in self.keys.items()},
+            {name: key.values for name, key in self.keys.items()},
+            frozenset(name for name, key in self.keys.items() if key.multivalued),
+        )
         self.instances = self._resource_instances()
         self.relevant_types = self._relevant_types()
         self._signatures: dict[str, tuple[Any, ...]] = {}
@@ -241,6 +254,7 @@ class SearchSpace:
         self._relevant: dict[str, tuple[str, ...]] = {}
         self._contexts: dict[tuple[str, ...], list[list[dict[str, Any] | None]]] = {}
         self._resources: dict[str, list[str]] = {}
+        self._completed: dict[tuple[str, int], dict[str, Any]] = {}
 
     # Building blocks.
 
@@ -318,14 +332,22 @@ class SearchSpace:
                         continue
                     principals.extend(_callers_named(principal_type, value))
             principals.append(f"arn:aws:iam::{self.spare}:root")
+        users = _UserNames(self.statements)
         for condition in conditions:
             if condition.key_lower in _CALLER_KEYS and condition.family != "null":
+                if users.covers(condition):
+                    continue
                 principals.extend(_callers_of_condition(condition))
                 if condition.family in ("string-like", "arn") and any(
                     "*" in value or "?" in value for value in condition.values
                 ):
                     # Callers are sampled, not covered: one per pattern.
                     self.truncated = True
+        named = users.names()
+        if named is None:
+            self.truncated = True
+        else:
+            principals.extend(f"arn:aws:iam::{ACCOUNT}:user/{n}" for n in named)
         if everyone:
             principals.append("*")
         unique = list(dict.fromkeys(principals))
@@ -382,27 +404,30 @@ class SearchSpace:
                 first, last = values[0], values[-1]
                 lists = [(first,), tuple(values[:2]), (first, last), (last,), ()]
                 values = list(dict.fromkeys(lists))
-            if len(values) > MAX_VALUES_PER_KEY:
-                self.truncated = True
             key.values = values[:MAX_VALUES_PER_KEY]
         return keys
 
     def _resource_instances(self) -> list[str]:
         """Concrete resources from every pattern, one per way the patterns treat it."""
-        instances: list[str] = []
+        instances: dict[str, None] = {}
+        done: set[tuple[Any, ...]] = set()
         for _, items in self.templates:
-            for lookup in self.lookups:
+            # A pattern without variables reads the same for every caller.
+            lookups = self.lookups if any(map(_is_variable, items)) else [_no_lookup]
+            for lookup in lookups:
                 pieces = resolve(items, lookup)
-                if pieces is not None:
-                    instances.extend(
-                        resource_examples(pieces, self.accounts, self.names)
-                    )
+                if pieces is None or tuple(pieces) in done:
+                    continue
+                done.add(tuple(pieces))
+                instances.update(
+                    dict.fromkeys(resource_examples(pieces, self.accounts, self.names))
+                )
             if len(instances) > MAX_INSTANCES:
                 self.truncated = True
                 break
             if self._over_time():
                 break
-        return list(dict.fromkeys(instances))[:MAX_INSTANCES]
+        return list(instances)[:MAX_INSTANCES]
 
     def _actions(self) -> list[str]:
         """Actions to try, in teaching order; see the module docstring."""
@@ -611,11 +636,6 @@ class SearchSpace:
         levels = self._contexts.get(cache_key)
         if levels is None:
             keys = [self.keys[name.lower()] for name in names]
-            total = 1
-            for key in keys:
-                total *= len(key.values) + 1
-            if total > MAX_CONTEXTS:
-                self.truncated = True
             levels = [[] for _ in range(len(keys) + 1)]
             for size, context in itertools.islice(_combinations(keys), MAX_CONTEXTS):
                 levels[size].append(context)
@@ -815,7 +835,6 @@ class SearchSpace:
         Each context holds the keys AWS always sends (``values.always_sent``).
         """
         actions = [a for a in self.actions if self._applies(a)]
-        full: dict[tuple[str, int], dict[str, Any]] = {}
         level = 0
         while True:
             any_left = False
@@ -828,19 +847,74 @@ class SearchSpace:
                     contexts = levels[level]
                     for resource in self.resources(action):
                         for context in contexts:
-                            found = full.get((principal, id(context)))
-                            if found is None:
-                                found = with_always_sent(principal, context)
-                                full[(principal, id(context))] = found
-                            yield principal, action, resource, found
+                            yield (
+                                principal,
+                                action,
+                                resource,
+                                self._full(principal, context),
+                            )
             if not any_left:
                 return
             level += 1
+
+    def _full(self, principal: str, context: dict[str, Any] | None) -> dict[str, Any]:
+        """``context`` with the keys AWS always sends, built once per context (the
+        contexts live in caches as long as the space, so their ids are stable)."""
+        found = self._completed.get((principal, id(context)))
+        if found is None:
+            found = with_always_sent(principal, context)
+            self._completed[(principal, id(context))] = found
+        return found
+
+    def exact_requests(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """Requests that settle every context (``iam.contexts``), after ``requests``.
+
+        For each caller, action and resource, one context per combination of the
+        condition blocks that reach their conditions; ``truncated`` is set where
+        the combinations cannot be listed.
+        """
+        conditional = [s for s in self.statements if s.conditions]
+        if not conditional:
+            return
+        actions = [a for a in self.actions if self._applies(a)]
+        for principal in self.principals:
+            plain = with_always_sent(principal, None)
+            for action in actions:
+                lowered = action.lower()
+                covering = [s for s in conditional if s.matches_action(lowered)]
+                if not covering:
+                    continue
+                regional = _is_regional(action)
+                for resource in self.resources(action):
+                    request = Request(principal, action, resource, plain, self.owner)
+                    relevant = [s for s in covering if _reaches_conditions(s, request)]
+                    if not relevant:
+                        continue
+                    contexts = self.cover.contexts(principal, relevant, regional)
+                    if contexts is None:
+                        self.truncated = True
+                        continue
+                    for context in contexts:
+                        yield (
+                            principal,
+                            action,
+                            resource,
+                            self._full(principal, context),
+                        )
 
     def _applies(self, action: str) -> bool:
         """Whether any statement covers the action: if none, both decide alike."""
         lowered = action.lower()
         return any(s.matches_action(lowered) for s in self.statements)
+
+
+def _reaches_conditions(statement: Statement, request: Request) -> bool:
+    """Whether the statement's Action, Resource and Principal match the request,
+    so that its conditions decide (with and without a permissions boundary)."""
+    return any(
+        statement.check_after_action(request, bounded)[0] in (None, NO_CONDITION)
+        for bounded in (False, True)
+    )
 
 
 def _combinations(
@@ -933,6 +1007,14 @@ def _is_regional(action: str) -> bool:
     return action.partition(":")[0].lower() not in _GLOBAL_SERVICES
 
 
+def _is_variable(item: Item) -> bool:
+    return isinstance(item, Variable)
+
+
+def _no_lookup(key: str) -> None:
+    return None
+
+
 def _is_literal(item: Item) -> bool:
     return isinstance(item, tuple) and item[0] == LITERAL
 
@@ -942,6 +1024,101 @@ def _account_of_caller(principal: str) -> str | None:
     if len(parts) == 6 and parts[0] == "arn":
         return parts[4] or None
     return principal if principal.isdigit() and len(principal) == 12 else None
+
+
+class _UserNames:
+    """User names of account 123456789012 that meet every way the policies can
+    treat a user: one per combination of the patterns on ``aws:username`` and on
+    ``aws:PrincipalArn`` (for users of that account) it matches, and of the
+    path segments other Resource patterns hold where one holds
+    ``${aws:username}`` (``home/${aws:username}/*`` against ``home/al*/*``).
+    """
+
+    _HEAD = f"arn:aws:iam::{ACCOUNT}:user/"
+
+    def __init__(self, statements: Sequence[Statement]) -> None:
+        self.patterns: list[tuple[Token, ...]] = []
+        self.folded: list[str] = []
+        self.exact = True
+        head = [(LITERAL, char) for char in self._HEAD]
+        self.head = tuple(head)
+        self.statements = statements
+        self._segments()
+
+    def covers(self, condition: Condition) -> bool:
+        """Whether the condition is on the user's name or ARN and its patterns
+        were added; False leaves it to the sampled callers."""
+        key, family = condition.key_lower, condition.family
+        if key not in ("aws:username", "aws:principalarn") or family not in (
+            "string",
+            "string-like",
+            "string-ignore-case",
+            "arn",
+        ):
+            return False
+        if any("${" in value for value in condition.values):
+            return False
+        for value in condition.values:
+            pieces = pieces_of(value)
+            if family in ("string", "string-ignore-case"):
+                text = value.lower() if family == "string-ignore-case" else value
+                if family == "string-ignore-case":
+                    name = text.removeprefix(self._HEAD.lower())
+                    self.folded.append(name if key == "aws:principalarn" else text)
+                tokens = [(LITERAL, char) for char in text]
+            elif key == "aws:principalarn":
+                tokens = arn_tokens(pieces) if family == "arn" else glob_tokens(pieces)
+            else:
+                tokens = glob_tokens(pieces)
+            if key == "aws:username":
+                tokens = [*self.head, *tokens]
+            elif family in ("string", "string-ignore-case") and not text.startswith(
+                self._HEAD
+            ):
+                continue  # another account's user, a role: a caller of its own
+            self.patterns.append(tuple(tokens))
+        if key == "aws:principalarn":
+            # A role or another account's caller is sampled (and a wildcard there
+            # leaves the comparison not exhaustive).
+            return all(value.startswith(self._HEAD) for value in condition.values)
+        return True
+
+    def _segments(self) -> None:
+        """Path segments facing ``${aws:username}`` in other Resource patterns."""
+        holders: list[tuple[int, str]] = []
+        others: list[str] = []
+        for statement in self.statements:
+            for pattern in statement.resource or statement.not_resource or ():
+                if "${aws:username}" in pattern.lower() and statement.variables:
+                    parts = pattern.split("/")
+                    index = next(i for i, p in enumerate(parts) if "${" in p.lower())
+                    if parts[index].lower() != "${aws:username}":
+                        self.exact = False  # part of a segment: not covered
+                    holders.append((index, pattern))
+                elif "${" not in pattern:
+                    others.append(pattern)
+        for index, _ in holders:
+            for other in others:
+                parts = other.split("/")
+                if index < len(parts):
+                    tokens = glob_tokens(pieces_of(parts[index]), "/:")
+                    self.patterns.append((*self.head, *tokens))
+
+    def names(self) -> list[str] | None:
+        """The user names (without alice and bob); None when not covered."""
+        if not self.exact:
+            return None
+        if not self.patterns:
+            return []
+        domain = (*self.head, (ONE, "/:"), (STAR, "/:"))
+        witnesses, complete = region_witnesses(
+            domain, tuple(dict.fromkeys(self.patterns)), MAX_REGION_STATES
+        )
+        if not complete:
+            return None
+        names = [w[len(self._HEAD) :] for w in witnesses.values()]
+        names += [variant for name in self.folded for variant in cases(name)]
+        return list(dict.fromkeys(names))
 
 
 def _callers_named(principal_type: str, value: str) -> list[str]:

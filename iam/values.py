@@ -158,14 +158,14 @@ def condition_values(
         for value in values:
             number = parse_number(value)
             if number is not None:
-                found.extend(_number_text(number + step) for step in (0, -1, 1))
+                found.extend(number_text(number + step) for step in (0, -1, 1))
         return found
     if family.startswith("date"):
         found = []
         for value in values:
             moment = parse_date(value)
             if moment is not None:
-                found.extend(_date_text(moment + step) for step in (0, -86400, 86400))
+                found.extend(date_text(moment + step) for step in (0, -86400, 86400))
         return found
     if family == "ip":
         return _addresses(values)
@@ -202,14 +202,14 @@ def condition_values(
     return texts
 
 
-def _number_text(number: Decimal) -> str:
+def number_text(number: Decimal) -> str:
     """A number as people write it: ``100``, ``0.5``, never ``1E+2``."""
     if number == number.to_integral():
         return str(int(number))
     return format(number.normalize(), "f")
 
 
-def _date_text(moment: float) -> str:
+def date_text(moment: float) -> str:
     return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -243,7 +243,7 @@ def always_sent(principal: str) -> dict[str, Any]:
     context: dict[str, Any] = {
         "aws:SecureTransport": True,
         "aws:RequestedRegion": REGION,
-        "aws:CurrentTime": _date_text(NOW.timestamp()),
+        "aws:CurrentTime": date_text(NOW.timestamp()),
         "aws:EpochTime": str(int(NOW.timestamp())),
     }
     userid = _user_id(principal)
@@ -266,7 +266,7 @@ def with_always_sent(principal: str, context: dict[str, Any] | None) -> dict[str
     elif "aws:epochtime" in names and "aws:currenttime" not in names:
         moment = parse_date(_value_of(context, "aws:epochtime"))
         if moment is not None:
-            full["aws:CurrentTime"] = _date_text(moment)
+            full["aws:CurrentTime"] = date_text(moment)
     for key in list(full):
         if key.lower() in names:
             del full[key]

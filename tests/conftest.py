@@ -23,6 +23,17 @@ settings.register_profile("ci", settings.get_profile("default"), derandomize=Tru
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
+@pytest.fixture(autouse=True)
+def _unhurried_comparisons(monkeypatch):
+    """A comparison's verdict never depends on how busy the machine is: the
+    same request budget as in production, and no time limit to speak of."""
+    import importlib
+
+    # ``iam.compare`` is also the name of the function the package exports.
+    module = importlib.import_module("iam.compare")
+    monkeypatch.setattr(module, "DEFAULT_BUDGET", module.Budget(seconds=600))
+
+
 def _user(username: str, group: str | None = None, **extra):
     from django.contrib.auth.models import Group, User
 
