@@ -73,6 +73,7 @@ test: install-dev lint
 bench: install-dev
 	$(BIN)/python benchmarks/iam_engine.py
 	$(BIN)/python benchmarks/exercise_grading.py
+	$(BIN)/python benchmarks/compare_search.py
 	$(BIN)/python benchmarks/workshop_dashboard.py
 
 # 300 simulated trainees against gunicorn on SQLite and PostgreSQL (loopback only;

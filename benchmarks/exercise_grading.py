@@ -34,23 +34,6 @@ def _setup_django(database: Path) -> None:
     call_command("load_content", verbosity=0)
 
 
-def pathological_policy(limit: int) -> str:
-    """The largest policy under the size limit, every statement full of wildcards."""
-    statement = (
-        '{{"Effect": "Allow", "Action": ["s3:*Object*", "iam:*User*", "ec2:*"], '
-        '"Resource": ["arn:aws:s3:::*-*/*?*", "arn:aws:iam::*:user/*"], '
-        '"Condition": {{"StringLike": '
-        '{{"aws:PrincipalTag/team{n}": ["*a*", "?b*"]}}}}}}'
-    )
-    head, tail = '{"Version": "2012-10-17", "Statement": [', "]}"
-    statements: list[str] = []
-    while True:
-        candidate = statements + [statement.format(n=len(statements))]
-        if len(head + ", ".join(candidate) + tail) > limit:
-            return head + ", ".join(statements) + tail
-        statements = candidate
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -62,6 +45,7 @@ def main() -> None:
         from exercises.grading import grade_policy
         from exercises.interchange import EXERCISES_FILE
         from exercises.models import MAX_POLICY_CHARS, Exercise, ExerciseKind
+        from tests.pathological import largest_wildcard_policy
 
         shipped = yaml.safe_load(EXERCISES_FILE.read_text())["exercises"]
         samples = {e["slug"]: e.get("samples") or [] for e in shipped}
@@ -90,7 +74,7 @@ def main() -> None:
         print(f"  p95 {1000 * p95:7.1f} ms   (target 300 ms)")
         print(f"  max {1000 * slowest[0]:7.1f} ms   ({slowest[1]})")
 
-        text = pathological_policy(MAX_POLICY_CHARS)
+        text = largest_wildcard_policy(MAX_POLICY_CHARS)
         exercise = exercises.first()
         started = time.perf_counter()
         result = grade_policy(exercise, text)

@@ -118,13 +118,26 @@ class ContextCover:
         self._found: dict[tuple[Any, ...], list[dict[str, Any]] | None] = {}
 
     def contexts(
-        self, principal: str, statements: Sequence[Statement], regional: bool
+        self,
+        principal: str,
+        statements: Sequence[Statement],
+        regional: bool,
+        owners: Sequence[int] | None = None,
     ) -> list[dict[str, Any]] | None:
         """Contexts (to complete with ``with_always_sent``) meeting every
-        combination of ``statements``' condition blocks; None when undecided."""
-        key = (principal, tuple(id(s) for s in statements), regional)
+        combination of ``statements``' condition blocks; None when undecided.
+
+        ``owners`` gives, per statement, which policy it belongs to, when each
+        policy decides as an identity-based policy does: Allow when a statement
+        allows and none denies. Only the combinations that can change a decision
+        are then told apart (once a Deny holds, nothing else in its policy
+        matters; once an Allow holds, no other Allow does), which keeps many
+        conditional statements cheap. Without it every combination is listed.
+        """
+        key = (principal, tuple(id(s) for s in statements), regional, owners is None)
         if key not in self._found:
-            self._found[key] = _Walk(self, principal, statements, regional).run()
+            walk = _Walk(self, principal, statements, regional, owners)
+            self._found[key] = walk.run()
         return self._found[key]
 
     def spelling(self, name: str) -> str:
@@ -142,11 +155,13 @@ class _Walk:
         principal: str,
         statements: Sequence[Statement],
         regional: bool,
+        owners: Sequence[int] | None = None,
     ) -> None:
         self.cover = cover
         self.principal = principal
         self.statements = statements
         self.regional = regional
+        self.owners = owners
         self._probes: dict[tuple[tuple[str, Any], ...], Request] = {}
 
     def probe(self, assignment: dict[str, Any]) -> Request:
@@ -219,9 +234,10 @@ class _Walk:
         for group in groups:
             for position in group.statements:
                 remaining[position] += 1
-        found: dict[tuple[bool | None, ...], dict[str, Any]] = {}
-        seen: set[tuple[int, tuple[bool | None, ...]]] = set()
+        found: dict[Any, dict[str, Any]] = {}
+        seen: set[tuple[int, Any]] = set()
         nodes = 0
+        outcome = self._outcome
 
         def visit(
             depth: int,
@@ -230,12 +246,13 @@ class _Walk:
             context: dict[str, Any],
         ) -> None:
             nonlocal nodes
-            if all(s is not None for s in status) or depth == len(groups):
-                found.setdefault(status, context)
+            state, decided = outcome(status)
+            if decided or depth == len(groups):
+                found.setdefault(state, context)
                 return
-            if (depth, status) in seen:
+            if (depth, state) in seen:
                 return
-            seen.add((depth, status))
+            seen.add((depth, state))
             nodes += 1
             if nodes > MAX_NODES:
                 raise _Undecided
@@ -263,6 +280,35 @@ class _Walk:
         )
         visit(0, start, tuple(remaining), {})
         return list(found.values())
+
+    def _outcome(self, status: tuple[bool | None, ...]) -> tuple[Any, bool]:
+        """(what of ``status`` can still change a decision, whether both
+        policies' decisions are settled)."""
+        if self.owners is None:
+            return status, all(s is not None for s in status)
+        state = []
+        decided = True
+        for policy in (0, 1):
+            mine = [
+                (statement.effect, holds)
+                for statement, holds, owner in zip(
+                    self.statements, status, self.owners, strict=True
+                )
+                if owner == policy
+            ]
+            denies = tuple(h for effect, h in mine if effect == "Deny")
+            allows = tuple(h for effect, h in mine if effect != "Deny")
+            if True in denies:
+                state.append("deny")
+            elif True in allows:
+                state.append(("allow unless", denies))
+                decided = decided and None not in denies
+            elif None not in allows:
+                state.append("no allow")
+            else:
+                state.append((denies, allows))
+                decided = False
+        return tuple(state), decided
 
 
 class _Group:

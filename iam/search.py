@@ -228,6 +228,12 @@ class SearchSpace:
         self.statements: list[Statement] = [
             s for policy in policies for s in policy.statements
         ]
+        # Which policy (0 the candidate, 1 the reference) holds each statement.
+        self.owner_of = {
+            id(s): index
+            for index, policy in enumerate(policies)
+            for s in policy.statements
+        }
         self.owner = ACCOUNT if kind in ("resource", "trust") else None
         self.mentioned = self._mentioned_accounts(policies)
         self.spare = next(
@@ -873,24 +879,30 @@ class SearchSpace:
         condition blocks that reach their conditions; ``truncated`` is set where
         the combinations cannot be listed.
         """
-        conditional = [s for s in self.statements if s.conditions]
-        if not conditional:
+        if not any(s.conditions for s in self.statements):
             return
         actions = [a for a in self.actions if self._applies(a)]
         for principal in self.principals:
             plain = with_always_sent(principal, None)
             for action in actions:
                 lowered = action.lower()
-                covering = [s for s in conditional if s.matches_action(lowered)]
-                if not covering:
+                covering = [s for s in self.statements if s.matches_action(lowered)]
+                if not any(s.conditions for s in covering):
                     continue
                 regional = _is_regional(action)
                 for resource in self.resources(action):
                     request = Request(principal, action, resource, plain, self.owner)
                     relevant = [s for s in covering if _reaches_conditions(s, request)]
-                    if not relevant:
-                        continue
-                    contexts = self.cover.contexts(principal, relevant, regional)
+                    if not any(s.conditions for s in relevant):
+                        continue  # the context changes nothing here
+                    owners = (
+                        None
+                        if self.kind in ("resource", "trust")
+                        else tuple(self.owner_of[id(s)] for s in relevant)
+                    )
+                    contexts = self.cover.contexts(
+                        principal, relevant, regional, owners
+                    )
                     if contexts is None:
                         self.truncated = True
                         continue

@@ -11,6 +11,7 @@ from exercises.interchange import EXERCISES_FILE
 from exercises.models import Exercise, ExerciseKind
 from quizzes.models import Question, Quiz, Topic
 from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
+from tests.pathological import RED_TEAM_DENY, submissions
 
 SHIPPED = yaml.safe_load(EXERCISES_FILE.read_text())["exercises"]
 SAMPLES = [
@@ -130,19 +131,22 @@ def test_a_wrong_policy_with_a_many_condition_deny_is_never_graded_correct(
     assert not ExerciseProgress.objects.filter(user=user, solved_at__isnull=False)
 
 
-RED_TEAM_DENY = {
-    "Effect": "Deny",
-    "Action": "s3:GetObject",
-    "Resource": "*",
-    "Condition": {
-        "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
-        "DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"},
-        "NumericGreaterThan": {"aws:MultiFactorAuthAge": "3600"},
-        "StringLike": {"aws:username": "al*"},
-        "StringEquals": {"aws:PrincipalTag/team": "finance"},
-        "ForAnyValue:StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]},
-    },
-}
+def test_every_pathological_submission_is_decided_exactly(shipped, db):
+    """Issue 13, item 7: each is proved right or shown a verified counterexample
+    (with the production request budget; the tests lift only the time limit)."""
+    references = dict(Exercise.objects.values_list("slug", "reference"))
+    verdicts = {}
+    for slug, label, text in submissions(references.__getitem__):
+        result = grade_policy(Exercise.objects.get(slug=slug), text)
+        assert result.exhaustive, label
+        verdicts[label] = result.correct
+    assert verdicts == {
+        "red team: a Deny whose six conditions can hold": False,
+        "red team: a Deny that never applies": True,
+        "six Deny statements of seven keys": False,
+        "30 wildcard statements": False,
+        "largest wildcard policy": False,
+    }
 
 
 def test_counterexamples_use_the_names_the_task_shows(shipped, db):
