@@ -146,6 +146,8 @@ class GradeResult:
     exhaustive: bool = True
     predictions: tuple[Prediction, ...] | None = None
     examples: tuple[Example, ...] = ()
+    # Why the comparison could not decide (when it could not), for the trainee.
+    undecided: str = ""
 
     @property
     def is_prediction(self) -> bool:
@@ -183,12 +185,12 @@ class GradeResult:
 # always had, in this order, then keys added since (older rows lack them).
 POLICY_KEYS = (
     "valid", "problems", "findings", "tests", "hidden", "too_permissive",
-    "too_strict", "exhaustive", "score", "correct", "examples",
+    "too_strict", "exhaustive", "score", "correct", "examples", "undecided",
 )  # fmt: skip
 PREDICTION_KEYS = ("predictions", "score", "correct")
 # Keys added since, written only when they hold something: an older row reads
 # back and is stored again byte for byte.
-ADDED_KEYS = frozenset(("examples",))
+ADDED_KEYS = frozenset(("examples", "undecided"))
 
 
 def grade_to_json(result: GradeResult) -> dict:
@@ -231,6 +233,7 @@ def grade_from_json(data: dict | None) -> GradeResult | None:
         score=data.get("score", 0.0),
         correct=data.get("correct", False),
         examples=_each(Example, data.get("examples")),
+        undecided=data.get("undecided", ""),
     )
 
 
@@ -363,6 +366,7 @@ def grade_policy(exercise: Exercise, text: str) -> GradeResult:
         score=1.0 if correct else round(min(score, 0.99), 3),
         correct=correct,
         examples=_examples(comparison),
+        undecided=comparison.undecided or "",
     )
 
 

@@ -166,6 +166,8 @@ class Comparison:
     # The other counterexamples per direction (at most MAX_EXAMPLES - 1 each).
     more_too_permissive: tuple[Counterexample, ...] = ()
     more_too_strict: tuple[Counterexample, ...] = ()
+    # Why the comparison is not exhaustive, in words for the learner; else None.
+    undecided: str | None = None
 
     def examples(self, direction: str) -> tuple[Counterexample, ...]:
         """Every counterexample of one direction, the first one first."""
@@ -194,6 +196,8 @@ class Comparison:
         """``to_json`` plus ``examples``: every counterexample per direction, with
         its sentence and cause (the command line's answer)."""
         data = self.to_json()
+        if self.undecided:
+            data["undecided"] = self.undecided
         data["examples"] = {
             direction: [e.details_json() for e in self.examples(direction)]
             for direction in (TOO_PERMISSIVE, TOO_STRICT)
@@ -287,6 +291,12 @@ def compare(
                 keep(direction, request)
     permissive, strict = found[TOO_PERMISSIVE], found[TOO_STRICT]
     exhaustive = bool(permissive and strict) or (complete and not space.truncated)
+    undecided = None
+    if not exhaustive:
+        undecided = space.reason or (
+            f"the search stopped at its limit ({budget.requests:,} requests, "
+            f"{budget.seconds:g} seconds)"
+        )
     return Comparison(
         permissive[0] if permissive else None,
         strict[0] if strict else None,
@@ -294,6 +304,7 @@ def compare(
         checked,
         tuple(permissive[1:]),
         tuple(strict[1:]),
+        undecided,
     )
 
 

@@ -116,6 +116,8 @@ class ContextCover:
         self.readable = readable
         self.multivalued = multivalued
         self._found: dict[tuple[Any, ...], list[dict[str, Any]] | None] = {}
+        # Why some contexts could not be listed (the first reason), or None.
+        self.reason: str | None = None
 
     def contexts(
         self,
@@ -183,7 +185,9 @@ class _Walk:
     def run(self) -> list[dict[str, Any]] | None:
         try:
             return self._run()
-        except _Undecided:
+        except _Undecided as undecided:
+            if self.cover.reason is None:
+                self.cover.reason = str(undecided)
             return None
 
     def _run(self) -> list[dict[str, Any]]:
@@ -255,7 +259,7 @@ class _Walk:
             seen.add((depth, state))
             nodes += 1
             if nodes > MAX_NODES:
-                raise _Undecided
+                raise _Undecided("more combinations of conditions than it can walk")
             group = groups[depth]
             for assignment, truths in group.options:
                 new_status = list(status)
@@ -341,7 +345,9 @@ class _Group:
         for options in per_key:
             total *= len(options)
         if total > MAX_ASSIGNMENTS:
-            raise _Undecided
+            raise _Undecided(
+                "conditions on keys tied by policy variables, with too many values"
+            )
         options: list[tuple[dict[str, Any], dict[int, bool]]] = []
         seen: set[tuple[bool, ...]] = set()
         for parts in itertools.product(*per_key):
@@ -376,7 +382,7 @@ class _Group:
             outcome = tuple(walk.holds(c, {spelling: [value]}) for c in conditions)
             kinds.setdefault(outcome, value)
         if len(kinds) > MAX_KINDS:
-            raise _Undecided
+            raise _Undecided(f"{spelling} takes too many kinds of value")
         chosen = list(kinds.values())
         found: list[dict[str, Any]] = [{}, {spelling: []}]
         for size in range(1, len(chosen) + 1):
@@ -389,7 +395,10 @@ class _Group:
         families = {c.family for c in conditions} - {"null"}
         domains = {_domain(f) for f in families}
         if len(domains) > 1:
-            raise _Undecided
+            raise _Undecided(
+                f"{self.walk.cover.spelling(name)} is compared as "
+                + " and as ".join(sorted(domains))
+            )
         domain = domains.pop() if domains else None
         found: list[Any] = []
         for value in self.walk.cover.readable.get(name, ()):
@@ -448,7 +457,7 @@ class _Group:
             _ANY_TEXT, tuple(dict.fromkeys(patterns)), MAX_REGION_STATES
         )
         if not complete:
-            raise _Undecided
+            raise _Undecided("string patterns too complex to cover")
         texts = list(witnesses.values())
         # An IgnoreCase value in other cases, for case-sensitive patterns.
         return texts + [variant for text in folded for variant in cases(text)]

@@ -225,6 +225,10 @@ class SearchSpace:
         self.names = _resource_names(names)
         self.deadline = build_deadline
         self.truncated = False
+        # Why the space is not covered (the first reason found), for the learner.
+        self.reason: str | None = None
+        # Pattern tokens that match every resource of the services they name.
+        self._universal: set[tuple[Token, ...]] = set()
         self.statements: list[Statement] = [
             s for policy in policies for s in policy.statements
         ]
@@ -264,9 +268,15 @@ class SearchSpace:
 
     # Building blocks.
 
+    def _cut(self, reason: str) -> None:
+        """Marks the space as not covered, keeping the first reason."""
+        self.truncated = True
+        if self.reason is None:
+            self.reason = reason
+
     def _over_time(self) -> bool:
         if time.perf_counter() > self.deadline:
-            self.truncated = True
+            self._cut("the search ran out of time")
             return True
         return False
 
@@ -290,7 +300,10 @@ class SearchSpace:
         ):
             # A key the caller does not decide takes one example value: the
             # resources it stands for are sampled, not covered.
-            self.truncated = True
+            self._cut(
+                "a Resource holds a policy variable that the caller does not set "
+                "(only ${aws:username} and the caller's own keys are covered)"
+            )
         plain = [t for t in found if all(_is_literal(item) for item in t[1])]
         return plain + [t for t in found if t not in plain]
 
@@ -348,17 +361,24 @@ class SearchSpace:
                     "*" in value or "?" in value for value in condition.values
                 ):
                     # Callers are sampled, not covered: one per pattern.
-                    self.truncated = True
+                    self._cut(
+                        f"a wildcard in the condition on {condition.key} "
+                        "(callers are covered only by aws:username and by "
+                        "aws:PrincipalArn for this account's users)"
+                    )
         named = users.names()
         if named is None:
-            self.truncated = True
+            self._cut(
+                "${aws:username} inside a longer part of a Resource, or name "
+                "patterns too many to cover"
+            )
         else:
             principals.extend(f"arn:aws:iam::{ACCOUNT}:user/{n}" for n in named)
         if everyone:
             principals.append("*")
         unique = list(dict.fromkeys(principals))
         if len(unique) > MAX_CALLERS:
-            self.truncated = True
+            self._cut(f"more than {MAX_CALLERS} kinds of caller to try")
         return unique[:MAX_CALLERS]
 
     def _lookups(self) -> list[Lookup]:
@@ -429,7 +449,7 @@ class SearchSpace:
                     dict.fromkeys(resource_examples(pieces, self.accounts, self.names))
                 )
             if len(instances) > MAX_INSTANCES:
-                self.truncated = True
+                self._cut(f"more than {MAX_INSTANCES} resources to try")
                 break
             if self._over_time():
                 break
@@ -483,7 +503,7 @@ class SearchSpace:
             chosen.append("sts:AssumeRole")
         unique = list(dict.fromkeys(chosen))
         if len(unique) > MAX_ACTIONS:
-            self.truncated = True
+            self._cut(f"more than {MAX_ACTIONS} kinds of action to try")
         return unique[:MAX_ACTIONS]
 
     def _one_per_behaviour(
@@ -731,23 +751,28 @@ class SearchSpace:
         parts = template.split(":", 5)
         service = parts[2] if len(parts) == 6 else ""
         wild, by_service = self._patterns_by_service()
+        # A pattern that matches every resource of the service (``arn:aws:*:*:*:*``)
+        # splits nothing: it is left out of the product, and ``_signature`` below
+        # still records it.
         distinct = tuple(
             dict.fromkeys(
                 tokens
                 for fixed, tokens in (*wild, *by_service.get(service, ()))
-                if fixed[0] in (None, "arn") and fixed[1] in (None, "aws")
+                if fixed[0] in (None, "arn")
+                and fixed[1] in (None, "aws")
+                and tokens not in self._universal
             )
         )
-        if not distinct:  # no pattern can match a resource of this template
-            none = (False,) * len(self._compiled_templates())
-            found = {none: region_witnesses(template_tokens(template), (), 0)[0][()]}
+        if not distinct:  # one region: every resource of the template alike
+            witness = region_witnesses(template_tokens(template), (), 0)[0][()]
+            found = {self._signature(witness)[1:]: witness}
             self._region_cache[template] = found
             return found
         witnesses, complete = region_witnesses(
             template_tokens(template), distinct, MAX_REGION_STATES
         )
         if not complete:
-            self.truncated = True
+            self._cut("resource patterns with too many wildcards to cover")
         found = {}
         for witness in witnesses.values():
             signature = self._signature(witness)[1:]
@@ -782,7 +807,10 @@ class SearchSpace:
                 for lookup in self.lookups:
                     pieces = resolve(items, lookup)
                     if pieces is not None:
-                        cached.append((_fixed_head(pieces), tuple(arn_tokens(pieces))))
+                        tokens = tuple(arn_tokens(pieces))
+                        cached.append((_fixed_head(pieces), tokens))
+                        if _matches_whole_service(pieces):
+                            self._universal.add(tokens)
             self._tokens = cached
         return cached
 
@@ -904,7 +932,7 @@ class SearchSpace:
                         principal, relevant, regional, owners
                     )
                     if contexts is None:
-                        self.truncated = True
+                        self._cut(self.cover.reason or "conditions too many to cover")
                         continue
                     for context in contexts:
                         yield (
@@ -970,6 +998,24 @@ def _in_home_region(context: dict[str, Any] | None) -> bool:
 def _spelling(variable: Variable) -> str:
     """The key as the policy spells it: ``${aws:PrincipalTag/Project}``."""
     return variable.text[2:-1].split(",", 1)[0].strip() or variable.key
+
+
+def _matches_whole_service(pieces: Sequence[Piece]) -> bool:
+    """Whether a pattern matches every resource of each service it names: its
+    partition is ``aws`` or a wildcard, and its Region, account and resource
+    parts are nothing but ``*`` (``arn:aws:*:*:*:*``, ``arn:aws:s3:*:*:*``)."""
+    parts = split_arn_pieces(pieces)
+    if len(parts) != 6 or parts[0] != [(LITERAL, "arn")]:
+        return len(pieces) > 0 and all(kind == STAR for kind, _ in pieces)
+
+    def only_stars(part: Sequence[Piece]) -> bool:
+        return bool(part) and all(kind == STAR for kind, _ in part)
+
+    return (
+        (parts[1] == [(LITERAL, "aws")] or only_stars(parts[1]))
+        and (only_stars(parts[2]) or all(kind == LITERAL for kind, _ in parts[2]))
+        and all(only_stars(part) for part in parts[3:])
+    )
 
 
 def _fixed_head(pieces: Sequence[Piece]) -> tuple[str | None, ...]:

@@ -181,8 +181,11 @@ def test_a_check_that_could_not_finish_says_so_and_never_solves(
     html = response.content.decode()
     assert "Could not verify" in html
     assert "✔ Correct" not in html
-    assert "Simplify it" in html
+    # The page says why: here, the request budget.
+    assert "the search stopped at its limit (1 requests" in html
+    assert "Simplify your policy" in html
     submission = Submission.objects.get()
+    assert "stopped at its limit" in submission.result["undecided"]
     assert not submission.correct
     assert submission.score < 1.0
     assert not ExerciseProgress.objects.get(user=alice).solved

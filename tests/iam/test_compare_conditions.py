@@ -393,3 +393,43 @@ def test_a_deny_on_user_names_is_decided_exactly():
         budget=UNHURRIED,
     )
     assert same.exhaustive and same.equivalent
+
+
+@pytest.mark.parametrize(
+    ("statement", "reason"),
+    [
+        (
+            {"Resource": "arn:aws:s3:::reports/${aws:PrincipalTag/team}/*"},
+            "a Resource holds a policy variable that the caller does not set",
+        ),
+        (
+            {
+                "Resource": "arn:aws:s3:::reports/*",
+                "Condition": {
+                    "NumericLessThan": {"aws:PrincipalTag/level": "3"},
+                    "StringLike": {"aws:PrincipalTag/level": "1*"},
+                },
+            },
+            "aws:PrincipalTag/level is compared as numeric and as text",
+        ),
+        (
+            {
+                "Resource": "arn:aws:s3:::reports/*",
+                "Condition": {"StringLike": {"aws:userid": "AIDA*"}},
+            },
+            "a wildcard in the condition on aws:userid",
+        ),
+    ],
+)
+def test_what_cannot_be_decided_says_why(statement, reason):
+    """The constructs the docstrings list: "could not verify", with the reason."""
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ACTION, **statement}],
+    }
+    result = compare(document, document, budget=UNHURRIED)
+    assert result.equivalent
+    assert not result.exhaustive
+    assert result.undecided.startswith(reason)
+    assert result.details_json()["undecided"] == result.undecided
+    assert "undecided" not in result.to_json()  # the command line's contract

@@ -312,6 +312,8 @@ COMPARE_RESOURCES = [
     "arn:aws:iam::*:role/Read*",
     "arn:aws:iam::*:user/?",
     "arn:aws:s3:us-*:*:storage-*",
+    "arn:aws:*:*:*:*",
+    "arn:aws:s3:*:*:*",
 ]
 COMPARE = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
