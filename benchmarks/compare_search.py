@@ -5,8 +5,9 @@ Run: ``.venv/bin/python benchmarks/compare_search.py [--repeat N] [--engine DIR]
 (``make bench`` runs it). For every shipped exercise that takes a policy, its
 reference and each typical wrong answer under ``samples`` in exercises.yaml are
 compared with the reference, then each pathological submission is; in-process,
-after one untimed round (the catalog and its indexes load on first use, as in a
-server process; the slowest comparison of that cold round is printed too).
+in a warm process (the shipped cases compared once first, as in a running server;
+the first comparison of the fresh process is printed on its own). The first
+round times each pathological submission the first time it is seen.
 Prints the 50th and 95th percentile and the slowest time (targets: 95th at
 most 50 ms, slowest at most 500 ms), how many comparisons were exhaustive
 (decided: proved equivalent or shown a verified counterexample) and the verdict
@@ -80,11 +81,13 @@ def main() -> None:
     args = parser.parse_args()
     all_cases = cases()  # before the engine's folder goes first on the path
     compare = _engine(args.engine.resolve())
-    cold = (0.0, "")
-    for slug, label, kind, candidate, reference in all_cases:  # warm up
-        started = time.perf_counter()
-        compare(candidate, reference, kind=kind)
-        cold = max(cold, (time.perf_counter() - started, f"{slug} / {label}"))
+    # A server process: the catalog and its indexes load on first use, once.
+    started = time.perf_counter()
+    compare(all_cases[0][3], all_cases[0][4], kind=all_cases[0][2])
+    cold = time.perf_counter() - started
+    for _, label, kind, candidate, reference in all_cases:
+        if not label.startswith("pathological"):  # warm, as a running server is
+            compare(candidate, reference, kind=kind)
     timings: list[float] = []
     slowest = (0.0, "")
     verdicts: dict[str, tuple[bool, bool, float]] = {}
@@ -107,8 +110,8 @@ def main() -> None:
     print(f"  p50 {1000 * statistics.median(timings):7.1f} ms")
     print(f"  p95 {1000 * p95:7.1f} ms   (target 50 ms)")
     print(f"  max {1000 * slowest[0]:7.1f} ms   (target 500 ms; {slowest[1]})")
-    print(f"  cold {1000 * cold[0]:7.1f} ms   (first round, a fresh process; "
-          f"{cold[1]})")  # fmt: skip
+    print(f"  first comparison of a fresh process: {1000 * cold:.0f} ms "
+          "(loads the catalog)")  # fmt: skip
     print(f"  decided exactly: {decided} of {len(verdicts)}")
     for name, (exhaustive, equivalent, worst) in verdicts.items():
         if "pathological" in name:
