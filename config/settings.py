@@ -77,8 +77,21 @@ if DEBUG:
         "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"]
     )
 else:
-    SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+    # Set but empty is as bad as unset: Django would start and answer every
+    # request with an error. The key rule is Django's own (security.W009).
+    SECRET_KEY = env_str("DJANGO_SECRET_KEY").strip()
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be at least 50 characters with at least 5 "
+            "different ones; generate one with: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'"
+        )
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must name at least one host, such as "
+            "trainer.example.org."
+        )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 

@@ -64,18 +64,42 @@ def test_join_throttling_settings_come_from_the_environment():
     )
 
 
+GOOD_KEY = "k3y-" + "x7Qz9!pL" * 8
+
+
 def test_production_requires_a_secret_key_and_allowed_hosts():
     result = _load_settings(DJANGO_DEBUG="false")
     assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
-    result = _load_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50)
+    result = _load_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY=GOOD_KEY)
     assert "Set the DJANGO_ALLOWED_HOSTS environment variable" in result.stderr
     result = _load_settings(
         DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_SECRET_KEY=GOOD_KEY,
         DJANGO_ALLOWED_HOSTS="trainer.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("key", ["", "   ", "short-key", "x" * 60])
+def test_production_refuses_an_empty_or_weak_secret_key(key):
+    """Issue 14, item 7: an empty key used to pass and start a broken server."""
+    result = _load_settings(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=key,
+        DJANGO_ALLOWED_HOSTS="trainer.example.org",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", ["", " ", " , "])
+def test_production_refuses_empty_allowed_hosts(hosts):
+    result = _load_settings(
+        DJANGO_DEBUG="false", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS=hosts
+    )
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must name at least one host" in result.stderr
 
 
 def test_sqlite_file_database_uses_wal_and_immediate_transactions(
@@ -125,7 +149,7 @@ def test_production_settings_pass_the_deploy_check():
         **clean,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "k3y-" + "x7Qz9!pL" * 8,
+        "DJANGO_SECRET_KEY": GOOD_KEY,
         "DJANGO_ALLOWED_HOSTS": "trainer.example.org",
     }
     result = subprocess.run(
