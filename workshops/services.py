@@ -183,7 +183,10 @@ def workshop_close(*, workshop: Workshop, now: datetime | None = None) -> Worksh
 
 @transaction.atomic
 def leaderboard_show(*, workshop: Workshop, shown: bool) -> Workshop:
-    """Show or hide the leaderboard on the dashboard and the projector."""
+    """Show or hide the leaderboard on the dashboard and the projector.
+    Raises WorkshopError for a closed workshop, as every other control does."""
+    if workshop.is_closed:
+        raise WorkshopError("The workshop is closed.")
     workshop.show_leaderboard = shown
     workshop.save(update_fields=["show_leaderboard"])
     return workshop

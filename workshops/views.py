@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.groups import INSTRUCTORS
@@ -277,7 +278,7 @@ def agenda(request, pk: int):
         resume_url = request.build_absolute_uri(
             reverse("workshops:resume", args=[token])
         )
-    return render(
+    response = render(
         request,
         "workshops/agenda.html",
         {
@@ -287,6 +288,9 @@ def agenda(request, pk: int):
             "resume_url": resume_url,
         },
     )
+    if resume_url:  # the link signs in as this guest: no cache may keep it
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _client_keys(request, *, for_failure: bool = False) -> list[str]:
@@ -365,14 +369,16 @@ def resume(request, token: str):
     user = resume_token_user(token)
     if user is None:
         return render(request, "workshops/resume.html", {"guest": None}, status=404)
-    if request.method == "POST":
-        login(request, user, backend=BACKEND)
-        membership = user.workshop_memberships.select_related("workshop").last()
-        messages.success(request, f"Welcome back, {user.guest_profile.display_name}.")
-        if membership is not None:
-            return redirect("workshops:agenda", membership.workshop_id)
-        return redirect("workshops:list")
-    return render(request, "workshops/resume.html", {"guest": user})
+    if request.method == "GET":  # its address is the link: no cache may keep it
+        response = render(request, "workshops/resume.html", {"guest": user})
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    login(request, user, backend=BACKEND)
+    membership = user.workshop_memberships.select_related("workshop").last()
+    messages.success(request, f"Welcome back, {user.guest_profile.display_name}.")
+    if membership is not None:
+        return redirect("workshops:agenda", membership.workshop_id)
+    return redirect("workshops:list")
 
 
 @require_http_methods(["GET", "POST"])

@@ -151,7 +151,11 @@ def test_an_unknown_code_says_so(client, workshop):
 def test_a_guest_continues_on_another_device_with_the_personal_link(workshop):
     phone = Client()
     _join(phone, workshop.code, "Erin")
-    page = phone.get(reverse("workshops:agenda", args=[workshop.pk])).content.decode()
+    agenda = phone.get(reverse("workshops:agenda", args=[workshop.pk]))
+    # Issue 14, item 8: the link signs in as this guest, so no cache may keep it.
+    assert "private" in agenda["Cache-Control"]
+    assert "no-store" in agenda["Cache-Control"]
+    page = agenda.content.decode()
     guest = GuestProfile.objects.get().user
     # The token carries the second it was signed, so read it off the page
     # rather than signing a new one.
@@ -165,6 +169,7 @@ def test_a_guest_continues_on_another_device_with_the_personal_link(workshop):
     laptop = Client()
     confirm = laptop.get(link)
     assert "Continue as Erin" in confirm.content.decode()
+    assert "no-store" in confirm["Cache-Control"]
     assert "_auth_user_id" not in laptop.session  # a GET signs nobody in
     response = laptop.post(link)
     assert response["Location"] == reverse("workshops:agenda", args=[workshop.pk])

@@ -374,3 +374,19 @@ def test_sort_questions_report_each_duty_placed_wrongly(bank, charlie, alice):
     )
     texts = [m.text for m in workshop_dashboard(workshop).wrong_answers]
     assert texts == ["Guest operating system and patching: Customer"]
+
+
+def test_a_closed_workshop_refuses_the_leaderboard_control_too(
+    client, workshop, charlie
+):
+    """Issue 14, item 8: every other control already refused."""
+    from workshops.services import workshop_close
+
+    workshop_close(workshop=workshop)
+    client.force_login(charlie)
+    url = reverse("workshops:leaderboard", args=[workshop.pk])
+    response = client.post(url, {"shown": "1"}, follow=True)
+    assert "The workshop is closed." in response.content.decode()
+    workshop.refresh_from_db()
+    assert not workshop.show_leaderboard
+    assert url not in response.content.decode()  # the button is gone too
