@@ -182,3 +182,49 @@ def test_security_headers_are_on_every_response(client):
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["X-Frame-Options"] == "DENY"
         assert response["Referrer-Policy"] == "same-origin"
+
+
+def _post_join_form(charset, *, path="/join"):
+    """The join form as a browser posts it (CSRF cookie and token), but with the
+    body declared in ``charset``; the response as the server sends it."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    form = client.get("/join").content.decode()
+    token = form.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    content_type = "application/x-www-form-urlencoded"
+    if charset:
+        content_type += f"; charset={charset}"
+    return client.generic(  # sends the bytes as they are, whatever the charset
+        "POST",
+        path,
+        f"csrfmiddlewaretoken={token}&code=&display_name=%E9t%E9".encode(),
+        content_type=content_type,
+    )
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", "UTF-32", "us-ascii"])
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [
+        ("/join", 400, "That request could not be read"),
+        ("/no-such-page/", 404, "We could not find that page"),
+    ],
+)
+def test_a_form_body_in_another_charset_gets_the_sites_error_page(
+    db, charset, path, status, heading
+):
+    """Issue 14, item 6: Django refuses the body (400), and its own error views
+    read the body again for their CSRF check and failed: a bare 500 without
+    the site's headers. Now the site's page, with every header."""
+    response = _post_join_form(charset, path=path)
+    assert response.status_code == status
+    assert heading in response.content.decode()
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("charset", [None, "utf-8", "UTF-8", "a-charset-nobody-knows"])
+def test_a_form_body_in_utf8_is_read_as_before(db, charset):
+    """UTF-8, said or not (Django reads a charset it does not know as UTF-8)."""
+    response = _post_join_form(charset)
+    assert response.status_code == 422  # the join form's own answer: no code
