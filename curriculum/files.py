@@ -49,7 +49,20 @@ class ImportFileError(Exception):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that records the line each mapping starts on."""
+    """A YAML loader that records the line each mapping starts on, and refuses
+    aliases: nested ones ("billion laughs") expand a few hundred bytes into
+    billions of nodes, and content files have no need of them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"aliases (*{event.anchor}) are not accepted; write the value out",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
         seen = set()

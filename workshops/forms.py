@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from accounts.names import clean_name
 from exercises.models import Exercise
 from quizzes.models import Quiz
 
@@ -43,7 +44,7 @@ class JoinForm(forms.Form):
         return code
 
     def clean_display_name(self) -> str:
-        name = " ".join(self.cleaned_data["display_name"].split())
+        name = clean_name(self.cleaned_data["display_name"])
         if not name:
             raise forms.ValidationError("Give the name to show to your instructor.")
         return name

@@ -1,6 +1,5 @@
 """Writes for workshops: creating and pacing them, joining, guests, throttling."""
 
-import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.groups import TRAINEES
+from accounts.names import clean_name
 from exercises.models import Exercise
 from quizzes.models import Attempt, AttemptStatus, Quiz
 from quizzes.services import attempt_submit
@@ -222,7 +222,7 @@ def guest_create(*, display_name: str) -> User:
     of inserts, so a room of newcomers joining at once is not slowed down. The
     owner can set a password later to sign in elsewhere and keep their results.
     """
-    display_name = re.sub(r"\s+", " ", display_name).strip()
+    display_name = clean_name(display_name)
     trainees, _ = Group.objects.get_or_create(name=TRAINEES)
     for _ in range(CODE_TRIES):
         user = User(username=_guest_username(display_name), first_name=display_name)

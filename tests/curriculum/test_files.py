@@ -35,3 +35,31 @@ def test_json_files_are_not_held_to_the_size_of_a_policy():
     assert len(text) > 131_072
     document = read_document(text, format="json", key="questions")
     assert len(document["questions"]) == 20_000
+
+
+def _billion_laughs() -> str:
+    """Nine levels of nested aliases, about 700 bytes: 10**9 strings expanded."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, 9):
+        refs = ",".join([f"*a{level - 1}"] * 10)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    lines.append("questions: *a8")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_billion_laughs_is_refused_at_once():
+    """Issue 14, item 6: aliases are refused with their line, before anything
+    walks the expansion (which ran for over a minute)."""
+    text = _billion_laughs()
+    assert len(text) < 800
+    with pytest.raises(ImportFileError) as error:
+        read_document(text, format="yaml", key="questions")
+    assert str(error.value).startswith("line 2: Not valid YAML: aliases (*a0)")
+    assert "write the value out" in str(error.value)
+
+
+def test_a_yaml_anchor_without_an_alias_still_reads():
+    document = read_document(
+        "questions: &all\n  - slug: a\n", format="yaml", key="questions"
+    )
+    assert strip_lines(document) == {"questions": [{"slug": "a"}]}

@@ -211,3 +211,16 @@ def test_a_topic_name_taken_by_another_slug_is_an_error_not_a_crash(bank):
     document = {"topics": [{"slug": "groups-again", "name": "IAM groups"}]}
     with pytest.raises(ImportFileError, match="is taken by 'iam-groups'"):
         check_document(document)
+
+
+def test_import_commands_refuse_a_billion_laughs(bank, tmp_path):
+    """Issue 14, item 6: import_questions and import_exercises ran for over a
+    minute on 700 bytes of nested aliases; now they refuse it with its line."""
+    from tests.curriculum.test_files import _billion_laughs
+
+    path = tmp_path / "laughs.yaml"
+    path.write_text(_billion_laughs())
+    for command in ("import_questions", "import_exercises"):
+        with pytest.raises(CommandError, match="aliases") as error:
+            call_command(command, str(path))
+        assert "line 2" in str(error.value)

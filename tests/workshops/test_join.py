@@ -168,7 +168,7 @@ def test_a_guest_continues_on_another_device_with_the_personal_link(workshop):
 
     laptop = Client()
     confirm = laptop.get(link)
-    assert "Continue as Erin" in confirm.content.decode()
+    assert "Continue as <bdi>Erin</bdi>" in confirm.content.decode()
     assert "no-store" in confirm["Cache-Control"]
     assert "_auth_user_id" not in laptop.session  # a GET signs nobody in
     response = laptop.post(link)
@@ -281,3 +281,34 @@ def test_malformed_codes_count_as_failures(client, workshop, settings):
     _join(client, "AB", "Eve")
     _join(client, "ABCDEFGH", "Eve")
     assert _join(client, workshop.code, "Eve").status_code == 429
+
+
+def test_a_name_cannot_turn_the_page_around(workshop, charlie):
+    """Issue 14, item 6: a right-to-left override in a display name reversed
+    the app's own "(guest)" marker on the dashboard. Bidirectional controls are
+    dropped from names, and names already stored are isolated where shown."""
+    from workshops.services import guest_create
+
+    _join(Client(), workshop.code, "Mallory\u202e\u2066 tseug")
+    profile = GuestProfile.objects.get()
+    assert profile.display_name == "Mallory tseug"
+    assert profile.user.first_name == "Mallory tseug"
+    stored = guest_create(display_name="x")  # a row from before: control kept
+    stored.guest_profile.display_name = stored.first_name = "Eve\u202e"
+    stored.guest_profile.save()
+    stored.save()
+    Membership.objects.create(workshop=workshop, user=stored)
+    client = Client()
+    client.force_login(charlie)
+    page = client.get(reverse("workshops:dashboard", args=[workshop.pk]))
+    html = page.content.decode()
+    assert "<bdi>Mallory tseug</bdi>" in html
+    assert "<bdi>Eve\u202e</bdi>" in html  # the override ends with its <bdi>
+    assert "\u202e" not in html.replace("<bdi>Eve\u202e</bdi>", "")
+
+
+def test_a_name_made_only_of_controls_is_refused(client, workshop):
+    response = _join(client, workshop.code, "\u202e\u2066\u200f")
+    assert response.status_code == 422
+    assert "Give the name to show to your instructor." in response.content.decode()
+    assert not GuestProfile.objects.exists()
