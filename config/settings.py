@@ -156,6 +156,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Backups keep datetimes to the microsecond (accounts/exactjson.py).
+SERIALIZATION_MODULES = {"exactjson": "accounts.exactjson"}
+
 # SQLite by default. WAL lets readers work while one writer commits, and IMMEDIATE
 # transactions take the write lock at BEGIN, so concurrent writers queue on the
 # busy timeout instead of failing with "database is locked" mid-transaction.

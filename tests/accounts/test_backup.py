@@ -27,7 +27,7 @@ def test_backup_then_restore_brings_results_back(alice, questions, tmp_path):
     path = tmp_path / "backup.json"
     call_command("backup", str(path), verbosity=0)
     backup = json.loads(path.read_text())
-    assert backup["backup_format"] == 2
+    assert backup["backup_format"] == 3
     rows = backup["objects"]
     assert any(row["model"] == "quizzes.attempt" for row in rows)
     assert not any(row["model"].startswith("axes.") for row in rows)
@@ -139,3 +139,53 @@ def test_a_restore_replaces_curriculum_pages_cached_before_it(alice, bank, tmp_p
     page = client.get("/matrix/").content.decode()
     assert "Renamed after the backup" not in page
     assert original in page
+
+
+def test_guests_links_ids_and_times_survive_a_restore(charlie, questions, tmp_path):
+    """Issue 14, item 5: users came back by username with new ids, so 15 of 17
+    guests' personal links returned 404; times lost their microseconds."""
+    from datetime import UTC, datetime
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from workshops.models import Membership
+    from workshops.resume import resume_token_make
+    from workshops.services import (
+        guest_create,
+        membership_join,
+        workshop_create,
+        workshop_open,
+    )
+
+    quiz = Quiz.objects.get(slug="basics")
+    workshop = workshop_open(
+        workshop=workshop_create(title="Room", created_by=charlie, contents=[quiz])
+    )
+    guests = [guest_create(display_name=f"Guest {n}") for n in range(6)]
+    for guest in guests[::2]:  # gaps in the ids, as deleted guests leave
+        guest.delete()
+    guests = guests[1::2]
+    for guest in guests:
+        membership_join(workshop=workshop, user=guest)
+    attempt = attempt_start(quiz=quiz, user=guests[0])
+    moment = datetime(2026, 12, 4, 9, 30, 15, 123456, tzinfo=UTC)
+    Attempt.objects.filter(pk=attempt.pk).update(started_at=moment)
+    links = {
+        g.pk: reverse("workshops:resume", args=[resume_token_make(g)]) for g in guests
+    }
+    ids = {g.pk: g.username for g in guests}
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), verbosity=0)
+
+    call_command("restore", str(path), "--replace", verbosity=0)
+    assert {u.pk: u.username for u in User.objects.filter(pk__in=ids)} == ids
+    for pk, link in links.items():
+        client = Client()
+        assert client.get(link).status_code == 200
+        client.post(link)
+        assert int(client.session["_auth_user_id"]) == pk
+    assert Attempt.objects.get(pk=attempt.pk).started_at == moment
+    assert Membership.objects.filter(user_id__in=ids).count() == len(ids)
+    newcomer = guest_create(display_name="After the restore")  # ids move on
+    assert newcomer.pk > max(ids)

@@ -6,7 +6,15 @@ engine, so a SQLite backup restores into PostgreSQL and back.
 The file is {"backup_format": BACKUP_FORMAT, "objects": [<dumpdata rows>]}, so
 that `restore` can bring an older file up to today's meaning of its fields.
 Format 1 was the bare list of rows, written while an attempt's score was a
-percentage.
+percentage. Format 2 named users and content by natural key only, so a restore
+gave them new ids (and guests' personal links, which name an id, stopped
+working), and cut times to milliseconds. Format 3 keeps every row's id and every
+microsecond; references to content types and permissions stay natural keys, as
+those tables are rebuilt by migrations with ids of their own.
+
+Deliberately not backed up: the admin's change history (admin.logentry), login
+attempt logs and lockouts (axes), sessions, content types and permissions
+(rebuilt by migrations) and the curriculum cache's version token.
 """
 
 from pathlib import Path
@@ -25,7 +33,7 @@ EXCLUDED = [
     "admin.logentry",
     "axes",
 ]
-BACKUP_FORMAT = 2
+BACKUP_FORMAT = 3
 
 
 class Command(BaseCommand):
@@ -42,8 +50,8 @@ class Command(BaseCommand):
                 out.write(f'{{"backup_format": {BACKUP_FORMAT}, "objects": ')
                 call_command(
                     "dumpdata",
+                    format="exactjson",
                     natural_foreign=True,
-                    natural_primary=True,
                     exclude=EXCLUDED,
                     indent=1,
                     stdout=out,
