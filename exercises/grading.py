@@ -34,6 +34,32 @@ TEST_SHARE = 0.6
 # most this many that do not; a sixty-statement policy would otherwise bury the
 # statements that decided under fifty lines of "does not apply".
 EXPLAINED_UNMATCHED = 10
+# What one stored result may hold (a check is kept with every submission): the
+# first findings, each message and each explanation cut at a line. A 10 KB
+# policy full of wildcards stored 160 KB of result before; see
+# tests/exercises/test_storage.py for what it stores now.
+MAX_FINDINGS = 10
+MAX_MESSAGE_CHARS = 400
+MAX_EXPLANATION_CHARS = 2_000
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text``, or its first ``limit`` characters (cut at a line or a word) and
+    a note of how much was left out."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+    if cut < limit // 2:
+        cut = limit
+    return text[:cut].rstrip() + f" … ({len(text) - cut:,} more characters not shown)"
+
+
+def _explained(decision) -> str:
+    return shortened(
+        decision.explain(unmatched_limit=EXPLAINED_UNMATCHED), MAX_EXPLANATION_CHARS
+    )
+
+
 DIRECTION_SHARE = 0.2
 
 
@@ -148,6 +174,8 @@ class GradeResult:
     examples: tuple[Example, ...] = ()
     # Why the comparison could not decide (when it could not), for the trainee.
     undecided: str = ""
+    # Findings beyond the first MAX_FINDINGS, counted but not kept.
+    findings_more: int = 0
 
     @property
     def is_prediction(self) -> bool:
@@ -186,18 +214,38 @@ class GradeResult:
 POLICY_KEYS = (
     "valid", "problems", "findings", "tests", "hidden", "too_permissive",
     "too_strict", "exhaustive", "score", "correct", "examples", "undecided",
+    "findings_more",
 )  # fmt: skip
 PREDICTION_KEYS = ("predictions", "score", "correct")
 # Keys added since, written only when they hold something: an older row reads
 # back and is stored again byte for byte.
-ADDED_KEYS = frozenset(("examples", "undecided"))
+ADDED_KEYS = frozenset(("examples", "undecided", "findings_more"))
 
 
 def grade_to_json(result: GradeResult) -> dict:
-    """The JSON stored in Submission.result."""
+    """The JSON stored in Submission.result.
+
+    Each direction's first counterexample is also the first of its examples:
+    its explanation is stored once, there (``grade_from_json`` puts it back).
+    """
     data = json.loads(json.dumps(asdict(result)))  # tuples become JSON lists
     keys = PREDICTION_KEYS if result.is_prediction else POLICY_KEYS
+    for direction in ("too_permissive", "too_strict"):
+        first = data.get(direction)
+        same = _first_example(data.get("examples"), first)
+        if same is not None and same["explanation"] == first["explanation"]:
+            first["explanation"] = ""
     return {key: data[key] for key in keys if data[key] or key not in ADDED_KEYS}
+
+
+def _first_example(examples, counterexample):
+    """The first stored example of ``counterexample``'s direction, or None."""
+    if not counterexample:
+        return None
+    return next(
+        (e for e in examples or () if e["direction"] == counterexample["direction"]),
+        None,
+    )
 
 
 def _each(cls, items) -> tuple:
@@ -221,6 +269,12 @@ def grade_from_json(data: dict | None) -> GradeResult | None:
             score=data.get("score", 0.0),
             correct=data.get("correct", False),
         )
+    data = {**data}
+    for direction in ("too_permissive", "too_strict"):
+        first = data.get(direction)
+        same = _first_example(data.get("examples"), first)
+        if same is not None and not first.get("explanation"):
+            data[direction] = {**first, "explanation": same.get("explanation", "")}
     return GradeResult(
         valid=data.get("valid", True),
         problems=_each(Diagnostic, data.get("problems")),
@@ -234,6 +288,7 @@ def grade_from_json(data: dict | None) -> GradeResult | None:
         correct=data.get("correct", False),
         examples=_each(Example, data.get("examples")),
         undecided=data.get("undecided", ""),
+        findings_more=data.get("findings_more", 0),
     )
 
 
@@ -251,7 +306,7 @@ def _diagnostic(item) -> Diagnostic:
     return Diagnostic(
         severity=getattr(item, "severity", "error"),
         code=item.code,
-        message=item.message,
+        message=shortened(item.message, MAX_MESSAGE_CHARS),
         path=item.path,
         line=item.line,
         column=item.column,
@@ -279,7 +334,7 @@ def _counterexample(found, direction: str) -> Counterexample | None:
         direction=direction,
         request=found.to_json(),
         sentence=found.describe(),
-        explanation=found.candidate.explain(unmatched_limit=EXPLAINED_UNMATCHED),
+        explanation=_explained(found.candidate),
     )
 
 
@@ -333,7 +388,7 @@ def grade_policy(exercise: Exercise, text: str) -> GradeResult:
                     expected=test.expected,
                     actual=decision.effect,
                     passed=ok,
-                    explanation=decision.explain(unmatched_limit=EXPLAINED_UNMATCHED),
+                    explanation=_explained(decision),
                 )
             )
         else:
@@ -357,7 +412,8 @@ def grade_policy(exercise: Exercise, text: str) -> GradeResult:
     correct = passed == len(tests) and proved and not (too_permissive or too_strict)
     return GradeResult(
         valid=True,
-        findings=tuple(parsed.findings),
+        findings=tuple(parsed.findings[:MAX_FINDINGS]),
+        findings_more=max(0, len(parsed.findings) - MAX_FINDINGS),
         tests=tuple(outcomes),
         hidden=HiddenTests(total=hidden_total, passed=hidden_passed),
         too_permissive=too_permissive,

@@ -13,17 +13,29 @@ from .grading import (
 )
 from .models import Exercise, ExerciseProgress, Submission
 from .priority import run_yielding
-from .signals import submission_created
+from .signals import submission_created, submissions_pruning
 
 
 class ExerciseError(Exception):
     """A submission the rules refuse, such as one for a closed workshop."""
 
 
+# What one trainee keeps per exercise: the newest checks (the history the editor
+# restores from), and whatever decides their progress and workshop results.
+KEPT_PER_EXERCISE = 50
+
+
 def _record(
     *, exercise: Exercise, user, text: str, result: GradeResult, started_at
 ) -> Submission:
     with transaction.atomic():
+        latest = (
+            Submission.objects.filter(exercise=exercise, user=user)
+            .only("pk", "text")
+            .first()
+        )
+        if latest is not None and latest.text == text:
+            latest.delete()  # the same text checked again is kept once, as the newest
         submission = Submission.objects.create(
             exercise=exercise,
             user=user,
@@ -42,7 +54,32 @@ def _record(
         if result.correct and progress.solved_at is None:
             progress.solved_at = timezone.now()
         progress.save()
+        _prune(exercise, user)
     return submission
+
+
+def _prune(exercise: Exercise, user) -> None:
+    """Deletes a trainee's checks of ``exercise`` beyond the newest
+    KEPT_PER_EXERCISE, except the best-scoring one, the first correct one, and
+    what the receivers of ``submissions_pruning`` keep (workshops keep their own
+    best and first correct)."""
+    rows = Submission.objects.filter(exercise=exercise, user=user)
+    newest = list(rows.values_list("pk", flat=True)[:KEPT_PER_EXERCISE])
+    if len(newest) < KEPT_PER_EXERCISE:
+        return
+    doomed = rows.exclude(pk__in=newest)
+    for keep in (best_and_first_correct(rows),) + tuple(
+        kept for _, kept in submissions_pruning.send(sender=Submission, rows=rows)
+    ):
+        doomed = doomed.exclude(pk__in=keep)
+    doomed.delete()
+
+
+def best_and_first_correct(rows):
+    """The pks of the best-scoring and of the first correct of ``rows``."""
+    best = rows.order_by("-score", "created_at", "pk").values("pk")[:1]
+    first = rows.filter(correct=True).order_by("created_at", "pk").values("pk")[:1]
+    return (rows.filter(pk__in=best) | rows.filter(pk__in=first)).values("pk")
 
 
 # Trainees' answers run to a few hundred characters; no reference reaches 1,000.

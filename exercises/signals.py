@@ -11,3 +11,8 @@ from django.dispatch import Signal
 # Sent with `submission` and `started_at` (when the check began, before grading)
 # inside the transaction that created the submission.
 submission_created = Signal()
+
+# Sent with `rows`, a trainee's submissions of one exercise, before the oldest
+# beyond what is kept are deleted. Each receiver returns a queryset of the pks
+# of `rows` that must stay (say, what its results are computed from).
+submissions_pruning = Signal()

@@ -8,7 +8,7 @@ begun outside any workshop is taken into it. A closed workshop refuses new
 answers and submissions by raising the sending app's own error.
 """
 
-from exercises.services import ExerciseError
+from exercises.services import ExerciseError, best_and_first_correct
 from quizzes.services import AttemptClosed
 
 from .models import Workshop, WorkshopAttempt, WorkshopState, WorkshopSubmission
@@ -61,3 +61,19 @@ def submission_link(sender, *, submission, started_at, **kwargs) -> None:
     if workshop.state == WorkshopState.CLOSED:
         raise ExerciseError(_closed_message(workshop.title, "submissions"))
     WorkshopSubmission.objects.create(workshop=workshop, submission=submission)
+
+
+def submissions_keep(sender, *, rows, **kwargs):
+    """A workshop's results come from its own submissions: keep the best and the
+    first correct made in each workshop when older checks are deleted."""
+    kept = rows.none()
+    workshops = (
+        WorkshopSubmission.objects.filter(submission__in=rows)
+        .values_list("workshop_id", flat=True)
+        .distinct()
+    )
+    for workshop in workshops:
+        kept = kept | best_and_first_correct(
+            rows.filter(workshop_link__workshop_id=workshop)
+        )
+    return kept.values("pk")
