@@ -22,11 +22,24 @@ OUT = os.environ.get("LOADTEST_OUT", "")
 QUIZ = os.environ.get("LOADTEST_QUIZ", "shared-responsibility-basics")
 EXERCISE = os.environ.get("LOADTEST_EXERCISE", "read-one-bucket")
 POLICY = os.environ.get("LOADTEST_POLICY", "{}")
-PATHOLOGICAL = os.environ.get("LOADTEST_PATHOLOGICAL", "")
+# A JSON list of policies the attackers send in turn.
+PATHOLOGICAL = json.loads(os.environ.get("LOADTEST_PATHOLOGICAL") or "[]")
+ATTACKERS = int(os.environ.get("LOADTEST_ATTACKERS", "10"))
+# Each trainee comes from an address of its own, as people do; the server reads
+# it from X-Forwarded-For (DJANGO_WORKSHOP_CLIENT_IP_HEADER), as behind a proxy.
+# The attackers share one address: one person with several guest accounts.
+ATTACKER_ADDRESS = "192.0.2.66"
 
 _lock = threading.Lock()
 _times: list[float] = []
-_counts = {"answers_acknowledged": 0, "quizzes_submitted": 0, "policies_checked": 0}
+_counts = {
+    "answers_acknowledged": 0,
+    "quizzes_submitted": 0,
+    "policies_checked": 0,
+    "attacks_checked": 0,
+    "attacks_refused": 0,
+}
+_addresses = iter(f"10.{n // 250}.{n % 250}.{n % 7 + 1}" for n in range(1, 10**6))
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ATTEMPT = re.compile(r"/attempts/(\d+)/questions/(\d+)/")
@@ -125,6 +138,11 @@ class Trainee(FastHttpUser):
     # A trainee reads a question or a scenario before acting: 5-15 s between steps.
     wait_time = between(5, 15)
 
+    def __init__(self, environment) -> None:
+        with _lock:
+            self.default_headers = {"X-Forwarded-For": next(_addresses)}
+        super().__init__(environment)
+
     def on_start(self) -> None:
         _join(self, "Load")
         self.attempt = None
@@ -193,24 +211,38 @@ class Trainee(FastHttpUser):
 
 
 class Attacker(FastHttpUser):
-    """Submits the largest, most wildcard-heavy policy allowed, again and again."""
+    """Checks the costliest policies allowed, again and again, with no pause: the
+    server refuses what goes past the limits with 429, which is not a failure."""
 
-    fixed_count = 3
+    fixed_count = ATTACKERS
     wait_time = between(0, 0.1)
+    default_headers = {"X-Forwarded-For": ATTACKER_ADDRESS}
 
     def on_start(self) -> None:
         _join(self, "Attacker")
+        self.sent = 0
 
     @task
     def pathological(self) -> None:
         page = self.client.get(f"/exercises/{EXERCISE}/", name="pathological policy")
-        self.client.post(
+        policy = PATHOLOGICAL[self.sent % len(PATHOLOGICAL)]
+        self.sent += 1
+        with self.client.post(
             f"/exercises/{EXERCISE}/check/",
             {"csrfmiddlewaretoken": CSRF.search(page.text).group(1),
-             "policy": PATHOLOGICAL},
+             "policy": policy},
             headers={"HX-Request": "true"},
             name="pathological policy",
-        )  # fmt: skip
+            catch_response=True,
+        ) as sent:  # fmt: skip
+            if sent.status_code == 200:
+                sent.success()
+                _count("attacks_checked")
+            elif sent.status_code in (429, 503) and sent.headers.get("Retry-After"):
+                sent.success()
+                _count("attacks_refused")
+            else:
+                sent.failure(f"pathological policy: {sent.status_code}")
 
 
 class Prober(FastHttpUser):

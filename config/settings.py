@@ -237,6 +237,12 @@ WORKSHOP_JOIN_FAILURES_PER_SESSION = env_int(
 WORKSHOP_JOIN_FAILURES_PER_IP = env_int("DJANGO_WORKSHOP_JOIN_FAILURES_PER_IP", 30)
 # The request header holding the client address for those counts; behind a
 # reverse proxy, HTTP_X_FORWARDED_FOR (whose right-most address is used).
+# Policy checks and simulations: allowed per user and per client address in a
+# window, and at once per server process (accounts/throttle.py, exercises/views.py).
+EXERCISE_CHECK_WINDOW_SECONDS = env_int("DJANGO_EXERCISE_CHECK_WINDOW_SECONDS", 60)
+EXERCISE_CHECKS_PER_USER = env_int("DJANGO_EXERCISE_CHECKS_PER_USER", 20)
+EXERCISE_CHECKS_PER_CLIENT = env_int("DJANGO_EXERCISE_CHECKS_PER_CLIENT", 300)
+EXERCISE_CHECKS_AT_ONCE = env_int("DJANGO_EXERCISE_CHECKS_AT_ONCE", 2)
 WORKSHOP_CLIENT_IP_HEADER = env_str("DJANGO_WORKSHOP_CLIENT_IP_HEADER", "REMOTE_ADDR")
 
 LOGIN_URL = "accounts:login"

@@ -1,5 +1,9 @@
 """Policy exercises: submissions, predictions, simulations, hints."""
 
+import contextlib
+import threading
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -18,6 +22,36 @@ from .signals import submission_created, submissions_pruning
 
 class ExerciseError(Exception):
     """A submission the rules refuse, such as one for a closed workshop."""
+
+
+class ChecksBusy(Exception):
+    """Every check slot of this server process is taken; try again shortly."""
+
+
+# Checks and simulations running at once in this process
+# (DJANGO_EXERCISE_CHECKS_AT_ONCE); more wait up to SLOT_WAIT_SECONDS, then
+# ChecksBusy. A sync worker serves one request at a time, so this bites only
+# with threaded workers.
+SLOT_WAIT_SECONDS = 2.0
+_slots: threading.BoundedSemaphore | None = None
+_slots_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _check_slot():
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(
+                max(1, settings.EXERCISE_CHECKS_AT_ONCE)
+            )
+        slots = _slots
+    if not slots.acquire(timeout=SLOT_WAIT_SECONDS):
+        raise ChecksBusy
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 # What one trainee keeps per exercise: the newest checks (the history the editor
@@ -101,7 +135,8 @@ def submission_create(*, exercise: Exercise, user, text: str) -> Submission:
     started_at = timezone.now()
     # Graded in a helper thread (see priority.py), which must not need the database.
     prefetch_related_objects([exercise], "tests")
-    result = run_yielding(grade_policy, exercise, text, grace=_grace(text))
+    with _check_slot():
+        result = run_yielding(grade_policy, exercise, text, grace=_grace(text))
     return _record(
         exercise=exercise, user=user, text=text, result=result, started_at=started_at
     )
@@ -113,9 +148,10 @@ def policy_simulate(*, exercise: Exercise, text: str, request: dict) -> dict:
     exercise's reference); see grading.simulate. Yields like a check: parsing a
     large policy costs as much as grading an ordinary one.
     """
-    return run_yielding(
-        simulate, text, exercise.policy_kind, request, grace=_grace(text)
-    )
+    with _check_slot():
+        return run_yielding(
+            simulate, text, exercise.policy_kind, request, grace=_grace(text)
+        )
 
 
 def prediction_submit(*, exercise: Exercise, user, allowed_ids: set[int]) -> Submission:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -5,18 +6,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.throttle import client_address, rate_limit_hit
 from curriculum.cache import cached
 
 from . import selectors
 from .forms import PolicyForm, SimulatorForm
 from .models import Exercise, ExerciseKind, ExerciseProgress, Submission
 from .services import (
+    ChecksBusy,
     ExerciseError,
     hint_reveal,
     policy_simulate,
     prediction_submit,
     submission_create,
 )
+
+# How long a trainee is asked to wait when every check slot is taken.
+BUSY_RETRY_SECONDS = 3
 
 
 def _exercise_for(request, slug: str) -> Exercise:
@@ -67,6 +73,48 @@ def _page(request, exercise: Exercise, *, text: str, submission=None, **extra):
     return render(request, "exercises/exercise_detail.html", context, status=status)
 
 
+def _throttled(request) -> int:
+    """Counts a check or a simulation for this user and address; the seconds to
+    wait when either has used up its allowance (then nothing is counted)."""
+    return rate_limit_hit(
+        [
+            (f"check:user:{request.user.pk}", settings.EXERCISE_CHECKS_PER_USER),
+            (
+                f"check:ip:{client_address(request)}",
+                settings.EXERCISE_CHECKS_PER_CLIENT,
+            ),
+        ],
+        window=settings.EXERCISE_CHECK_WINDOW_SECONDS,
+    )
+
+
+def _slow_down(request, exercise: Exercise, text: str, seconds: int, *, busy=False):
+    """429 (or 503 when the server is busy) with Retry-After; the text is kept."""
+    if busy:
+        message = (
+            "The server is busy checking other policies. Your policy is kept: "
+            f"try again in {seconds} seconds."
+        )
+    else:
+        message = (
+            "You have run many checks and simulations in the last minute. Your "
+            f"policy is kept: wait {seconds} seconds, then try again."
+        )
+    status = 503 if busy else 429
+    if request.htmx:
+        response = render(
+            request,
+            "exercises/includes/results.html",
+            {"form_errors": [message], "exercise": exercise},
+            status=status,
+        )
+    else:
+        messages.error(request, message)
+        response = _page(request, exercise, text=text, status=status)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 def _refused(request, exercise: Exercise, error: Exception):
     """A submission the rules refused (a workshop closed meanwhile): say why."""
     if request.htmx:
@@ -108,14 +156,16 @@ def exercise_check(request, slug: str):
                 status=422,
             )
         return _page(request, exercise, text=text, form=form, status=422)
+    text = form.cleaned_data["policy"]
+    wait = _throttled(request)
+    if wait:
+        return _slow_down(request, exercise, text, wait)
     try:
-        submission = submission_create(
-            exercise=exercise,
-            user=request.user,
-            text=form.cleaned_data["policy"],
-        )
+        submission = submission_create(exercise=exercise, user=request.user, text=text)
     except ExerciseError as error:
         return _refused(request, exercise, error)
+    except ChecksBusy:
+        return _slow_down(request, exercise, text, BUSY_RETRY_SECONDS, busy=True)
     if request.htmx:
         return render(
             request,
@@ -164,9 +214,17 @@ def exercise_simulate(request, slug: str):
         text = exercise.reference
     outcome = None
     if form.is_valid():
-        outcome = policy_simulate(
-            exercise=exercise, text=text, request=form.cleaned_data
-        )
+        wait = _throttled(request)
+        busy = False
+        if not wait:
+            try:
+                outcome = policy_simulate(
+                    exercise=exercise, text=text, request=form.cleaned_data
+                )
+            except ChecksBusy:
+                wait, busy = BUSY_RETRY_SECONDS, True
+        if wait:
+            return _simulation_refused(request, exercise, form, text, wait, busy)
     if request.htmx:
         return render(
             request,
@@ -183,6 +241,29 @@ def exercise_simulate(request, slug: str):
         outcome=outcome,
         status=200 if form.is_valid() else 422,
     )
+
+
+def _simulation_refused(request, exercise, form, text, seconds, busy):
+    """The simulator's answer to a throttled or busy request: its own error,
+    in place, with Retry-After."""
+    if not request.htmx:
+        return _slow_down(request, exercise, text, seconds, busy=busy)
+    if busy:
+        message = f"The server is busy: try again in {seconds} seconds."
+    else:
+        message = (
+            "You have run many checks and simulations in the last minute: wait "
+            f"{seconds} seconds, then try again."
+        )
+    form.add_error(None, message)
+    response = render(
+        request,
+        "exercises/includes/simulation.html",
+        {"simulator": form, "outcome": None, "exercise": exercise},
+        status=503 if busy else 429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @require_POST

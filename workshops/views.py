@@ -1,7 +1,6 @@
 import csv
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.groups import INSTRUCTORS
+from accounts.throttle import client_address
 from curriculum.csv import csv_safe
 
 from . import selectors, services, throttling
@@ -300,10 +300,7 @@ def _client_keys(request, *, for_failure: bool = False) -> list[str]:
     only started to record one (joining does not need to write a throwaway
     anonymous session first).
     """
-    header = settings.WORKSHOP_CLIENT_IP_HEADER
-    # Behind a proxy the right-most address is the one the proxy saw.
-    address = request.META.get(header, "").split(",")[-1].strip() or "unknown"
-    keys = [f"ip:{address}"]
+    keys = [f"ip:{client_address(request)}"]
     if for_failure and not request.session.session_key:
         request.session.save()
     if request.session.session_key:

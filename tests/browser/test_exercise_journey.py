@@ -60,3 +60,26 @@ def test_wrong_policy_counterexample_then_solved(
     expect(
         page.get_by_role("row", name=re.compile("Change your own password"))
     ).to_contain_text("Solved")
+
+
+def test_a_trainee_past_the_check_limit_is_told_in_place(
+    live_server, live_exercises, page, screenshot, settings
+):
+    """Issue 14, item 1: the 429 panel is shown where the results go (htmx
+    swaps 422, 429 and 503 panels), and the policy stays in the editor."""
+    settings.EXERCISE_CHECKS_PER_USER = 1
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("erin")
+    page.get_by_label("Password").fill("x" * 12)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/exercises/")
+    page.get_by_role("link", name="Change your own password").click()
+    editor = page.get_by_label("Your policy")
+    editor.fill(TOO_BROAD)
+    page.get_by_role("button", name="Check").click()
+    results = page.locator("#results")
+    expect(results).to_contain_text("Too permissive")
+    page.get_by_role("button", name="Check").click()
+    expect(results).to_contain_text("seconds, then try again")
+    expect(editor).to_have_value(TOO_BROAD)
+    screenshot("exercise-check-limit")

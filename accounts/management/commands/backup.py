@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 # Rebuilt by Django or worthless after a restore: content types and permissions
 # come from migrations; sessions, login-failure counters and the curriculum's
-# cache token are transient.
+# cache token are transient, and so are rate-limit counters.
 EXCLUDED = [
     "contenttypes",
     "curriculum.curriculumversion",
@@ -32,6 +32,7 @@ EXCLUDED = [
     "sessions",
     "admin.logentry",
     "axes",
+    "accounts.ratelimit",
 ]
 BACKUP_FORMAT = 3
 

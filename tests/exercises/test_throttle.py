@@ -1,0 +1,122 @@
+"""Checks and simulations are limited per user, per address and per process
+(issue 14, item 1): one trainee cannot slow everyone down."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.throttle import rate_limit_hit
+from exercises import services
+from exercises.models import Submission
+from tests.exercises.conftest import OWN_PASSWORD_REFERENCE
+
+CHECK = reverse("exercises:check", args=["own-password"])
+SIMULATE = reverse("exercises:simulate", args=["own-password"])
+
+
+@pytest.fixture
+def limits(settings):
+    settings.EXERCISE_CHECKS_PER_USER = 3
+    settings.EXERCISE_CHECKS_PER_CLIENT = 5
+    settings.EXERCISE_CHECK_WINDOW_SECONDS = 60
+    return settings
+
+
+def _check(client, text=OWN_PASSWORD_REFERENCE, **headers):
+    return client.post(CHECK, {"policy": text}, **headers)
+
+
+def test_a_trainee_past_the_limit_waits_with_a_clear_message(
+    client, alice, exercises, limits
+):
+    client.force_login(alice)
+    for number in range(3):
+        assert _check(client, OWN_PASSWORD_REFERENCE + " " * number).status_code == 302
+    refused = _check(client, '{"Version": "2012-10-17", "Statement": []}')
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    html = refused.content.decode()
+    assert "wait" in html and "seconds, then try again" in html
+    assert "Statement&quot;: []" in html  # the text is kept in the editor
+    assert Submission.objects.count() == 3  # the refused check stored nothing
+
+
+def test_the_limit_says_so_in_the_results_panel_with_htmx(
+    client, alice, exercises, limits
+):
+    client.force_login(alice)
+    for _ in range(3):
+        _check(client, headers={"HX-Request": "true"})
+    refused = _check(client, headers={"HX-Request": "true"})
+    assert refused.status_code == 429
+    assert refused["Retry-After"]
+    assert 'role="alert"' in refused.content.decode()
+
+
+def test_simulations_count_too_and_answer_in_place(client, alice, exercises, limits):
+    client.force_login(alice)
+    data = {
+        "principal": "arn:aws:iam::123456789012:user/alice",
+        "action": "iam:ChangePassword",
+        "resource": "arn:aws:iam::123456789012:user/alice",
+        "policy": OWN_PASSWORD_REFERENCE,
+    }
+    for _ in range(3):
+        assert (
+            client.post(SIMULATE, data, headers={"HX-Request": "true"}).status_code
+            == 200
+        )
+    refused = client.post(SIMULATE, data, headers={"HX-Request": "true"})
+    assert refused.status_code == 429
+    assert refused["Retry-After"]
+    assert "seconds, then try again" in refused.content.decode()
+
+
+def test_one_address_is_limited_across_its_accounts(alice, bob, exercises, limits):
+    for user, count in ((alice, 3), (bob, 2)):
+        client = Client(REMOTE_ADDR="192.0.2.9")
+        client.force_login(user)
+        for number in range(count):
+            assert (
+                _check(client, OWN_PASSWORD_REFERENCE + " " * number).status_code == 302
+            )
+    refused = _check(client)
+    assert refused.status_code == 429
+    other = Client(REMOTE_ADDR="192.0.2.10")  # bob from elsewhere still checks
+    other.force_login(bob)
+    assert _check(other, OWN_PASSWORD_REFERENCE + "  \n").status_code == 302
+
+
+def test_a_window_that_has_passed_counts_afresh(db):
+    now = timezone.now()
+    limits = [("check:user:1", 2)]
+    assert rate_limit_hit(limits, window=60, now=now) == 0
+    assert rate_limit_hit(limits, window=60, now=now) == 0
+    assert rate_limit_hit(limits, window=60, now=now + timedelta(seconds=15)) == 45
+    assert rate_limit_hit(limits, window=60, now=now + timedelta(seconds=60)) == 0
+
+
+def test_a_refusal_counts_nothing_under_any_key(db):
+    now = timezone.now()
+    assert rate_limit_hit([("a", 1)], window=60, now=now) == 0
+    assert rate_limit_hit([("a", 1), ("b", 1)], window=60, now=now) > 0
+    assert rate_limit_hit([("b", 1)], window=60, now=now) == 0
+
+
+def test_when_every_slot_is_taken_the_server_says_it_is_busy(
+    client, alice, exercises, monkeypatch
+):
+    slots = threading.BoundedSemaphore(1)
+    slots.acquire()  # another check is running in this process
+    monkeypatch.setattr(services, "_slots", slots)
+    monkeypatch.setattr(services, "SLOT_WAIT_SECONDS", 0.01)
+    client.force_login(alice)
+    busy = _check(client)
+    assert busy.status_code == 503
+    assert busy["Retry-After"] == "3"
+    assert "The server is busy" in busy.content.decode()
+    assert not Submission.objects.exists()
