@@ -73,12 +73,17 @@ def _page(request, exercise: Exercise, *, text: str, submission=None, **extra):
     return render(request, "exercises/exercise_detail.html", context, status=status)
 
 
-def _throttled(request) -> int:
-    """Counts a check or a simulation for this user and address; the seconds to
-    wait when either has used up its allowance (then nothing is counted)."""
+def _throttled(request, what: str) -> int:
+    """Counts a check or a simulation (``what``) for this user and address; the
+    seconds to wait when either has used up its allowance (nothing is counted
+    then). Users have an allowance for each; an address one for both."""
+    per_user = {
+        "check": settings.EXERCISE_CHECKS_PER_USER,
+        "simulate": settings.EXERCISE_SIMULATIONS_PER_USER,
+    }[what]
     return rate_limit_hit(
         [
-            (f"check:user:{request.user.pk}", settings.EXERCISE_CHECKS_PER_USER),
+            (f"{what}:user:{request.user.pk}", per_user),
             (
                 f"check:ip:{client_address(request)}",
                 settings.EXERCISE_CHECKS_PER_CLIENT,
@@ -157,7 +162,7 @@ def exercise_check(request, slug: str):
             )
         return _page(request, exercise, text=text, form=form, status=422)
     text = form.cleaned_data["policy"]
-    wait = _throttled(request)
+    wait = _throttled(request, "check")
     if wait:
         return _slow_down(request, exercise, text, wait)
     try:
@@ -214,7 +219,7 @@ def exercise_simulate(request, slug: str):
         text = exercise.reference
     outcome = None
     if form.is_valid():
-        wait = _throttled(request)
+        wait = _throttled(request, "simulate")
         busy = False
         if not wait:
             try:

@@ -21,6 +21,7 @@ SIMULATE = reverse("exercises:simulate", args=["own-password"])
 @pytest.fixture
 def limits(settings):
     settings.EXERCISE_CHECKS_PER_USER = 3
+    settings.EXERCISE_SIMULATIONS_PER_USER = 3
     settings.EXERCISE_CHECKS_PER_CLIENT = 5
     settings.EXERCISE_CHECK_WINDOW_SECONDS = 60
     return settings
@@ -120,3 +121,20 @@ def test_when_every_slot_is_taken_the_server_says_it_is_busy(
     assert busy["Retry-After"] == "3"
     assert "The server is busy" in busy.content.decode()
     assert not Submission.objects.exists()
+
+
+def test_checks_and_simulations_have_allowances_of_their_own(
+    client, alice, exercises, limits
+):
+    client.force_login(alice)
+    for number in range(3):
+        _check(client, OWN_PASSWORD_REFERENCE + " " * number)
+    assert _check(client).status_code == 429
+    data = {
+        "principal": "arn:aws:iam::123456789012:user/alice",
+        "action": "iam:GetUser",
+        "resource": "*",
+        "policy": OWN_PASSWORD_REFERENCE,
+    }
+    answer = client.post(SIMULATE, data, headers={"HX-Request": "true"})
+    assert answer.status_code == 200  # the address still has room (5)
