@@ -339,7 +339,13 @@ class _Group:
             per_key.append(self._assignments(names[0], conditions))
         else:
             for name in names:
-                conditions = [c for _, c in self.atoms if c.key_lower == name]
+                # A condition on the caller (``aws:username``) whose value names
+                # this key is about this key too.
+                conditions = [
+                    c
+                    for _, c in self.atoms
+                    if c.key_lower == name or c.key_lower in CALLER_KEYS
+                ]
                 per_key.append(self._assignments(name, conditions))
         total = 1
         for options in per_key:
@@ -403,6 +409,12 @@ class _Group:
         found: list[Any] = []
         for value in self.walk.cover.readable.get(name, ()):
             found.extend(value if isinstance(value, (list, tuple)) else [value])
+        caller = self.walk.probe({}).lookup
+        for condition in conditions:  # equal to the caller's own value, or not
+            if condition.key_lower in CALLER_KEYS:
+                own = caller(condition.key_lower)
+                if own is not None:
+                    found.append(own)
         if domain in ("text", "arn"):
             found.extend(self._texts(domain, conditions))
         elif domain == "numeric":

@@ -433,3 +433,32 @@ def test_what_cannot_be_decided_says_why(statement, reason):
     assert result.undecided.startswith(reason)
     assert result.details_json()["undecided"] == result.undecided
     assert "undecided" not in result.to_json()  # the command line's contract
+
+
+def test_a_condition_tying_the_callers_name_to_a_tag_is_decided():
+    """The tag equal to the caller's own name is the request that differs: the
+    search must try the caller's value for the tag, not only example values."""
+    candidate = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ACTION,
+                "Resource": "arn:aws:s3:::reports/*",
+                "Condition": {
+                    "StringEquals": {"aws:username": "${aws:PrincipalTag/owner}"}
+                },
+            }
+        ],
+    }
+    reference = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": ACTION, "Resource": "arn:aws:s3:::other/*"}
+        ],
+    }
+    result = compare(candidate, reference, budget=UNHURRIED)
+    assert result.exhaustive
+    example = result.too_permissive
+    name = example.request.principal.rsplit("/", 1)[1]
+    assert example.request.context["aws:PrincipalTag/owner"] == name
