@@ -23,6 +23,29 @@ def client_address(request) -> str:
     return request.META.get(header, "").split(",")[-1].strip() or "unknown"
 
 
+def _locked(keys: list[str]) -> dict[str, RateLimit]:
+    """The rows of ``keys`` that exist, locked until the transaction ends (in
+    one order, so two requests never wait for each other's rows)."""
+    found = RateLimit.objects.select_for_update().filter(key__in=keys).order_by("key")
+    return {row.key: row for row in found}
+
+
+def _wait(
+    limits: Sequence[tuple[str, int]],
+    rows: dict[str, RateLimit],
+    now: datetime,
+    span: timedelta,
+) -> int:
+    """Seconds until the fullest key's window ends, or 0 when all have room."""
+    wait = 0.0
+    for key, allowed in limits:
+        row = rows.get(key)
+        current = row is not None and now - row.window_start < span
+        if current and row.hits >= allowed:
+            wait = max(wait, (row.window_start + span - now).total_seconds())
+    return max(1, math.ceil(wait)) if wait else 0
+
+
 def rate_limit_hit(
     limits: Sequence[tuple[str, int]], *, window: int, now: datetime | None = None
 ) -> int:
@@ -30,27 +53,30 @@ def rate_limit_hit(
     seconds until the fullest key's window ends (then nothing is counted)."""
     now = now or timezone.now()
     span = timedelta(seconds=window)
+    keys = [key for key, _ in limits]
+    # Refusing needs no lock: within a window a count only grows. Only a use
+    # that may be allowed takes the rows' locks (on SQLite, the write lock).
+    seen = {row.key: row for row in RateLimit.objects.filter(key__in=keys)}
+    wait = _wait(limits, seen, now, span)
+    if wait:
+        return wait
     with transaction.atomic():
-        rows = {
-            row.key: row
-            for row in RateLimit.objects.select_for_update().filter(
-                key__in=[key for key, _ in limits]
-            )
-        }
-        wait = 0.0
-        for key, allowed in limits:
-            row = rows.get(key)
-            current = row is not None and now - row.window_start < span
-            if current and row.hits >= allowed:
-                left = (row.window_start + span - now).total_seconds()
-                wait = max(wait, left)
+        rows = _locked(keys)
+        if len(rows) < len(set(keys)):
+            # First use of a key: insert it, letting a concurrent request's
+            # insert win (ON CONFLICT DO NOTHING), then lock every row.
+            RateLimit.objects.bulk_create(
+                [RateLimit(key=key, hits=0, window_start=now) for key in keys
+                 if key not in rows],
+                ignore_conflicts=True,
+            )  # fmt: skip
+            rows = _locked(keys)
+        wait = _wait(limits, rows, now, span)
         if wait:
-            return max(1, math.ceil(wait))
+            return wait
         for key, _ in limits:
-            row = rows.get(key)
-            if row is None:
-                RateLimit.objects.create(key=key, hits=1, window_start=now)
-            elif now - row.window_start >= span:
+            row = rows[key]
+            if now - row.window_start >= span:
                 row.hits, row.window_start = 1, now
                 row.save(update_fields=["hits", "window_start"])
             else:

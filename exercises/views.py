@@ -150,6 +150,10 @@ def exercise_detail(request, slug: str):
 @login_required
 def exercise_check(request, slug: str):
     exercise = _exercise_for(request, slug)
+    # Refused before anything else is done with the text: it is only kept.
+    wait = _throttled(request, "check")
+    if wait:
+        return _slow_down(request, exercise, request.POST.get("policy", ""), wait)
     form = PolicyForm(request.POST)
     if not form.is_valid():
         text = request.POST.get("policy", "")
@@ -162,9 +166,6 @@ def exercise_check(request, slug: str):
             )
         return _page(request, exercise, text=text, form=form, status=422)
     text = form.cleaned_data["policy"]
-    wait = _throttled(request, "check")
-    if wait:
-        return _slow_down(request, exercise, text, wait)
     try:
         submission = submission_create(exercise=exercise, user=request.user, text=text)
     except ExerciseError as error:

@@ -138,3 +138,24 @@ def test_checks_and_simulations_have_allowances_of_their_own(
     }
     answer = client.post(SIMULATE, data, headers={"HX-Request": "true"})
     assert answer.status_code == 200  # the address still has room (5)
+
+
+def test_a_key_another_request_inserts_meanwhile_is_counted_not_a_500(db, monkeypatch):
+    """Two first uses at once on PostgreSQL: both saw no row, and the second
+    insert broke the unique key (found by make loadtest). The insert now lets
+    the other win and counts on its row."""
+    from accounts import throttle
+    from accounts.models import RateLimit
+
+    now = timezone.now()
+    RateLimit.objects.create(key="check:ip:192.0.2.66", hits=1, window_start=now)
+    real = throttle._locked
+    calls = []
+
+    def stale_first(keys):
+        calls.append(keys)
+        return {} if len(calls) == 1 else real(keys)
+
+    monkeypatch.setattr(throttle, "_locked", stale_first)
+    assert rate_limit_hit([("check:ip:192.0.2.66", 5)], window=60, now=now) == 0
+    assert RateLimit.objects.get().hits == 2
