@@ -221,17 +221,17 @@ class Attacker(FastHttpUser):
     def on_start(self) -> None:
         _join(self, "Attacker")
         self.sent = 0
-        # One page for its form token, then checks only, as fast as answered.
-        page = self.client.get(f"/exercises/{EXERCISE}/", name="pathological policy")
-        self.token = CSRF.search(page.text).group(1)
 
     @task
     def pathological(self) -> None:
+        # As from a browser: the exercise page, then the check, with no pause.
+        page = self.client.get(f"/exercises/{EXERCISE}/", name="pathological policy")
         policy = PATHOLOGICAL[self.sent % len(PATHOLOGICAL)]
         self.sent += 1
         with self.client.post(
             f"/exercises/{EXERCISE}/check/",
-            {"csrfmiddlewaretoken": self.token, "policy": policy},
+            {"csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+             "policy": policy},
             headers={"HX-Request": "true"},
             name="pathological policy",
             catch_response=True,
