@@ -69,7 +69,11 @@ def _record(
             .first()
         )
         if latest is not None and latest.text == text:
-            latest.delete()  # the same text checked again is kept once, as the newest
+            # The same text checked again is kept once, as the newest, unless
+            # the earlier check is one that progress or a workshop counts.
+            rows = Submission.objects.filter(exercise=exercise, user=user)
+            if not any(kept.filter(pk=latest.pk).exists() for kept in _counted(rows)):
+                latest.delete()
         submission = Submission.objects.create(
             exercise=exercise,
             user=user,
@@ -102,11 +106,17 @@ def _prune(exercise: Exercise, user) -> None:
     if len(newest) < KEPT_PER_EXERCISE:
         return
     doomed = rows.exclude(pk__in=newest)
-    for keep in (best_and_first_correct(rows),) + tuple(
-        kept for _, kept in submissions_pruning.send(sender=Submission, rows=rows)
-    ):
+    for keep in _counted(rows):
         doomed = doomed.exclude(pk__in=keep)
     doomed.delete()
+
+
+def _counted(rows) -> list:
+    """Querysets of the pks among ``rows`` that progress or another app (through
+    ``submissions_pruning``) computes results from: never deleted."""
+    return [best_and_first_correct(rows)] + [
+        kept for _, kept in submissions_pruning.send(sender=Submission, rows=rows)
+    ]
 
 
 def best_and_first_correct(rows):

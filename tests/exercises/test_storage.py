@@ -39,16 +39,19 @@ def test_the_page_says_how_many_findings_were_left_out(client, alice, exercises)
 
 def test_the_same_text_checked_again_is_kept_once(alice, exercises):
     exercise = exercises["own-password"]
+    first = submission_create(exercise=exercise, user=alice, text=WIDE)
     for _ in range(5):
-        submission_create(exercise=exercise, user=alice, text=WIDE)
-    (kept,) = Submission.objects.filter(user=alice)
-    assert kept.text == WIDE
+        newest = submission_create(exercise=exercise, user=alice, text=WIDE)
+    # The first stays (it is the best so far: progress counts it), and of the
+    # repeats only the newest.
+    assert list(Submission.objects.filter(user=alice)) == [newest, first]
     submission_create(exercise=exercise, user=alice, text=OWN_PASSWORD_REFERENCE)
     submission_create(exercise=exercise, user=alice, text=WIDE)
     # Going back to an earlier text is a new check: the history keeps its order.
     assert [s.text for s in Submission.objects.filter(user=alice)] == [
         WIDE,
         OWN_PASSWORD_REFERENCE,
+        WIDE,
         WIDE,
     ]
 
@@ -76,3 +79,31 @@ def test_a_trainee_keeps_the_newest_checks_and_what_progress_needs(
     assert "try-54" in page.content.decode()
     gone = client.get(exercise.get_absolute_url(), {"restore": first_correct.pk - 1})
     assert gone.status_code == 404
+
+
+def test_a_closed_workshops_result_survives_the_same_text_checked_again(
+    alice, charlie, exercises
+):
+    from workshops.dashboard import workshop_dashboard
+    from workshops.services import (
+        items_unlock_all,
+        membership_join,
+        workshop_close,
+        workshop_create,
+        workshop_open,
+    )
+
+    exercise = exercises["own-password"]
+    workshop = workshop_open(
+        workshop=workshop_create(title="Room", created_by=charlie, contents=[exercise])
+    )
+    items_unlock_all(workshop=workshop)
+    membership_join(workshop=workshop, user=alice)
+    submission_create(exercise=exercise, user=alice, text=WIDE)
+    submission_create(exercise=exercise, user=alice, text=OWN_PASSWORD_REFERENCE)
+    workshop_close(workshop=workshop)
+    for _ in range(3):  # after the workshop, the same correct text again
+        submission_create(exercise=exercise, user=alice, text=OWN_PASSWORD_REFERENCE)
+    (row,) = workshop_dashboard(workshop).rows
+    assert row.passed == 1
+    assert Submission.objects.filter(user=alice).count() <= 4
