@@ -44,7 +44,8 @@ run: content
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production mode on this machine: DEBUG off, hashed and compressed static files
-# served by whitenoise, gunicorn, logs on stdout. Plain HTTP on loopback, so HTTPS
+# served by whitenoise, gunicorn behind nginx (scripts/serve.py, deploy/nginx.conf;
+# nginx from the distribution), logs on stdout. Plain HTTP on loopback, so HTTPS
 # redirects and Secure cookies are off here; set the DJANGO_* variables for real use.
 SERVE_ENV = DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-local-serve-not-for-production-$$(hostname)-0123456789abcdef}" \
@@ -54,9 +55,7 @@ SERVE_ENV = DJANGO_DEBUG=false \
 
 serve: content
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	@echo "Serving (production mode) on http://127.0.0.1:$(PORT)/"
-	$(SERVE_ENV) $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) \
-	  --workers $${WEB_CONCURRENCY:-3} --access-logfile - --error-logfile -
+	$(SERVE_ENV) $(BIN)/python scripts/serve.py --port $(PORT)
 
 admin: migrate
 	$(BIN)/python manage.py createsuperuser
@@ -79,7 +78,8 @@ bench: install-dev
 # 300 simulated trainees against gunicorn on SQLite and PostgreSQL (loopback only;
 # about ten minutes). Prints the figures and exits non-zero when a target is missed.
 loadtest: install-dev content
+	$(BIN)/python benchmarks/slow_clients.py
 	$(BIN)/python benchmarks/loadtest.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis .run
