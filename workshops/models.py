@@ -62,6 +62,10 @@ class Workshop(models.Model):
     state = models.CharField(
         max_length=6, choices=WorkshopState.choices, default=WorkshopState.DRAFT
     )
+    joining_locked = models.BooleanField(
+        default=False,
+        help_text="No one new may join; those who joined keep their place.",
+    )
     show_leaderboard = models.BooleanField(
         "show the leaderboard",
         default=False,

@@ -181,25 +181,62 @@ def workshop_close(*, workshop: Workshop, now: datetime | None = None) -> Worksh
     return workshop
 
 
-@transaction.atomic
+def joining_lock(*, workshop: Workshop, locked: bool) -> Workshop:
+    """Stop (or allow again) new participants; members keep their place."""
+    return _switch(workshop, "joining_locked", locked)
+
+
+def participant_remove(*, workshop: Workshop, user_id: int) -> str:
+    """Take a participant out of the workshop: off the dashboard and the agenda.
+    Their results stay in the database. Returns their name for the message;
+    raises WorkshopError for someone who is not a participant."""
+    membership = (
+        Membership.objects.filter(workshop=workshop, user_id=user_id)
+        .select_related("user__guest_profile")
+        .first()
+    )
+    if membership is None:
+        raise WorkshopError("That person is not in this workshop.")
+    user = membership.user
+    profile = getattr(user, "guest_profile", None)
+    name = profile.display_name if profile else user.get_username()
+    membership.delete()
+    return name
+
+
 def leaderboard_show(*, workshop: Workshop, shown: bool) -> Workshop:
-    """Show or hide the leaderboard on the dashboard and the projector.
-    Raises WorkshopError for a closed workshop, as every other control does."""
+    """Show or hide the leaderboard on the dashboard and the projector."""
+    return _switch(workshop, "show_leaderboard", shown)
+
+
+@transaction.atomic
+def _switch(workshop: Workshop, field: str, value: bool) -> Workshop:
+    """Sets one of the instructor's switches. Raises WorkshopError for a closed
+    workshop, as every other control does."""
     if workshop.is_closed:
         raise WorkshopError("The workshop is closed.")
-    workshop.show_leaderboard = shown
-    workshop.save(update_fields=["show_leaderboard"])
+    setattr(workshop, field, value)
+    workshop.save(update_fields=[field])
     return workshop
+
+
+_LOCKED = "“{title}” takes no new participants now: ask your instructor."
 
 
 def membership_join(*, workshop: Workshop, user: User) -> tuple[Membership, bool]:
     """
     Add `user` to an open workshop; joining again returns the same membership.
-    Raises WorkshopError for a draft or a closed workshop.
+    Raises WorkshopError for a draft or a closed workshop, and for a newcomer
+    when the instructor has locked joining.
     """
     refusal = _join_refusal(workshop)
     if refusal:
         raise WorkshopError(refusal)
+    if workshop.joining_locked:
+        found = Membership.objects.filter(workshop=workshop, user=user).first()
+        if found is None:
+            raise WorkshopError(_LOCKED.format(title=workshop.title))
+        return found, False
     try:
         with transaction.atomic():
             return Membership.objects.get_or_create(workshop=workshop, user=user)
@@ -246,6 +283,8 @@ def guest_join(*, workshop: Workshop, display_name: str) -> User:
     refusal = _join_refusal(workshop)
     if refusal:
         raise WorkshopError(refusal)
+    if workshop.joining_locked:
+        raise WorkshopError(_LOCKED.format(title=workshop.title))
     user = guest_create(display_name=display_name)
     # A brand-new account has no membership to find or race for.
     Membership.objects.create(workshop=workshop, user=user)

@@ -21,6 +21,12 @@ urlpatterns = [
     path("workshops/<int:pk>/unlock-all/", views.unlock_all, name="unlock_all"),
     path("workshops/<int:pk>/close/", views.workshop_close, name="close"),
     path("workshops/<int:pk>/leaderboard/", views.leaderboard, name="leaderboard"),
+    path("workshops/<int:pk>/joining/", views.joining, name="joining"),
+    path(
+        "workshops/<int:pk>/participants/remove/",
+        views.participant_remove,
+        name="participant_remove",
+    ),
     path("workshops/<int:pk>/dashboard/", views.dashboard, name="dashboard"),
     path(
         "workshops/<int:pk>/dashboard/live/",

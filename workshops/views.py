@@ -164,6 +164,24 @@ def leaderboard(request, workshop):
     return "The leaderboard is shown." if shown else "The leaderboard is hidden."
 
 
+@_control
+def joining(request, workshop):
+    locked = request.POST.get("locked") == "1"
+    services.joining_lock(workshop=workshop, locked=locked)
+    if locked:
+        return "Joining is locked: no one new can join. Participants keep their place."
+    return f"Joining is open again, with the code {workshop.code}."
+
+
+@_control
+def participant_remove(request, workshop):
+    user_id = request.POST.get("user", "")
+    if not (user_id.isascii() and user_id.isdigit()):
+        raise services.WorkshopError("That person is not in this workshop.")
+    name = services.participant_remove(workshop=workshop, user_id=int(user_id))
+    return f"{name} is no longer in this workshop."
+
+
 @require_GET
 @login_required
 def dashboard(request, pk: int):

@@ -312,3 +312,57 @@ def test_a_name_made_only_of_controls_is_refused(client, workshop):
     assert response.status_code == 422
     assert "Give the name to show to your instructor." in response.content.decode()
     assert not GuestProfile.objects.exists()
+
+
+def test_an_instructor_locks_joining_and_members_keep_their_place(
+    client, workshop, charlie, alice
+):
+    """Issue 14, item 3 (in part): no one new joins a locked workshop."""
+    from workshops.services import membership_join
+
+    membership_join(workshop=workshop, user=alice)
+    teacher = Client()
+    teacher.force_login(charlie)
+    lock = reverse("workshops:joining", args=[workshop.pk])
+    page = teacher.post(lock, {"locked": "1"}, follow=True).content.decode()
+    assert "Joining is locked" in page
+    refused = _join(client, workshop.code, "Newcomer")
+    assert refused.status_code == 409
+    assert "takes no new participants now" in refused.content.decode()
+    assert not GuestProfile.objects.exists()
+    member = Client()
+    member.force_login(alice)
+    again = member.post(reverse("workshops:join"), {"code": workshop.code})
+    assert again.status_code == 302  # a member comes back in
+    teacher.post(lock, {"locked": "0"})
+    assert _join(Client(), workshop.code, "Newcomer").status_code == 302
+
+
+def test_an_instructor_removes_a_participant(client, workshop, charlie):
+    _join(client, workshop.code, "Mallory")
+    guest = GuestProfile.objects.get().user
+    teacher = Client()
+    teacher.force_login(charlie)
+    remove = reverse("workshops:participant_remove", args=[workshop.pk])
+    dashboard = reverse("workshops:dashboard", args=[workshop.pk])
+    assert "Remove a participant" in teacher.get(dashboard).content.decode()
+    page = teacher.post(remove, {"user": str(guest.pk)}, follow=True)
+    assert "Mallory is no longer in this workshop." in page.content.decode()
+    assert not Membership.objects.filter(user=guest).exists()
+    agenda = client.get(reverse("workshops:agenda", args=[workshop.pk]))
+    assert agenda.status_code == 404
+    for bad in ("", "abc", "999999", str(guest.pk)):
+        page = teacher.post(remove, {"user": bad}, follow=True)
+        assert "That person is not in this workshop." in page.content.decode()
+
+
+def test_only_the_workshops_instructors_may_lock_or_remove(client, workshop, alice):
+    client.force_login(alice)
+    for name, data in (
+        ("joining", {"locked": "1"}),
+        ("participant_remove", {"user": "1"}),
+    ):
+        response = client.post(reverse(f"workshops:{name}", args=[workshop.pk]), data)
+        assert response.status_code in (403, 404)
+    workshop.refresh_from_db()
+    assert not workshop.joining_locked

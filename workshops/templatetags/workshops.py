@@ -2,7 +2,16 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.names import clean_name
+
 register = template.Library()
+
+
+@register.filter
+def plain_name(name: str) -> str:
+    """A name without bidirectional controls, for where <bdi> cannot go (an
+    <option>): names stored before those were refused cannot turn the text."""
+    return clean_name(name)
 
 
 @register.filter
