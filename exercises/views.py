@@ -93,18 +93,21 @@ def _throttled(request, what: str) -> int:
     )
 
 
-def _slow_down(request, exercise: Exercise, text: str, seconds: int, *, busy=False):
-    """429 (or 503 when the server is busy) with Retry-After; the text is kept."""
+def _wait_message(seconds: int, *, busy: bool) -> str:
     if busy:
-        message = (
+        return (
             "The server is busy checking other policies. Your policy is kept: "
             f"try again in {seconds} seconds."
         )
-    else:
-        message = (
-            "You have run many checks and simulations in the last minute. Your "
-            f"policy is kept: wait {seconds} seconds, then try again."
-        )
+    return (
+        "You have run many checks and simulations in the last minute. Your "
+        f"policy is kept: wait {seconds} seconds, then try again."
+    )
+
+
+def _slow_down(request, exercise: Exercise, text: str, seconds: int, *, busy=False):
+    """429 (or 503 when the server is busy) with Retry-After; the text is kept."""
+    message = _wait_message(seconds, busy=busy)
     status = 503 if busy else 429
     if request.htmx:
         response = render(
@@ -254,14 +257,7 @@ def _simulation_refused(request, exercise, form, text, seconds, busy):
     in place, with Retry-After."""
     if not request.htmx:
         return _slow_down(request, exercise, text, seconds, busy=busy)
-    if busy:
-        message = f"The server is busy: try again in {seconds} seconds."
-    else:
-        message = (
-            "You have run many checks and simulations in the last minute: wait "
-            f"{seconds} seconds, then try again."
-        )
-    form.add_error(None, message)
+    form.add_error(None, _wait_message(seconds, busy=busy))
     response = render(
         request,
         "exercises/includes/simulation.html",

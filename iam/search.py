@@ -97,7 +97,7 @@ from typing import Any
 
 from .catalog import catalog
 from .conditions import Condition
-from .contexts import CALLER_KEYS, ContextCover, cases
+from .contexts import CALLER_KEYS, MAX_REGION_STATES, ContextCover, cases
 from .matching import (
     LITERAL,
     ONE,
@@ -139,8 +139,6 @@ from .values import (
 )
 from .variables import Item, Variable, resolve, template_items
 
-# Keys the request derives from its caller: tried by varying the caller instead.
-_CALLER_KEYS = CALLER_KEYS
 # Keys that hold one value in every request, even under ForAnyValue/ForAllValues:
 # a request never sends two Regions or an empty list of addresses.
 _SINGLE_VALUED_KEYS = frozenset(
@@ -199,7 +197,6 @@ MAX_INSTANCES = 240
 MAX_REPRESENTATIVES = 12
 MAX_ACTIONS = 600
 MAX_CALLERS = 32
-MAX_REGION_STATES = 20_000
 
 
 @dataclass
@@ -294,7 +291,7 @@ class SearchSpace:
                     items = template_items(pattern, variables=statement.variables)
                     found.append((statement, items))
         if any(
-            isinstance(item, Variable) and item.key not in _CALLER_KEYS
+            isinstance(item, Variable) and item.key not in CALLER_KEYS
             for _, items in found
             for item in items
         ):
@@ -337,7 +334,7 @@ class SearchSpace:
         user_keys = {"aws:username", "aws:principalarn", "aws:userid"}
         conditions = [c for s in self.statements for c in s.conditions]
         if user_keys & set(self.variable_keys) or any(
-            c.key_lower in _CALLER_KEYS for c in conditions
+            c.key_lower in CALLER_KEYS for c in conditions
         ):
             principals.append(f"arn:aws:iam::{ACCOUNT}:user/{SECOND_USER}")
         everyone = False
@@ -353,7 +350,7 @@ class SearchSpace:
             principals.append(f"arn:aws:iam::{self.spare}:root")
         users = _UserNames(self.statements)
         for condition in conditions:
-            if condition.key_lower in _CALLER_KEYS and condition.family != "null":
+            if condition.key_lower in CALLER_KEYS and condition.family != "null":
                 if users.covers(condition):
                     continue
                 principals.extend(_callers_of_condition(condition))
@@ -390,7 +387,7 @@ class SearchSpace:
 
             def lookup(key: str, own: Lookup = own) -> str | None:
                 found = own(key)
-                if found is None and key not in _CALLER_KEYS:
+                if found is None and key not in CALLER_KEYS:
                     found = values.get(key)
                 return found
 
@@ -408,7 +405,7 @@ class SearchSpace:
         for statement in self.statements:
             for condition in statement.conditions:
                 name = condition.key_lower
-                if name in _CALLER_KEYS:
+                if name in CALLER_KEYS:
                     continue
                 key = keys.setdefault(name, _Key(condition.key))
                 key.values.extend(condition_values(condition, self.lookups, listed))
@@ -417,7 +414,7 @@ class SearchSpace:
                 ):
                     key.multivalued = True
         for name, value in self.variable_keys.items():
-            if name not in _CALLER_KEYS:
+            if name not in CALLER_KEYS:
                 spelling = self.spellings.get(name, name)
                 keys.setdefault(name, _Key(spelling)).values.insert(0, value)
         for name, key in keys.items():

@@ -22,13 +22,17 @@ def live_exercises(live_content, django_user_model):
     return django_user_model.objects.create_user("erin", password="x" * 12)
 
 
-def test_wrong_policy_counterexample_then_solved(
-    live_server, live_exercises, page, screenshot
-):
+def _sign_in(page, live_server) -> None:
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Username").fill("erin")
     page.get_by_label("Password").fill("x" * 12)
     page.get_by_role("button", name="Log in").click()
+
+
+def test_wrong_policy_counterexample_then_solved(
+    live_server, live_exercises, page, screenshot
+):
+    _sign_in(page, live_server)
 
     page.goto(live_server.url + "/exercises/")
     page.get_by_role("link", name="Change your own password").click()
@@ -68,10 +72,7 @@ def test_a_trainee_past_the_check_limit_is_told_in_place(
     """Issue 14, item 1: the 429 panel is shown where the results go (htmx
     swaps 422, 429 and 503 panels), and the policy stays in the editor."""
     settings.EXERCISE_CHECKS_PER_USER = 1
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("erin")
-    page.get_by_label("Password").fill("x" * 12)
-    page.get_by_role("button", name="Log in").click()
+    _sign_in(page, live_server)
     page.goto(live_server.url + "/exercises/")
     page.get_by_role("link", name="Change your own password").click()
     editor = page.get_by_label("Your policy")
