@@ -1,13 +1,18 @@
-"""Rate limits for costly requests, shared by every application server.
+"""Rate limits shared by every application server, counted in the database.
 
-``rate_limit_hit`` counts one use under several keys at once (a user and the
-address it comes from) in fixed windows, and refuses, counting nothing, when
-any key has used up its allowance: the caller answers 429 with Retry-After.
+A ``Limit`` is a key (a user, an address, a workshop), how many uses it is
+allowed, and the length of its fixed window. ``rate_limit_hit`` counts one use
+under several limits at once and refuses, counting nothing, when any of them is
+used up; the caller answers 429 with Retry-After. Where a use is only known to
+count after the fact (a wrong join code), ``rate_limit_wait`` asks first and
+``rate_limit_count`` counts afterwards.
 """
 
+import ipaddress
 import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -16,11 +21,30 @@ from django.utils import timezone
 from .models import RateLimit
 
 
+class Limit(NamedTuple):
+    key: str
+    allowed: int
+    window: int  # seconds
+
+
 def client_address(request) -> str:
-    """The client's address: behind a proxy (``DJANGO_WORKSHOP_CLIENT_IP_HEADER``
-    names its header) the right-most one, which the proxy itself saw."""
+    """
+    The client's address: behind a proxy (``DJANGO_WORKSHOP_CLIENT_IP_HEADER``
+    names its header) the right-most one, which the proxy itself saw. An IPv6
+    client is counted by its /64 network, which one subscriber gets whole: its
+    2**64 addresses would otherwise be as many fresh allowances.
+    """
     header = settings.WORKSHOP_CLIENT_IP_HEADER
-    return request.META.get(header, "").split(",")[-1].strip() or "unknown"
+    raw = request.META.get(header, "").split(",")[-1].strip()
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw[:60] or "unknown"
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _locked(keys: list[str]) -> dict[str, RateLimit]:
@@ -30,56 +54,82 @@ def _locked(keys: list[str]) -> dict[str, RateLimit]:
     return {row.key: row for row in found}
 
 
-def _wait(
-    limits: Sequence[tuple[str, int]],
-    rows: dict[str, RateLimit],
-    now: datetime,
-    span: timedelta,
-) -> int:
+def _current(row: RateLimit | None, limit: Limit, now: datetime) -> bool:
+    return row is not None and now - row.window_start < timedelta(seconds=limit.window)
+
+
+def _wait(limits: Sequence[Limit], rows: dict[str, RateLimit], now: datetime) -> int:
     """Seconds until the fullest key's window ends, or 0 when all have room."""
     wait = 0.0
-    for key, allowed in limits:
-        row = rows.get(key)
-        current = row is not None and now - row.window_start < span
-        if current and row.hits >= allowed:
-            wait = max(wait, (row.window_start + span - now).total_seconds())
+    for limit in limits:
+        row = rows.get(limit.key)
+        if _current(row, limit, now) and row.hits >= limit.allowed:
+            end = row.window_start + timedelta(seconds=limit.window)
+            wait = max(wait, (end - now).total_seconds())
     return max(1, math.ceil(wait)) if wait else 0
 
 
-def rate_limit_hit(
-    limits: Sequence[tuple[str, int]], *, window: int, now: datetime | None = None
-) -> int:
-    """Counts one use under each ``(key, allowed per window)``; returns 0, or the
-    seconds until the fullest key's window ends (then nothing is counted)."""
+def rate_limit_wait(limits: Sequence[Limit], *, now: datetime | None = None) -> int:
+    """0 when every limit has room, else the seconds until the fullest one's
+    window ends. Counts nothing."""
     now = now or timezone.now()
-    span = timedelta(seconds=window)
-    keys = [key for key, _ in limits]
+    found = RateLimit.objects.filter(key__in=[limit.key for limit in limits])
+    return _wait(limits, {row.key: row for row in found}, now)
+
+
+def _count(limits: Sequence[Limit], rows: dict[str, RateLimit], now: datetime) -> None:
+    for limit in limits:
+        row = rows[limit.key]
+        if _current(row, limit, now):
+            row.hits += 1
+            row.save(update_fields=["hits"])
+        else:
+            row.hits, row.window_start = 1, now
+            row.save(update_fields=["hits", "window_start"])
+
+
+def _rows_locked(keys: list[str], now: datetime) -> dict[str, RateLimit]:
+    """Every key's row, created when missing, locked until the transaction ends."""
+    rows = _locked(keys)
+    if len(rows) < len(set(keys)):
+        # First use of a key: insert it, letting a concurrent request's insert
+        # win (ON CONFLICT DO NOTHING), then lock every row.
+        RateLimit.objects.bulk_create(
+            [RateLimit(key=key, hits=0, window_start=now) for key in keys
+             if key not in rows],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        rows = _locked(keys)
+    return rows
+
+
+def rate_limit_count(limits: Sequence[Limit], *, now: datetime | None = None) -> None:
+    """Counts one use under every limit, whether or not it has room."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _count(limits, _rows_locked([limit.key for limit in limits], now), now)
+
+
+def rate_limit_hit(limits: Sequence[Limit], *, now: datetime | None = None) -> int:
+    """Counts one use under every limit; returns 0, or the seconds until the
+    fullest one's window ends (then nothing is counted)."""
+    now = now or timezone.now()
     # Refusing needs no lock: within a window a count only grows. Only a use
     # that may be allowed takes the rows' locks (on SQLite, the write lock).
-    seen = {row.key: row for row in RateLimit.objects.filter(key__in=keys)}
-    wait = _wait(limits, seen, now, span)
+    wait = rate_limit_wait(limits, now=now)
     if wait:
         return wait
     with transaction.atomic():
-        rows = _locked(keys)
-        if len(rows) < len(set(keys)):
-            # First use of a key: insert it, letting a concurrent request's
-            # insert win (ON CONFLICT DO NOTHING), then lock every row.
-            RateLimit.objects.bulk_create(
-                [RateLimit(key=key, hits=0, window_start=now) for key in keys
-                 if key not in rows],
-                ignore_conflicts=True,
-            )  # fmt: skip
-            rows = _locked(keys)
-        wait = _wait(limits, rows, now, span)
-        if wait:
-            return wait
-        for key, _ in limits:
-            row = rows[key]
-            if now - row.window_start >= span:
-                row.hits, row.window_start = 1, now
-                row.save(update_fields=["hits", "window_start"])
-            else:
-                row.hits += 1
-                row.save(update_fields=["hits"])
-    return 0
+        rows = _rows_locked([limit.key for limit in limits], now)
+        wait = _wait(limits, rows, now)
+        if not wait:
+            _count(limits, rows, now)
+    return wait
+
+
+def rate_limits_prune(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Deletes counters whose window began more than ``older_than`` ago (pass
+    the longest window in use); returns how many."""
+    cutoff = (now or timezone.now()) - older_than
+    deleted, _ = RateLimit.objects.filter(window_start__lt=cutoff).delete()
+    return deleted

@@ -228,13 +228,22 @@ AXES_VERBOSE = False
 # Leaves out guests' sign-ins, which use no password (accounts/axes.py).
 AXES_HANDLER = "accounts.axes.TrainerAxesHandler"
 
-# Workshop join codes: failed codes allowed per client in a fixed window, counted
-# per session and per address (a classroom shares one address behind its NAT).
+# Workshop joins (workshops/throttling.py; the arithmetic is in the README).
+# Wrong codes allowed per browser session in a window, per network a day and
+# for the whole site a day; past the shared allowances only codes of workshops
+# already joined from that network (and signed join links) are accepted.
 WORKSHOP_JOIN_WINDOW_SECONDS = env_int("DJANGO_WORKSHOP_JOIN_WINDOW_SECONDS", 600)
 WORKSHOP_JOIN_FAILURES_PER_SESSION = env_int(
     "DJANGO_WORKSHOP_JOIN_FAILURES_PER_SESSION", 10
 )
-WORKSHOP_JOIN_FAILURES_PER_IP = env_int("DJANGO_WORKSHOP_JOIN_FAILURES_PER_IP", 30)
+WORKSHOP_JOIN_FAILURES_PER_ADDRESS = env_int(
+    "DJANGO_WORKSHOP_JOIN_FAILURES_PER_ADDRESS", 100
+)
+WORKSHOP_JOIN_FAILURES_PER_DAY = env_int("DJANGO_WORKSHOP_JOIN_FAILURES_PER_DAY", 2000)
+# Successful joins: new guest accounts per network in the window above, and new
+# participants per workshop a minute.
+WORKSHOP_GUESTS_PER_ADDRESS = env_int("DJANGO_WORKSHOP_GUESTS_PER_ADDRESS", 100)
+WORKSHOP_JOINS_PER_MINUTE = env_int("DJANGO_WORKSHOP_JOINS_PER_MINUTE", 600)
 # The request header holding the client address for those counts; behind a
 # reverse proxy, HTTP_X_FORWARDED_FOR (whose right-most address is used).
 # Policy checks and simulations: allowed per user and per client address in a

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.throttle import client_address, rate_limit_hit
+from accounts.throttle import Limit, client_address, rate_limit_hit
 from curriculum.cache import cached
 
 from . import selectors
@@ -81,15 +81,16 @@ def _throttled(request, what: str) -> int:
         "check": settings.EXERCISE_CHECKS_PER_USER,
         "simulate": settings.EXERCISE_SIMULATIONS_PER_USER,
     }[what]
+    window = settings.EXERCISE_CHECK_WINDOW_SECONDS
     return rate_limit_hit(
         [
-            (f"{what}:user:{request.user.pk}", per_user),
-            (
+            Limit(f"{what}:user:{request.user.pk}", per_user, window),
+            Limit(
                 f"check:ip:{client_address(request)}",
                 settings.EXERCISE_CHECKS_PER_CLIENT,
+                window,
             ),
-        ],
-        window=settings.EXERCISE_CHECK_WINDOW_SECONDS,
+        ]
     )
 
 

@@ -28,6 +28,9 @@ class JoinForm(forms.Form):
         "is on. You get an account without a password; you can add one later.",
     )
 
+    # The join link's signature (workshops/throttling.py), carried from the link.
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, signed_in: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if signed_in:

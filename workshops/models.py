@@ -228,18 +228,29 @@ class GuestProfile(models.Model):
         return self.display_name
 
 
-class JoinThrottle(models.Model):
+class WorkshopNetwork(models.Model):
     """
-    Failed join codes counted per client (an IP address or a session) in a fixed
-    window. Kept in the database so every application server sees the same count.
+    A network (an IPv4 address, or an IPv6 /64) from which someone joined a
+    workshop or its instructor opened it: when too many wrong codes have come
+    from a network, its people can still type this workshop's code (see
+    workshops/throttling.py). Only a keyed hash of the network is stored.
     """
 
-    key = models.CharField(max_length=100, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    window_start = models.DateTimeField(default=timezone.now)
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="networks"
+    )
+    network = models.CharField(max_length=64)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "network"], name="one_row_per_workshop_network"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.key}: {self.failures} since {self.window_start:%H:%M:%S}"
+        return f"{self.workshop.title}: {self.network[:12]}"
 
 
 class WorkshopAttempt(models.Model):

@@ -2,11 +2,10 @@
 
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -19,13 +18,11 @@ from quizzes.services import attempt_submit
 from .models import (
     AgendaItem,
     GuestProfile,
-    JoinThrottle,
     Membership,
     Workshop,
     WorkshopState,
     code_generate,
 )
-from .throttling import join_window_seconds
 
 CODE_TRIES = 20
 
@@ -165,7 +162,7 @@ def workshop_close(*, workshop: Workshop, now: datetime | None = None) -> Worksh
     """
     Close the workshop: no new joins, answers or submissions. Quiz attempts still
     open in it are submitted as they stand, so its results are final; nothing is
-    deleted.
+    deleted but the networks its room joined from.
     """
     workshop = _locked(workshop)
     if workshop.is_closed:
@@ -174,6 +171,7 @@ def workshop_close(*, workshop: Workshop, now: datetime | None = None) -> Worksh
     workshop.state = WorkshopState.CLOSED
     workshop.closed_at = now
     workshop.save(update_fields=["state", "closed_at"])
+    workshop.networks.all().delete()  # a closed workshop takes no joins
     for attempt in Attempt.objects.filter(
         workshop_link__workshop=workshop, status=AttemptStatus.IN_PROGRESS
     ):
@@ -289,35 +287,3 @@ def guest_join(*, workshop: Workshop, display_name: str) -> User:
     # A brand-new account has no membership to find or race for.
     Membership.objects.create(workshop=workshop, user=user)
     return user
-
-
-@transaction.atomic
-def join_failure_record(*, keys: Iterable[str], now: datetime | None = None) -> None:
-    """
-    Count one failed join code against each client key ("ip:…", "session:…").
-    A window that has run out starts again at one.
-    """
-    now = now or timezone.now()
-    window = join_window_seconds()
-    for key in keys:
-        throttle, created = JoinThrottle.objects.select_for_update().get_or_create(
-            key=key, defaults={"failures": 1, "window_start": now}
-        )
-        if created:
-            continue
-        if (now - throttle.window_start).total_seconds() >= window:
-            throttle.failures = 1
-            throttle.window_start = now
-            throttle.save(update_fields=["failures", "window_start"])
-        else:
-            JoinThrottle.objects.filter(pk=throttle.pk).update(
-                failures=F("failures") + 1
-            )
-
-
-def join_throttles_prune(*, now: datetime | None = None) -> int:
-    """Delete counters whose window ended; returns how many."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=join_window_seconds())
-    deleted, _ = JoinThrottle.objects.filter(window_start__lt=cutoff).delete()
-    return deleted

@@ -1,4 +1,5 @@
 import csv
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.groups import INSTRUCTORS
-from accounts.throttle import client_address
+from accounts.throttle import rate_limit_hit
 from curriculum.csv import csv_safe
 
 from . import selectors, services, throttling
@@ -38,9 +39,10 @@ def _taught(request, pk: int) -> Workshop:
 
 
 def _join_url(request, workshop: Workshop) -> str:
-    return request.build_absolute_uri(
-        reverse("workshops:join") + f"?code={workshop.code}"
-    )
+    """The join link for the QR code and for remote trainees: it carries a
+    signature that lets it past the wrong-code limits (workshops/throttling.py)."""
+    query = urlencode({"code": workshop.code, "key": throttling.link_key(workshop)})
+    return request.build_absolute_uri(reverse("workshops:join") + f"?{query}")
 
 
 # --- instructors --------------------------------------------------------------------
@@ -186,6 +188,7 @@ def participant_remove(request, workshop):
 @login_required
 def dashboard(request, pk: int):
     workshop = _taught(request, pk)
+    throttling.network_note(request, workshop)  # the room is likely here too
     return render(
         request,
         "workshops/dashboard.html",
@@ -193,6 +196,7 @@ def dashboard(request, pk: int):
             "workshop": workshop,
             "board": workshop_dashboard(workshop),
             "join_url": _join_url(request, workshop),
+            "join_path": request.build_absolute_uri(reverse("workshops:join")),
         },
     )
 
@@ -220,6 +224,7 @@ def _qr_svg(url: str) -> str:
 @login_required
 def projector(request, pk: int):
     workshop = _taught(request, pk)
+    throttling.network_note(request, workshop)
     join_url = _join_url(request, workshop)
     return render(
         request,
@@ -311,52 +316,103 @@ def agenda(request, pk: int):
     return response
 
 
-def _client_keys(request, *, for_failure: bool = False) -> list[str]:
-    """
-    The keys wrong codes are counted under: the address, and the browser's
-    session. A browser without a session has no failures yet, so a session is
-    only started to record one (joining does not need to write a throwaway
-    anonymous session first).
-    """
-    keys = [f"ip:{client_address(request)}"]
-    if for_failure and not request.session.session_key:
-        request.session.save()
-    if request.session.session_key:
-        keys.append(f"session:{request.session.session_key}")
-    return keys
-
-
 def _join_page(request, form, status=200):
     return render(request, "workshops/join.html", {"form": form}, status=status)
+
+
+def _too_many(request, form, message: str, wait: int):
+    form.add_error(None, message)
+    response = _join_page(request, form, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+
+
+_USE_THE_LINK = (
+    " Or open the join link, or scan the QR code, that your instructor shows: "
+    "it always works."
+)
+
+
+def _refusal_for_wrong_codes(request, form, workshop) -> HttpResponse | None:
+    """The 429 a join gets after too many wrong codes, or None. Past the
+    network's or the site's allowance a code is accepted only for a workshop
+    known on this network; any other code, right or wrong, gets the same
+    answer, so a guess learns nothing."""
+    wait = throttling.session_wait(request)
+    if wait:
+        return _too_many(
+            request,
+            form,
+            "Too many wrong codes from this browser. Wait "
+            f"{_minutes(wait)}, then try again." + _USE_THE_LINK,
+            wait,
+        )
+    wait = throttling.shared_wait(request)
+    if wait and not (workshop and throttling.network_known(request, workshop)):
+        return _too_many(
+            request,
+            form,
+            "Too many wrong codes have come from this network today, so codes "
+            "typed here are only taken for workshops that people on this network "
+            "have already joined. Check the code." + _USE_THE_LINK,
+            wait,
+        )
+    return None
+
+
+def _join_refused(request, form, workshop, *, new_account: bool):
+    """The 429 of a successful join past its caps, or None (then it counts)."""
+    wait = rate_limit_hit(
+        throttling.join_limits(request, workshop, new_account=new_account)
+    )
+    if not wait:
+        return None
+    return _too_many(
+        request,
+        form,
+        "Too many people have just joined, from this network or in this workshop. "
+        f"Wait {_minutes(wait)}, then try again, or ask your instructor.",
+        wait,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def join(request):
     signed_in = request.user.is_authenticated
     if request.method == "GET":
-        initial = {"code": request.GET.get("code", "")[:20]}
+        initial = {
+            "code": request.GET.get("code", "")[:20],
+            "key": request.GET.get("key", "")[:100],
+        }
         return _join_page(request, JoinForm(initial=initial, signed_in=signed_in))
     form = JoinForm(request.POST, signed_in=signed_in)
-    keys = _client_keys(request)
-    if throttling.join_limited(keys):
-        minutes = throttling.join_window_seconds() // 60
-        form.add_error(
-            None,
-            "Too many wrong codes from this connection. Wait "
-            f"{minutes} minutes, then try again.",
-        )
-        response = _join_page(request, form, status=429)
-        response["Retry-After"] = str(throttling.join_window_seconds())
-        return response
-    if not form.is_valid():
-        if form.has_error("code"):
-            services.join_failure_record(keys=_client_keys(request, for_failure=True))
+    form.is_valid()
+    code = form.cleaned_data.get("code")
+    workshop = selectors.workshop_by_code(code) if code else None
+    linked = workshop is not None and throttling.link_key_valid(
+        workshop, form.cleaned_data.get("key", "")
+    )
+    if not linked:
+        refusal = _refusal_for_wrong_codes(request, form, workshop)
+        if refusal:
+            return refusal
+    if form.has_error("code") or (code and workshop is None):
+        throttling.failure_record(request)
+        if not form.has_error("code"):
+            form.add_error("code", "No workshop has this code. Check it and try again.")
         return _join_page(request, form, status=422)
-    workshop = selectors.workshop_by_code(form.cleaned_data["code"])
-    if workshop is None:
-        services.join_failure_record(keys=_client_keys(request, for_failure=True))
-        form.add_error("code", "No workshop has this code. Check it and try again.")
+    if form.errors:
         return _join_page(request, form, status=422)
+    new = not signed_in or not workshop.memberships.filter(user=request.user).exists()
+    if new and workshop.is_open and not workshop.joining_locked:
+        refusal = _join_refused(request, form, workshop, new_account=not signed_in)
+        if refusal:
+            return refusal
     try:
         if signed_in:
             _, created = services.membership_join(workshop=workshop, user=request.user)
@@ -375,6 +431,7 @@ def join(request):
     except services.WorkshopError as error:
         form.add_error("code", str(error))
         return _join_page(request, form, status=409)
+    throttling.network_note(request, workshop)
     return redirect("workshops:agenda", workshop.pk)
 
 

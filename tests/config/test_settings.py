@@ -57,9 +57,9 @@ def test_a_whole_number_is_read_or_defaults(monkeypatch):
 
 
 def test_join_throttling_settings_come_from_the_environment():
-    result = _load_settings(DJANGO_WORKSHOP_JOIN_FAILURES_PER_IP="many")
+    result = _load_settings(DJANGO_WORKSHOP_JOIN_FAILURES_PER_ADDRESS="many")
     assert result.returncode != 0
-    assert "DJANGO_WORKSHOP_JOIN_FAILURES_PER_IP must be a whole number" in (
+    assert "DJANGO_WORKSHOP_JOIN_FAILURES_PER_ADDRESS must be a whole number" in (
         result.stderr
     )
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.throttle import rate_limit_hit
+from accounts.throttle import Limit, rate_limit_hit
 from exercises import services
 from exercises.models import Submission
 from tests.exercises.conftest import OWN_PASSWORD_REFERENCE
@@ -94,18 +94,18 @@ def test_one_address_is_limited_across_its_accounts(alice, bob, exercises, limit
 
 def test_a_window_that_has_passed_counts_afresh(db):
     now = timezone.now()
-    limits = [("check:user:1", 2)]
-    assert rate_limit_hit(limits, window=60, now=now) == 0
-    assert rate_limit_hit(limits, window=60, now=now) == 0
-    assert rate_limit_hit(limits, window=60, now=now + timedelta(seconds=15)) == 45
-    assert rate_limit_hit(limits, window=60, now=now + timedelta(seconds=60)) == 0
+    limits = [Limit("check:user:1", 2, 60)]
+    assert rate_limit_hit(limits, now=now) == 0
+    assert rate_limit_hit(limits, now=now) == 0
+    assert rate_limit_hit(limits, now=now + timedelta(seconds=15)) == 45
+    assert rate_limit_hit(limits, now=now + timedelta(seconds=60)) == 0
 
 
 def test_a_refusal_counts_nothing_under_any_key(db):
     now = timezone.now()
-    assert rate_limit_hit([("a", 1)], window=60, now=now) == 0
-    assert rate_limit_hit([("a", 1), ("b", 1)], window=60, now=now) > 0
-    assert rate_limit_hit([("b", 1)], window=60, now=now) == 0
+    assert rate_limit_hit([Limit("a", 1, 60)], now=now) == 0
+    assert rate_limit_hit([Limit("a", 1, 60), Limit("b", 1, 60)], now=now) > 0
+    assert rate_limit_hit([Limit("b", 1, 60)], now=now) == 0
 
 
 def test_when_every_slot_is_taken_the_server_says_it_is_busy(
@@ -157,5 +157,5 @@ def test_a_key_another_request_inserts_meanwhile_is_counted_not_a_500(db, monkey
         return {} if len(calls) == 1 else real(keys)
 
     monkeypatch.setattr(throttle, "_locked", stale_first)
-    assert rate_limit_hit([("check:ip:192.0.2.66", 5)], window=60, now=now) == 0
+    assert rate_limit_hit([Limit("check:ip:192.0.2.66", 5, 60)], now=now) == 0
     assert RateLimit.objects.get().hits == 2

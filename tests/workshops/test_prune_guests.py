@@ -8,9 +8,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import RateLimit
 from exercises.services import prediction_submit
 from quizzes.services import attempt_start, attempt_submit
-from workshops.models import GuestProfile, JoinThrottle
+from workshops.models import GuestProfile
 from workshops.services import guest_create
 
 pytestmark = pytest.mark.django_db
@@ -70,10 +71,18 @@ def test_the_age_is_chosen_on_the_command_line(guests):
     assert "Removed 3 guest accounts older than 1 days." in output
 
 
-def test_expired_join_counters_are_cleared(db):
-    JoinThrottle.objects.create(
-        key="ip:10.0.0.1", failures=3, window_start=timezone.now() - timedelta(hours=2)
+def test_expired_rate_limit_counters_are_cleared(db):
+    RateLimit.objects.create(
+        key="join-fail:net:10.0.0.1",
+        hits=3,
+        window_start=timezone.now() - timedelta(days=1, hours=1),
     )
-    JoinThrottle.objects.create(key="ip:10.0.0.2", failures=3)
-    assert "Cleared 1 expired join-attempt counters" in _prune()
-    assert list(JoinThrottle.objects.values_list("key", flat=True)) == ["ip:10.0.0.2"]
+    RateLimit.objects.create(
+        key="join-fail:net:10.0.0.2",
+        hits=3,
+        window_start=timezone.now() - timedelta(hours=23),  # a day's window runs
+    )
+    assert "Cleared 1 expired rate-limit counters" in _prune()
+    assert list(RateLimit.objects.values_list("key", flat=True)) == [
+        "join-fail:net:10.0.0.2"
+    ]

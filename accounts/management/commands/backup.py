@@ -24,7 +24,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 # Rebuilt by Django or worthless after a restore: content types and permissions
 # come from migrations; sessions, login-failure counters and the curriculum's
-# cache token are transient, and so are rate-limit counters.
+# cache token are transient, and so are rate-limit counters and the (hashed)
+# networks workshops were joined from.
 EXCLUDED = [
     "contenttypes",
     "curriculum.curriculumversion",
@@ -33,6 +34,7 @@ EXCLUDED = [
     "admin.logentry",
     "axes",
     "accounts.ratelimit",
+    "workshops.workshopnetwork",
 ]
 BACKUP_FORMAT = 3
 

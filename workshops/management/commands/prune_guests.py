@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
@@ -9,10 +10,22 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from accounts.throttle import rate_limits_prune
 from exercises.models import Submission
 from quizzes.models import Attempt, AttemptStatus
 
-from ...services import join_throttles_prune
+from ...throttling import DAY
+
+
+def _longest_window() -> timedelta:
+    """No rate limit counts over a longer window (config/settings.py)."""
+    return timedelta(
+        seconds=max(
+            DAY,
+            settings.WORKSHOP_JOIN_WINDOW_SECONDS,
+            settings.EXERCISE_CHECK_WINDOW_SECONDS,
+        )
+    )
 
 
 def prunable_guests(*, older_than_days: int, now=None):
@@ -75,7 +88,7 @@ class Command(BaseCommand):
                 )
             if not dry_run and guests:
                 User.objects.filter(pk__in=[u.pk for u in guests]).delete()
-            counters = 0 if dry_run else join_throttles_prune()
+            counters = 0 if dry_run else rate_limits_prune(older_than=_longest_window())
         noun = "guest account" if len(guests) == 1 else "guest accounts"
         self.stdout.write(
             self.style.SUCCESS(
@@ -83,4 +96,4 @@ class Command(BaseCommand):
             )
         )
         if counters:
-            self.stdout.write(f"Cleared {counters} expired join-attempt counters.")
+            self.stdout.write(f"Cleared {counters} expired rate-limit counters.")
