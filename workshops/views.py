@@ -333,8 +333,8 @@ def _minutes(seconds: int) -> str:
 
 
 _USE_THE_LINK = (
-    " Or open the join link, or scan the QR code, that your instructor shows: "
-    "it always works."
+    " You can also open the join link or scan the QR code your instructor "
+    "shows: they always work."
 )
 
 
@@ -357,9 +357,9 @@ def _refusal_for_wrong_codes(request, form, workshop) -> HttpResponse | None:
         return _too_many(
             request,
             form,
-            "Too many wrong codes have come from this network today, so codes "
-            "typed here are only taken for workshops that people on this network "
-            "have already joined. Check the code." + _USE_THE_LINK,
+            "Too many wrong codes have come from this network today. Here, codes "
+            "are now taken only for workshops that someone on this network has "
+            "already joined. Check the code." + _USE_THE_LINK,
             wait,
         )
     return None
