@@ -1,0 +1,304 @@
+"""Effective permissions in a practice account: every policy that applies to a
+request, evaluated the way AWS does, and each deciding statement named with the
+policy *and where it is attached*.
+
+    decision = simulate(account, "arn:aws:iam::123456789012:user/bob",
+                        "s3:GetObject", "arn:aws:s3:::reports/q1.csv")
+    decision.allowed, decision.explain()
+    # "Allowed by AmazonS3ReadOnlyAccess (statement 1), attached to group
+    #  Auditors, of which bob is a member."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ..evaluation import Decision, StatementTrace, evaluate
+from ..grammar import parse_policy
+from ..policy import Policy
+from ..request import Request
+from .errors import NO_SUCH_ENTITY, NOT_POSSIBLE_IN_IAM, AccountError
+from .model import Account, Role, User
+
+_ASSUME = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A policy as it reaches a principal: its name and where it is attached."""
+
+    policy: str  # "AmazonS3ReadOnlyAccess", "inline policy ReadReports"
+    where: str  # "attached to group Auditors, of which bob is a member"
+    arn: str | None = None  # a managed policy's ARN
+
+    def __str__(self) -> str:
+        return f"{self.policy}, {self.where}" if self.where else self.policy
+
+
+@dataclass(frozen=True)
+class Deciding:
+    """One statement that applied to the request, and the policy it is in."""
+
+    attachment: Attachment
+    statement: StatementTrace
+
+    @property
+    def effect(self) -> str:
+        return self.statement.effect
+
+    def sentence(self) -> str:
+        where = f", {self.attachment.where}" if self.attachment.where else ""
+        return f"{self.attachment.policy} ({self.statement.statement.label}){where}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.attachment.policy,
+            "policy_arn": self.attachment.arn,
+            "where": self.attachment.where,
+            "statement": self.statement.statement.index,
+            "sid": self.statement.sid,
+            "effect": self.effect,
+        }
+
+
+@dataclass(frozen=True)
+class AccountDecision:
+    """What ``simulate`` found: the engine's decision and which attachments
+    allowed and denied."""
+
+    principal: str
+    decision: Decision
+    deciding: tuple[Deciding, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision.allowed
+
+    @property
+    def effect(self) -> str:
+        return self.decision.effect
+
+    @property
+    def allowed_by(self) -> list[Deciding]:
+        return [d for d in self.deciding if d.effect == "Allow"]
+
+    @property
+    def denied_by(self) -> list[Deciding]:
+        return [d for d in self.deciding if d.effect == "Deny"]
+
+    def explain(self) -> str:
+        """The decision for a learner: which policy decided, and where it is."""
+        lines = [self.decision.reason]
+        denied = self.denied_by
+        if denied:
+            lines += [f"Denied by {d.sentence()}." for d in denied]
+        elif self.allowed:
+            lines += [f"Allowed by {d.sentence()}." for d in self.allowed_by]
+        elif self.allowed_by:
+            lines += [
+                f"{d.sentence()} allows it, but that is not enough on its own."
+                for d in self.allowed_by
+            ]
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.decision.as_dict(),
+            "principal": self.principal,
+            "allowed_by": [d.as_dict() for d in self.allowed_by],
+            "denied_by": [d.as_dict() for d in self.denied_by],
+            "explanation": self.explain(),
+        }
+
+
+@cache
+def _full_access() -> Policy:
+    return parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+        }
+    )
+
+
+class _Caller:
+    """The principal of a request resolved in the account, with its policies."""
+
+    def __init__(self, account: Account, principal: str) -> None:
+        self.account = account
+        self.user: User | None = None
+        self.role: Role | None = None
+        self.request_principal = principal
+        prefix = f"arn:aws:iam::{account.id}:"
+        session = f"arn:aws:sts::{account.id}:assumed-role/"
+        if principal in (account.root_arn, account.id):
+            self.request_principal = account.root_arn
+        elif principal.startswith(prefix + "user/"):
+            self.user = self._find(account.users, principal)
+        elif principal.startswith(prefix + "role/"):
+            self.role = self._find(account.roles, principal)
+            self.request_principal = f"{session}{self.role.name}/practice-session"
+        elif principal.startswith(session):
+            name = principal[len(session) :].split("/", 1)[0]
+            self.role = account.role(name)
+        elif principal.startswith(prefix + "group/"):
+            raise AccountError(
+                NOT_POSSIBLE_IN_IAM,
+                f"{principal} is a group, and a group is not a principal: it cannot "
+                "make a request. Ask about one of its users.",
+            )
+        else:
+            raise AccountError(
+                NO_SUCH_ENTITY,
+                f"{principal} is not the root user, a user or a role of account "
+                f"{account.id}.",
+            )
+
+    @staticmethod
+    def _find(table, arn: str):
+        name = arn.rsplit("/", 1)[-1]
+        found = table.get(name)
+        if found is None or found.arn != arn:
+            raise AccountError(NO_SUCH_ENTITY, f"No principal {arn} in this account.")
+        return found
+
+    def identity_policies(self) -> list[tuple[Attachment, Policy]]:
+        account = self.account
+        if self.user is None and self.role is None:
+            root = Attachment(
+                "The root user's full access",
+                "which no IAM policy can take away within its own account",
+            )
+            return [(root, _full_access())]
+        owner = self.user or self.role
+        kind = "user" if self.user else "role"
+        found: list[tuple[Attachment, Policy]] = []
+        for name in owner.inline:
+            found.append(
+                (
+                    Attachment(f"inline policy {name}", f"in {kind} {owner.name}"),
+                    owner.inline_policy(name),
+                )
+            )
+        for arn in owner.managed:
+            managed = account.managed_policy(arn)
+            found.append(
+                (
+                    Attachment(managed.name, f"attached to {kind} {owner.name}", arn),
+                    managed.policy(),
+                )
+            )
+        for group_name in self.user.groups if self.user else ():
+            group = account.group(group_name)
+            member = f"of which {owner.name} is a member"
+            for name in group.inline:
+                found.append(
+                    (
+                        Attachment(
+                            f"inline policy {name}",
+                            f"in group {group.name}, {member}",
+                        ),
+                        group.inline_policy(name),
+                    )
+                )
+            for arn in group.managed:
+                managed = account.managed_policy(arn)
+                found.append(
+                    (
+                        Attachment(
+                            managed.name,
+                            f"attached to group {group.name}, {member}",
+                            arn,
+                        ),
+                        managed.policy(),
+                    )
+                )
+        return found
+
+    def boundary(self) -> tuple[Attachment, Policy] | None:
+        owner = self.user or self.role
+        arn = getattr(owner, "boundary", None)
+        if owner is None or arn is None:
+            return None
+        managed = self.account.managed_policy(arn)
+        kind = "user" if self.user else "role"
+        attachment = Attachment(
+            managed.name, f"the permissions boundary of {kind} {owner.name}", arn
+        )
+        return attachment, managed.policy(kind="boundary")
+
+
+def _resource_policy(
+    account: Account, action: str, resource: str
+) -> tuple[Attachment, Policy] | None:
+    if action.lower() in _ASSUME:
+        role = next((r for r in account.roles.values() if r.arn == resource), None)
+        if role is not None:
+            where = Attachment("the trust policy", f"of role {role.name}", None)
+            return where, role.trust_policy()
+        return None
+    for found in account.resources.values():
+        policy = found.policy()
+        if policy is not None and found.covers(resource):
+            what = {"s3-bucket": "bucket", "kms-key": "key", "sqs-queue": "queue"}
+            label = (
+                "the key policy"
+                if found.kind == "kms-key"
+                else (f"the {what[found.kind]} policy")
+            )
+            return Attachment(label, f"of {what[found.kind]} {found.name}"), policy
+    return None
+
+
+def simulate(
+    account: Account,
+    principal: str,
+    action: str,
+    resource: str,
+    context: Mapping[str, Any] | None = None,
+) -> AccountDecision:
+    """Decides a request of one of the account's principals with every policy
+    that applies: its own, its groups', its boundary, the resource's."""
+    caller = _Caller(account, principal)
+    identity = caller.identity_policies()
+    boundary = caller.boundary()
+    on_resource = _resource_policy(account, action, resource)
+    request = Request(caller.request_principal, action, resource, context)
+    decision = evaluate(
+        request,
+        identity=[policy for _, policy in identity],
+        boundary=boundary[1] if boundary else None,
+        resource_policy=on_resource[1] if on_resource else None,
+    )
+    where: dict[str, Attachment] = {
+        f"identity[{index}]": attachment
+        for index, (attachment, _) in enumerate(identity)
+    }
+    if boundary:
+        where["boundary"] = boundary[0]
+    if on_resource:
+        where["resource"] = on_resource[0]
+    deciding = tuple(
+        Deciding(where[statement.policy], statement)
+        for statement in decision.matched
+        if statement.policy in where
+    )
+    return AccountDecision(principal, decision, deciding)
+
+
+def who_can(
+    account: Account,
+    action: str,
+    resource: str,
+    context: Mapping[str, Any] | None = None,
+) -> list[AccountDecision]:
+    """Every principal of the account allowed the request, with why."""
+    found = []
+    for principal in account.principals():
+        decision = simulate(account, principal, action, resource, context)
+        if decision.allowed:
+            found.append(decision)
+    return found
