@@ -32,31 +32,39 @@ SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
 
 # Services that run code with a role passed to them, and the calls that make
 # them do it (besides iam:PassRole on the role).
-CODE_RUNNERS: dict[str, tuple[str, tuple[str, ...]]] = {
+CODE_RUNNERS: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
     "lambda": (
         "lambda.amazonaws.com",
-        ("lambda:CreateFunction", "lambda:InvokeFunction"),
+        (
+            ("lambda:CreateFunction", "lambda:InvokeFunction"),
+            # or let an event (a new DynamoDB stream, say) invoke it
+            ("lambda:CreateFunction", "lambda:CreateEventSourceMapping"),
+        ),
     ),
-    "ec2": ("ec2.amazonaws.com", ("ec2:RunInstances",)),
-    "glue": ("glue.amazonaws.com", ("glue:CreateDevEndpoint",)),
+    "ec2": ("ec2.amazonaws.com", (("ec2:RunInstances",),)),
+    "glue": ("glue.amazonaws.com", (("glue:CreateDevEndpoint",),)),
     "cloudformation": (
         "cloudformation.amazonaws.com",
-        ("cloudformation:CreateStack",),
+        (("cloudformation:CreateStack",),),
     ),
     "datapipeline": (
         "datapipeline.amazonaws.com",
-        ("datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"),
+        (("datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"),),
     ),
     "sagemaker": (
         "sagemaker.amazonaws.com",
         (
-            "sagemaker:CreateNotebookInstance",
-            "sagemaker:CreatePresignedNotebookInstanceUrl",
+            (
+                "sagemaker:CreateNotebookInstance",
+                "sagemaker:CreatePresignedNotebookInstanceUrl",
+            ),
+            ("sagemaker:CreateTrainingJob",),
+            ("sagemaker:CreateProcessingJob",),
         ),
     ),
     "codebuild": (
         "codebuild.amazonaws.com",
-        ("codebuild:CreateProject", "codebuild:StartBuild"),
+        (("codebuild:CreateProject", "codebuild:StartBuild"),),
     ),
 }
 
@@ -391,19 +399,26 @@ def _escalations(
                 f"{name} can create an access key for {other.name} and act as them.",
                 [*steps, f"with that key {name} acts as {other.name}", what],
             )
-        profile = (
-            "iam:UpdateLoginProfile" if other.password else "iam:CreateLoginProfile"
-        )
-        if paths.can(profile, other.arn):
-            report(
-                "update-login-profile" if other.password else "create-login-profile",
-                f"{name} can set {other.name}'s console password and sign in as them.",
-                [
-                    f"{name} calls {profile} for user {other.name}",
-                    f"{name} signs in to the console as {other.name}",
-                    what,
-                ],
-            )
+        # A user without a console password gets one with CreateLoginProfile,
+        # a user with one a new one with UpdateLoginProfile; where the account
+        # does not say (an imported file has no credentials), both may work.
+        profiles = []
+        if other.password or not account.credentials_known:
+            profiles.append(("iam:UpdateLoginProfile", "update-login-profile"))
+        if not other.password or not account.credentials_known:
+            profiles.append(("iam:CreateLoginProfile", "create-login-profile"))
+        for profile, code in profiles:
+            if paths.can(profile, other.arn):
+                report(
+                    code,
+                    f"{name} can set {other.name}'s console password and sign in "
+                    "as them.",
+                    [
+                        f"{name} calls {profile} for user {other.name}",
+                        f"{name} signs in to the console as {other.name}",
+                        what,
+                    ],
+                )
 
     # 6-11. Attach or write a policy where it reaches the principal: on itself,
     # on one of its groups, or on a role it can assume.
@@ -476,7 +491,7 @@ def _escalations(
         if target is role:
             continue
         trusted = _trusted_services(target)
-        for service, (principal_name, calls) in CODE_RUNNERS.items():
+        for service, (principal_name, call_sets) in CODE_RUNNERS.items():
             if principal_name not in trusted:
                 continue
             context = {"iam:PassedToService": principal_name}
@@ -484,7 +499,11 @@ def _escalations(
                 continue
             if service == "ec2" and not target.instance_profiles:
                 continue  # EC2 takes a role only through an instance profile
-            if not all(paths.can(call, "*") for call in calls):
+            calls = next(
+                (c for c in call_sets if all(paths.can(call, "*") for call in c)),
+                None,
+            )
+            if calls is None:
                 continue
             gain = paths.gain(target.arn)
             if gain is None:
@@ -571,8 +590,32 @@ def findings(account: Account, *, now: datetime | None = None) -> list[Finding]:
     """Every finding on the account: CIS checks first, then escalation paths."""
     now = now or account.clock()
     found = list(_cis(account, now))
+    paths: list[Finding] = []
     for user in account.users.values():
-        found.extend(_escalations(account, user.arn, user, None))
+        paths.extend(_escalations(account, user.arn, user, None))
     for role in account.roles.values():
-        found.extend(_escalations(account, role.arn, None, role))
-    return found
+        paths.extend(_escalations(account, role.arn, None, role))
+    return found + _one_per_method(paths)
+
+
+def _one_per_method(paths: list[Finding]) -> list[Finding]:
+    """One finding per principal and method: the first path's steps, and how
+    many other targets the same method reaches."""
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for finding in paths:
+        grouped.setdefault((finding.principal, finding.code), []).append(finding)
+    merged = []
+    for same in grouped.values():
+        first = same[0]
+        others = len(same) - 1
+        if others:
+            more = f" The same method reaches {others} other target"
+            first = Finding(
+                first.code,
+                first.severity,
+                first.principal,
+                f"{first.message}{more}{'s' if others > 1 else ''}.",
+                first.steps,
+            )
+        merged.append(first)
+    return merged

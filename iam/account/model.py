@@ -245,6 +245,11 @@ class Account:
         self.resources: dict[str, Resource] = {}  # by ARN
         self.clock = clock
         self._aws_managed = managed_catalog
+        # Unique ids (AIDA..., AROA...) kept from an imported file, by ARN.
+        self.ids: dict[str, str] = {}
+        # False for an account read from authorization details, which say
+        # nothing of passwords, MFA or access keys.
+        self.credentials_known = True
 
     # --- names and lookups --------------------------------------------------------
 
