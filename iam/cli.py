@@ -1,4 +1,6 @@
-"""Command line: ``python -m iam validate|evaluate|simulate|compare``.
+"""Command line: ``python -m iam validate|evaluate|simulate|compare|account``.
+
+``account`` is documented in ``account/cli.py``.
 
 ``simulate`` reads JSON lines and answers each with one JSON line, flushed::
 
@@ -25,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from .account import cli as account_cli
 from .compare import compare
 from .evaluation import evaluate
 from .grammar import parse_policy
@@ -361,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare_cmd.add_argument(
         "--kind", choices=KINDS, help="policy kind (default: guessed)"
     )
+    account_cli.add_parser(commands)
     return parser
 
 
@@ -378,4 +382,6 @@ def main(
         return cmd_evaluate(args, out)
     if args.command == "compare":
         return cmd_compare(args, out)
+    if args.command == "account":
+        return account_cli.cmd_account(args, out, stdin or sys.stdin)
     return cmd_simulate(args, out, stdin or sys.stdin)

@@ -91,7 +91,8 @@ class AccountDecision:
 
     def explain(self) -> str:
         """The decision for a learner: which policy decided, and where it is."""
-        lines = [self.decision.reason]
+        verdict = "Allowed" if self.allowed else "Denied"
+        lines = [f"{verdict}: {self.decision.reason}"]
         denied = self.denied_by
         if denied:
             lines += [f"Denied by {d.sentence()}." for d in denied]

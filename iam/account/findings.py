@@ -103,6 +103,29 @@ class Finding:
 
 
 def _cis(account: Account, now: datetime) -> Iterator[Finding]:
+    if account.credentials_known:  # an imported file says nothing of them
+        yield from _credential_checks(account, now)
+    for user in account.users.values():
+        if user.managed or user.inline:
+            yield Finding(
+                "policy-on-user",
+                LOW,
+                user.arn,
+                f"{user.name} has policies attached directly. Give permissions "
+                "through groups (or roles), so they are managed in one place.",
+            )
+    yield from _admin_policies(account)
+    if not any(SUPPORT_POLICY in role.managed for role in account.roles.values()):
+        yield Finding(
+            "no-support-role",
+            LOW,
+            account.root_arn,
+            "No role has AWSSupportAccess. Create a role for managing incidents "
+            "with AWS Support, and let the people who handle incidents assume it.",
+        )
+
+
+def _credential_checks(account: Account, now: datetime) -> Iterator[Finding]:
     root = account.root
     if root.access_keys:
         yield Finding(
@@ -132,19 +155,10 @@ def _cis(account: Account, now: datetime) -> Iterator[Finding]:
             "few tasks only root can do; use IAM identities for daily work.",
         )
     for user in account.users.values():
-        yield from _user_checks(account, user, now)
-    yield from _admin_policies(account)
-    if not any(SUPPORT_POLICY in role.managed for role in account.roles.values()):
-        yield Finding(
-            "no-support-role",
-            LOW,
-            account.root_arn,
-            "No role has AWSSupportAccess. Create a role for managing incidents "
-            "with AWS Support, and let the people who handle incidents assume it.",
-        )
+        yield from _user_checks(user, now)
 
 
-def _user_checks(account: Account, user: User, now: datetime) -> Iterator[Finding]:
+def _user_checks(user: User, now: datetime) -> Iterator[Finding]:
     if user.password and not user.mfa:
         yield Finding(
             "console-without-mfa",
@@ -183,14 +197,6 @@ def _user_checks(account: Account, user: User, now: datetime) -> Iterator[Findin
                 f"{user.name}'s access key {key.id} has not been used for 45 days "
                 "or more. Deactivate it, then delete it.",
             )
-    if user.managed or user.inline:
-        yield Finding(
-            "policy-on-user",
-            LOW,
-            user.arn,
-            f"{user.name} has policies attached directly. Give permissions "
-            "through groups (or roles), so they are managed in one place.",
-        )
 
 
 def _grants_everything(document: dict) -> bool:
