@@ -74,6 +74,7 @@ bench: install-dev
 	$(BIN)/python benchmarks/exercise_grading.py
 	$(BIN)/python benchmarks/compare_search.py
 	$(BIN)/python benchmarks/workshop_dashboard.py
+	$(BIN)/python benchmarks/account_permissions.py
 
 # 300 simulated trainees against gunicorn on SQLite and PostgreSQL (loopback only;
 # about ten minutes). Prints the figures and exits non-zero when a target is missed.

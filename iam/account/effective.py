@@ -254,6 +254,72 @@ def _resource_policy(
     return None
 
 
+def _deciding(decision: Decision, where: dict[str, Attachment]) -> tuple[Deciding, ...]:
+    """The statements that applied, each with where its policy is attached.
+    Read from the raw runs: ``Decision.matched`` would first build a trace of
+    every statement of every policy, most of which did not apply."""
+    found = []
+    for label, policy, results in decision.runs:
+        attachment = where.get(label)
+        if attachment is None:
+            continue
+        for statement, (failed, _, grant) in zip(
+            policy.statements, results, strict=True
+        ):
+            if failed is None:
+                trace = StatementTrace(
+                    label, statement, True, None, None, grant, decision.request
+                )
+                found.append(Deciding(attachment, trace))
+    return tuple(found)
+
+
+class Evaluator:
+    """Decides requests of one principal: its policies are gathered once, so
+    a table or a search of many requests pays for that once. Build a new one
+    after the account changes."""
+
+    def __init__(self, account: Account, principal: str) -> None:
+        self.account = account
+        self.principal = principal
+        caller = _Caller(account, principal)
+        self.request_principal = caller.request_principal
+        identity = caller.identity_policies()
+        self.identity = [policy for _, policy in identity]
+        self.boundary = caller.boundary()
+        self.where: dict[str, Attachment] = {
+            f"identity[{index}]": attachment
+            for index, (attachment, _) in enumerate(identity)
+        }
+        if self.boundary:
+            self.where["boundary"] = self.boundary[0]
+
+    def _decision(self, action, resource, context):
+        on_resource = _resource_policy(self.account, action, resource)
+        request = Request(self.request_principal, action, resource, context)
+        decision = evaluate(
+            request,
+            identity=self.identity,
+            boundary=self.boundary[1] if self.boundary else None,
+            resource_policy=on_resource[1] if on_resource else None,
+        )
+        return decision, on_resource
+
+    def allowed(
+        self, action: str, resource: str, context: Mapping[str, Any] | None = None
+    ) -> bool:
+        return self._decision(action, resource, context)[0].allowed
+
+    def decide(
+        self, action: str, resource: str, context: Mapping[str, Any] | None = None
+    ) -> AccountDecision:
+        decision, on_resource = self._decision(action, resource, context)
+        where = self.where
+        if on_resource:
+            where = {**where, "resource": on_resource[0]}
+        return AccountDecision(self.principal, decision, _deciding(decision, where))
+
+
 def simulate(
     account: Account,
     principal: str,
@@ -263,31 +329,7 @@ def simulate(
 ) -> AccountDecision:
     """Decides a request of one of the account's principals with every policy
     that applies: its own, its groups', its boundary, the resource's."""
-    caller = _Caller(account, principal)
-    identity = caller.identity_policies()
-    boundary = caller.boundary()
-    on_resource = _resource_policy(account, action, resource)
-    request = Request(caller.request_principal, action, resource, context)
-    decision = evaluate(
-        request,
-        identity=[policy for _, policy in identity],
-        boundary=boundary[1] if boundary else None,
-        resource_policy=on_resource[1] if on_resource else None,
-    )
-    where: dict[str, Attachment] = {
-        f"identity[{index}]": attachment
-        for index, (attachment, _) in enumerate(identity)
-    }
-    if boundary:
-        where["boundary"] = boundary[0]
-    if on_resource:
-        where["resource"] = on_resource[0]
-    deciding = tuple(
-        Deciding(where[statement.policy], statement)
-        for statement in decision.matched
-        if statement.policy in where
-    )
-    return AccountDecision(principal, decision, deciding)
+    return Evaluator(account, principal).decide(action, resource, context)
 
 
 def who_can(

@@ -21,7 +21,7 @@ from ..catalog import expand_actions
 from ..evaluation import evaluate
 from ..grammar import parse_policy
 from ..request import Request
-from .effective import _Caller, simulate
+from .effective import Evaluator, _Caller
 from .model import Account, Group, Role, User
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
@@ -263,13 +263,16 @@ class _Paths:
         self.principal = principal
         self.name = name
         self._cache: dict[tuple, bool] = {}
+        self._evaluators: dict[str, Evaluator] = {}
 
     def can(self, action: str, resource: str, context=None, *, who=None) -> bool:
         who = who or self.principal
         key = (who, action, resource, tuple(sorted((context or {}).items())))
         if key not in self._cache:
-            decision = simulate(self.account, who, action, resource, context)
-            self._cache[key] = decision.allowed
+            evaluator = self._evaluators.get(who)
+            if evaluator is None:
+                evaluator = self._evaluators[who] = Evaluator(self.account, who)
+            self._cache[key] = evaluator.allowed(action, resource, context)
         return self._cache[key]
 
     def is_admin(self, who: str | None = None) -> bool:
@@ -388,14 +391,28 @@ def _escalations(
     for other in account.users.values():
         if user is not None and other.name == user.name:
             continue
+        # The cheap questions first: can the principal touch this user's
+        # credentials at all? Only then, what would it gain?
+        keys_ok = len(other.access_keys) < 2 or paths.can(
+            "iam:DeleteAccessKey", other.arn
+        )
+        can_key = keys_ok and paths.can("iam:CreateAccessKey", other.arn)
+        # A user without a console password gets one with CreateLoginProfile,
+        # a user with one a new one with UpdateLoginProfile; where the account
+        # does not say (an imported file has no credentials), both may work.
+        profiles = []
+        if other.password or not account.credentials_known:
+            profiles.append(("iam:UpdateLoginProfile", "update-login-profile"))
+        if not other.password or not account.credentials_known:
+            profiles.append(("iam:CreateLoginProfile", "create-login-profile"))
+        profiles = [(p, code) for p, code in profiles if paths.can(p, other.arn)]
+        if not can_key and not profiles:
+            continue
         gain = paths.gain(other.arn)
         if gain is None:
             continue
         what = f"{other.name} can {gain[0]} on {gain[1]}, which {name} cannot"
-        keys_ok = len(other.access_keys) < 2 or paths.can(
-            "iam:DeleteAccessKey", other.arn
-        )
-        if keys_ok and paths.can("iam:CreateAccessKey", other.arn):
+        if can_key:
             steps = [f"{name} calls iam:CreateAccessKey for user {other.name}"]
             if len(other.access_keys) >= 2:
                 full = f"{name} deletes one of {other.name}'s two keys"
@@ -405,26 +422,16 @@ def _escalations(
                 f"{name} can create an access key for {other.name} and act as them.",
                 [*steps, f"with that key {name} acts as {other.name}", what],
             )
-        # A user without a console password gets one with CreateLoginProfile,
-        # a user with one a new one with UpdateLoginProfile; where the account
-        # does not say (an imported file has no credentials), both may work.
-        profiles = []
-        if other.password or not account.credentials_known:
-            profiles.append(("iam:UpdateLoginProfile", "update-login-profile"))
-        if not other.password or not account.credentials_known:
-            profiles.append(("iam:CreateLoginProfile", "create-login-profile"))
         for profile, code in profiles:
-            if paths.can(profile, other.arn):
-                report(
-                    code,
-                    f"{name} can set {other.name}'s console password and sign in "
-                    "as them.",
-                    [
-                        f"{name} calls {profile} for user {other.name}",
-                        f"{name} signs in to the console as {other.name}",
-                        what,
-                    ],
-                )
+            report(
+                code,
+                f"{name} can set {other.name}'s console password and sign in as them.",
+                [
+                    f"{name} calls {profile} for user {other.name}",
+                    f"{name} signs in to the console as {other.name}",
+                    what,
+                ],
+            )
 
     # 6-11. Attach or write a policy where it reaches the principal: on itself,
     # on one of its groups, or on a role it can assume.
