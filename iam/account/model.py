@@ -234,6 +234,8 @@ class Account:
         clock: Callable[[], datetime] = _now,
         managed_catalog: Callable[[str], ManagedPolicy | None] | None = None,
     ) -> None:
+        """``managed_catalog`` finds AWS managed policies by ARN: by default the
+        shipped set (``managed.py``)."""
         if not _ACCOUNT_ID.fullmatch(account_id):
             raise AccountError(VALIDATION_ERROR, "An account id is twelve digits.")
         self.id = account_id
@@ -244,6 +246,8 @@ class Account:
         self.policies: dict[str, ManagedPolicy] = {}  # by ARN, attached or created
         self.resources: dict[str, Resource] = {}  # by ARN
         self.clock = clock
+        if managed_catalog is None:
+            from .managed import aws_managed_policy as managed_catalog
         self._aws_managed = managed_catalog
         # Unique ids (AIDA..., AROA...) kept from an imported file, by ARN.
         self.ids: dict[str, str] = {}

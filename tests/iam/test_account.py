@@ -370,3 +370,35 @@ def test_who_can_lists_every_principal_allowed(auditors):
     auditors.create_user("carol")
     found = who_can(auditors, "s3:GetObject", "arn:aws:s3:::reports/q1.csv")
     assert [d.principal for d in found] == [f"arn:aws:iam::{ID}:root", BOB]
+
+
+def test_the_shipped_aws_managed_policies_are_attachable():
+    from iam.account.managed import aws_managed_arn, aws_managed_names
+
+    account = Account(ID)  # the shipped set by default
+    names = aws_managed_names()
+    assert len(names) > 1_000
+    assert {"AdministratorAccess", "ReadOnlyAccess", "AWSSupportAccess"} <= set(names)
+    assert all(name in names for name in (p.stem for p in MANAGED.glob("*.json")))
+    account.create_role(
+        "Support",
+        _policy(
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ID}:root"},
+             "Action": "sts:AssumeRole"}
+        ),
+    )  # fmt: skip
+    account.attach_policy("role", "Support", aws_managed_arn("AWSSupportAccess"))
+    decision = simulate(
+        account, f"arn:aws:iam::{ID}:role/Support", "support:DescribeCases", "*"
+    )
+    assert decision.allowed
+    # A path is part of the ARN: job-function policies live under it.
+    view_only = aws_managed_arn("ViewOnlyAccess")
+    assert view_only == "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"
+    _refused(
+        "NoSuchEntity",
+        account.attach_policy,
+        "role",
+        "Support",
+        "arn:aws:iam::aws:policy/ViewOnlyAccess",
+    )
