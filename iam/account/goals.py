@@ -1,0 +1,307 @@
+"""Goals a lab sets on a practice account, checked by the engine.
+
+A goal is data (a lab's YAML), one key naming its kind:
+
+    {"can": {"principal": "user/bob", "action": "s3:GetObject",
+             "resource": "arn:aws:s3:::reports/*"}}
+    {"cannot": {"principal": "user/bob", "action": "s3:DeleteObject"}}
+    {"in_group": {"user": "bob", "group": "Developers"}}
+    {"no_inline_policies": "users"}            # or "groups", "roles", "all"
+    {"root_access_keys": false}
+    {"root_mfa": true}
+    {"mfa": {"user": "bob"}}
+    {"no_finding": {"code": "privilege-escalation", "group": "Developers"}}
+    {"no_active_keys_older_than": 90}
+
+``check_goals`` answers each with whether it holds and, when it does not, a
+sentence and, for can/cannot, the request that shows it (a counterexample).
+A principal is written ``user/NAME``, ``role/NAME`` or ``root``. A Resource with a
+wildcard means "some resource it covers" for ``can`` (one is made up from it)
+and "any resource" for ``cannot``, whose default is every resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from ..matching import glob
+from ..policy import NO_CONDITION
+from .effective import Evaluator, _Caller
+from .errors import AccountError
+from .findings import findings
+from .model import Account
+
+_KINDS = (
+    "can",
+    "cannot",
+    "in_group",
+    "no_inline_policies",
+    "root_access_keys",
+    "root_mfa",
+    "mfa",
+    "no_finding",
+    "no_active_keys_older_than",
+)
+
+
+class GoalError(ValueError):
+    """A goal written wrongly (for the lab's author)."""
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    goal: dict
+    passed: bool
+    message: str
+    request: dict | None = None  # the counterexample of a can/cannot goal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "goal": self.goal,
+            "passed": self.passed,
+            "message": self.message,
+            "request": self.request,
+        }
+
+
+def describe(goal: dict) -> str:
+    """The goal in a sentence, for the lab's page."""
+    kind, value = _split(goal)
+    if kind in ("can", "cannot"):
+        resource = value.get("resource", "*")
+        on = "any resource" if resource == "*" else resource
+        verb = "can" if kind == "can" else "cannot"
+        return f"{_name(value['principal'])} {verb} {value['action']} on {on}"
+    if kind == "in_group":
+        return f"{value['user']} is a member of group {value['group']}"
+    if kind == "no_inline_policies":
+        return f"no inline policies on {value}"
+    if kind == "root_access_keys":
+        return (
+            "the root user has access keys"
+            if value
+            else ("the root user has no access keys")
+        )
+    if kind == "root_mfa":
+        return "the root user has MFA" if value else "the root user has no MFA"
+    if kind == "mfa":
+        return f"{value['user']} has MFA"
+    if kind == "no_finding":
+        where = f" for members of group {value['group']}" if "group" in value else ""
+        return f"no {value['code']} finding{where}"
+    return f"no active access key older than {value} days"
+
+
+def _split(goal: Any) -> tuple[str, Any]:
+    if not isinstance(goal, dict) or len(goal) != 1:
+        raise GoalError(f"a goal is one of {', '.join(_KINDS)}: {goal!r}")
+    kind, value = next(iter(goal.items()))
+    if kind not in _KINDS:
+        raise GoalError(f"unknown goal {kind!r}; goals are {', '.join(_KINDS)}")
+    needs = {
+        "can": ("principal", "action"),
+        "cannot": ("principal", "action"),
+        "in_group": ("user", "group"),
+        "mfa": ("user",),
+        "no_finding": ("code",),
+    }.get(kind, ())
+    if needs and (not isinstance(value, dict) or any(k not in value for k in needs)):
+        raise GoalError(f"goal {kind} needs {', '.join(needs)}")
+    if kind == "can" and "resource" not in value:
+        raise GoalError("goal can needs a resource")
+    if kind == "no_inline_policies" and value not in (
+        "users",
+        "groups",
+        "roles",
+        "all",
+    ):
+        raise GoalError("no_inline_policies is users, groups, roles or all")
+    return kind, value
+
+
+def validate_goals(goals: Iterable[Any]) -> None:
+    """Raises GoalError for the first goal written wrongly."""
+    for goal in goals:
+        _split(goal)
+
+
+def _name(principal: str) -> str:
+    return "the root user" if principal == "root" else principal.split("/", 1)[-1]
+
+
+def _arn(account: Account, principal: str) -> str:
+    if principal == "root":
+        return account.root_arn
+    kind, _, name = principal.partition("/")
+    table = {"user": account.users, "role": account.roles}.get(kind)
+    if table is None:
+        raise GoalError(f"a principal is user/NAME, role/NAME or root: {principal!r}")
+    found = table.get(name)
+    if found is None:
+        raise AccountError("NoSuchEntity", f"There is no {kind} {name} any more.")
+    return found.arn
+
+
+def _instance(pattern: str) -> str:
+    """A resource a pattern covers, made up: each wildcard becomes a name."""
+    return pattern.replace("*", "example").replace("?", "x")
+
+
+def _candidates(account: Account, arn: str, action: str, resource: str) -> list[str]:
+    """Resources to try for "cannot ... on <resource>": the pattern, one made up
+    from it, and every Resource of a statement about the action that reaches the
+    principal, with the account's own resources."""
+    found = [resource, _instance(resource)]
+    caller = _Caller(account, arn)
+    for _, policy in caller.identity_policies():
+        for statement in policy.statements:
+            if statement.effect == "Allow" and statement.matches_action(action.lower()):
+                for pattern in statement.resource or ("*",):
+                    found += [pattern, _instance(pattern)]
+    for owned in account.resources.values():
+        found += [owned.arn, f"{owned.arn}/example"]
+    covered = glob(resource).match
+    return [r for r in dict.fromkeys(found) if covered(r)]
+
+
+def _request(principal: str, action: str, resource: str) -> dict:
+    return {"principal": principal, "action": action, "resource": resource}
+
+
+def _can(account: Account, value: dict, goal: dict) -> GoalResult:
+    arn = _arn(account, value["principal"])
+    resource = _instance(value["resource"])
+    decision = Evaluator(account, arn).decide(
+        value["action"], resource, value.get("context")
+    )
+    if decision.allowed:
+        return GoalResult(goal, True, describe(goal))
+    return GoalResult(
+        goal,
+        False,
+        f"{_name(value['principal'])} cannot {value['action']} on {resource} yet. "
+        + decision.explain(),
+        _request(arn, value["action"], resource),
+    )
+
+
+def _cannot(account: Account, value: dict, goal: dict) -> GoalResult:
+    arn = _arn(account, value["principal"])
+    evaluator = Evaluator(account, arn)
+    action = value["action"]
+    for resource in _candidates(account, arn, action, value.get("resource", "*")):
+        decision = evaluator.decide(action, resource, value.get("context"))
+        conditional = [
+            trace
+            for policy in decision.decision.trace
+            for trace in policy.statements
+            if trace.failed == NO_CONDITION and trace.effect == "Allow"
+        ]
+        if decision.allowed:
+            why = decision.explain()
+        elif conditional and decision.effect != "ExplicitDeny":
+            why = (
+                f"It is allowed when the conditions of {conditional[0].statement.label}"
+                " hold."
+            )
+        else:
+            continue
+        return GoalResult(
+            goal,
+            False,
+            f"{_name(value['principal'])} can still {action} on {resource}. {why}",
+            _request(arn, action, resource),
+        )
+    return GoalResult(goal, True, describe(goal))
+
+
+def _check(account: Account, goal: dict) -> GoalResult:
+    kind, value = _split(goal)
+    if kind == "can":
+        return _can(account, value, goal)
+    if kind == "cannot":
+        return _cannot(account, value, goal)
+    if kind == "in_group":
+        user = account.users.get(value["user"])
+        ok = user is not None and value["group"] in user.groups
+        return GoalResult(goal, ok, describe(goal) if ok else (
+            f"{value['user']} is not a member of group {value['group']}."
+        ))  # fmt: skip
+    if kind == "no_inline_policies":
+        tables = {
+            "users": [("user", account.users)],
+            "groups": [("group", account.groups)],
+            "roles": [("role", account.roles)],
+        }
+        chosen = tables.get(value) or [t for ts in tables.values() for t in ts]
+        holding = [
+            f"{label} {name} ({', '.join(identity.inline)})"
+            for label, table in chosen
+            for name, identity in table.items()
+            if identity.inline
+        ]
+        if holding:
+            return GoalResult(
+                goal, False, "Inline policies remain: " + "; ".join(holding)
+            )
+        return GoalResult(goal, True, describe(goal))
+    if kind == "root_access_keys":
+        ok = bool(account.root.access_keys) == bool(value)
+        return GoalResult(goal, ok, describe(goal) if ok else (
+            "The root user still has access keys." if account.root.access_keys
+            else "The root user has no access keys."
+        ))  # fmt: skip
+    if kind == "root_mfa":
+        ok = account.root.mfa == bool(value)
+        return GoalResult(goal, ok, describe(goal) if ok else (
+            "The root user has no MFA yet." if value else "The root user has MFA."
+        ))  # fmt: skip
+    if kind == "mfa":
+        user = account.users.get(value["user"])
+        ok = user is not None and user.mfa
+        return GoalResult(goal, ok, describe(goal) if ok else (
+            f"{value['user']} has no MFA yet."
+        ))  # fmt: skip
+    if kind == "no_finding":
+        members = None
+        if "group" in value:
+            members = {u.arn for u in account.members(value["group"])}
+        hits = [
+            f
+            for f in findings(account)
+            if f.code.startswith(value["code"])
+            and (members is None or f.principal in members)
+        ]
+        if hits:
+            first = hits[0]
+            steps = "; then ".join(first.steps)
+            more = f" ({len(hits) - 1} more)" if len(hits) > 1 else ""
+            text = f"{first.message}{more}" + (f" Steps: {steps}." if steps else "")
+            return GoalResult(goal, False, text)
+        return GoalResult(goal, True, describe(goal))
+    limit = timedelta(days=int(value))
+    now = account.clock()
+    old = [
+        f"{user.name}'s {key.id}"
+        for user in account.users.values()
+        for key in user.access_keys
+        if key.active and now - key.created > limit
+    ]
+    if old:
+        return GoalResult(goal, False, "Active keys too old: " + ", ".join(old) + ".")
+    return GoalResult(goal, True, describe(goal))
+
+
+def check_goals(account: Account, goals: Iterable[dict]) -> list[GoalResult]:
+    """Every goal, checked; an identity a goal names that no longer exists
+    fails that goal with a message rather than stopping the check."""
+    results = []
+    for goal in goals:
+        try:
+            results.append(_check(account, goal))
+        except AccountError as error:
+            results.append(GoalResult(goal, False, error.message))
+    return results
