@@ -14,14 +14,20 @@ behind its NAT). So:
   workshop and its code: they work past every wrong-code limit, since no one
   can make one without the code and the server's secret.
 - Successful joins are capped too: new guest accounts per network, and new
-  participants per workshop a minute (joining is locked by the instructor).
+  participants per workshop a minute. The dashboard says how many joins the
+  caps refused, and the instructor can lift the guest cap of the room's
+  networks, so one client behind the room's NAT cannot hold the others out.
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from accounts.models import RateLimit
 from accounts.throttle import Limit, client_address, rate_limit_count, rate_limit_wait
 
 from .models import Workshop, WorkshopNetwork
@@ -69,6 +75,14 @@ def failure_record(request) -> None:
     rate_limit_count([_session_limit(request.session.session_key), *limits])
 
 
+def _guests_key(network_hash: str) -> str:
+    return f"join:guests:{network_hash}"
+
+
+def _refused_key(workshop: Workshop) -> str:
+    return f"join:refused:{workshop.pk}"
+
+
 def join_limits(request, workshop: Workshop, *, new_account: bool) -> list[Limit]:
     """The caps on successful joins a new participant counts against: the
     workshop's a minute, and for a new guest account its network's."""
@@ -78,12 +92,39 @@ def join_limits(request, workshop: Workshop, *, new_account: bool) -> list[Limit
     if new_account:
         limits.append(
             Limit(
-                f"join:guests:{client_address(request)}",
+                _guests_key(_network_hash(request)),
                 settings.WORKSHOP_GUESTS_PER_ADDRESS,
                 settings.WORKSHOP_JOIN_WINDOW_SECONDS,
             )
         )
     return limits
+
+
+def join_refused_record(workshop: Workshop) -> None:
+    """Counts a join a cap refused, for the instructor's dashboard."""
+    window = settings.WORKSHOP_JOIN_WINDOW_SECONDS
+    rate_limit_count([Limit(_refused_key(workshop), 0, window)])
+
+
+def joins_refused(workshop: Workshop) -> int:
+    """Joins the caps refused in the current window (0 when none)."""
+    window = timedelta(seconds=settings.WORKSHOP_JOIN_WINDOW_SECONDS)
+    row = RateLimit.objects.filter(key=_refused_key(workshop)).first()
+    if row is None or timezone.now() - row.window_start >= window:
+        return 0
+    return row.hits
+
+
+def guest_caps_lift(workshop: Workshop) -> None:
+    """Lets the room in again: clears the guest caps of the networks the
+    workshop knows (the instructor's, and those people joined from) and the
+    count of refused joins. One client behind the room's NAT that used the
+    network's allowance then no longer holds the others out."""
+    keys = [
+        _guests_key(network)
+        for network in workshop.networks.values_list("network", flat=True)
+    ]
+    RateLimit.objects.filter(key__in=[*keys, _refused_key(workshop)]).delete()
 
 
 # --- networks a workshop knows ------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     path("workshops/<int:pk>/close/", views.workshop_close, name="close"),
     path("workshops/<int:pk>/leaderboard/", views.leaderboard, name="leaderboard"),
     path("workshops/<int:pk>/joining/", views.joining, name="joining"),
+    path("workshops/<int:pk>/joins/allow/", views.joins_allow, name="joins_allow"),
     path(
         "workshops/<int:pk>/participants/remove/",
         views.participant_remove,

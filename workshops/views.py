@@ -2,6 +2,7 @@ import csv
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -176,6 +177,15 @@ def joining(request, workshop):
 
 
 @_control
+def joins_allow(request, workshop):
+    throttling.guest_caps_lift(workshop)
+    return (
+        "New guests from your room's network can join again. If someone is "
+        "flooding the workshop, lock joining and remove them instead."
+    )
+
+
+@_control
 def participant_remove(request, workshop):
     user_id = request.POST.get("user", "")
     if not (user_id.isascii() and user_id.isdigit()):
@@ -197,6 +207,8 @@ def dashboard(request, pk: int):
             "board": workshop_dashboard(workshop),
             "join_url": _join_url(request, workshop),
             "join_path": request.build_absolute_uri(reverse("workshops:join")),
+            "joins_refused": throttling.joins_refused(workshop),
+            "join_window_minutes": settings.WORKSHOP_JOIN_WINDOW_SECONDS // 60,
         },
     )
 
@@ -372,11 +384,13 @@ def _join_refused(request, form, workshop, *, new_account: bool):
     )
     if not wait:
         return None
+    throttling.join_refused_record(workshop)
     return _too_many(
         request,
         form,
         "Too many people have just joined, from this network or in this workshop. "
-        f"Wait {_minutes(wait)}, then try again, or ask your instructor.",
+        f"Wait {_minutes(wait)}, then try again, or ask your instructor: the "
+        "dashboard lets them in.",
         wait,
     )
 

@@ -401,6 +401,34 @@ def test_one_network_cannot_flood_a_workshop_with_guests(workshop, settings):
     )
 
 
+def test_the_instructor_lets_the_room_in_past_a_flood_from_its_network(
+    workshop, charlie, settings
+):
+    """One client behind the room's NAT uses the network's guest allowance;
+    the dashboard says joins are being refused, and the instructor lifts the
+    cap for the room's networks."""
+    settings.WORKSHOP_GUESTS_PER_ADDRESS = 3
+    teacher = Client()
+    teacher.force_login(charlie)
+    dashboard = reverse("workshops:dashboard", args=[workshop.pk])
+    teacher.get(dashboard)  # the instructor is on the room's network
+    for number in range(3):
+        _join(Client(), workshop.code, f"Bot {number}")
+    assert _join(Client(), workshop.code, "Grace").status_code == 429
+    assert _join(Client(), workshop.code, "Heidi").status_code == 429
+    page = teacher.get(dashboard).content.decode()
+    assert "2 joins refused in the last 10 minutes" in page
+    response = teacher.post(reverse("workshops:joins_allow", args=[workshop.pk]))
+    assert response.status_code == 302
+    assert _join(Client(), workshop.code, "Grace").status_code == 302
+    assert "joins refused" not in teacher.get(dashboard).content.decode()
+    # Only the workshop's instructors may do it.
+    other = Client()
+    other.force_login(User.objects.create_user("mallory", password="x" * 12))
+    forbidden = other.post(reverse("workshops:joins_allow", args=[workshop.pk]))
+    assert forbidden.status_code == 404
+
+
 def test_a_workshop_takes_so_many_newcomers_a_minute(workshop, settings, alice):
     settings.WORKSHOP_JOINS_PER_MINUTE = 3
     for number in range(3):
