@@ -244,3 +244,16 @@ def test_a_predict_exercise_asks_to_tick_and_check(client, alice, exercises):
     assert "Check your policy" not in html
     assert "editor.bundle.js" not in html  # no editor on a predict exercise
 
+
+def test_problems_and_findings_carry_their_inline_markers(client, alice, exercises):
+    """The editor draws a marker for each item marked data-diagnostic."""
+    client.force_login(alice)
+    response = client.post(
+        reverse("exercises:check", args=["own-password"]),
+        {"policy": SEED_BROKEN},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert 'data-diagnostic data-line="8"' in html
+    assert 'data-severity="error"' in html
+    assert 'data-message="' in html
