@@ -11,7 +11,7 @@ PYTHON_SYSTEM := $(shell for p in python3.13 python3.12 \
 	  if $$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then \
 	    echo $$p; break; fi; done)
 
-.PHONY: run serve install install-dev migrate content admin test lint bench loadtest clean
+.PHONY: run serve install install-dev migrate content admin test lint bench loadtest clean editor
 
 $(BIN)/python:
 	@test -n "$(PYTHON_SYSTEM)" || { echo "Python 3.12 or newer is required." >&2; exit 1; }
@@ -81,6 +81,12 @@ bench: install-dev
 loadtest: install-dev content
 	$(BIN)/python benchmarks/slow_clients.py
 	$(BIN)/python benchmarks/loadtest.py
+
+# The policy editor's CodeMirror bundle and completion catalog, both committed:
+# only this target needs Node and npm (versions pinned by the lockfile).
+editor: install
+	cd frontend/editor && npm ci --no-audit --no-fund && npm run build
+	$(BIN)/python manage.py editor_catalog
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis .run

@@ -55,8 +55,8 @@ def _page(request, exercise: Exercise, *, text: str, submission=None, **extra):
     progress = ExerciseProgress.objects.filter(
         exercise=exercise, user=request.user
     ).first()
-    hints = list(exercise.hints.all())
-    shown = progress.hints_shown if progress else 0
+    tests = list(exercise.tests.all())
+    predict = exercise.kind == ExerciseKind.PREDICT
     context = {
         "exercise": exercise,
         "form": extra.pop("form", None) or PolicyForm(initial={"policy": text}),
@@ -64,13 +64,22 @@ def _page(request, exercise: Exercise, *, text: str, submission=None, **extra):
         "submission": submission,
         "result": submission.grade_result if submission else None,
         "progress": progress,
-        "hints": hints[:shown],
-        "hints_left": len(hints) - shown,
+        **_hints(exercise, progress),
         "history": selectors.history(exercise, request.user),
-        "tests": exercise.tests.all() if exercise.kind == ExerciseKind.PREDICT else (),
+        "tests": tests if predict else (),
+        # Shown before the first check; hidden ones are only counted.
+        "visible_tests": [] if predict else [t for t in tests if t.visible],
+        "hidden_tests": 0 if predict else sum(not t.visible for t in tests),
         **extra,
     }
     return render(request, "exercises/exercise_detail.html", context, status=status)
+
+
+def _hints(exercise: Exercise, progress: ExerciseProgress | None) -> dict:
+    """The hints revealed so far and how many are left."""
+    hints = list(exercise.hints.all())
+    shown = progress.hints_shown if progress else 0
+    return {"hints": hints[:shown], "hints_left": len(hints) - shown}
 
 
 def _throttled(request, what: str) -> int:
@@ -273,5 +282,12 @@ def _simulation_refused(request, exercise, form, text, seconds, busy):
 @login_required
 def exercise_hint(request, slug: str):
     exercise = _exercise_for(request, slug)
-    hint_reveal(exercise=exercise, user=request.user)
+    progress = hint_reveal(exercise=exercise, user=request.user)
+    if request.htmx:
+        # In place: a reload would throw away the text in the editor.
+        return render(
+            request,
+            "exercises/includes/hints.html",
+            {"exercise": exercise, "revealed": True, **_hints(exercise, progress)},
+        )
     return redirect(reverse("exercises:exercise", args=[slug]) + "#hints")

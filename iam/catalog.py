@@ -16,6 +16,49 @@ _TEMPLATE_VARIABLE = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 # A policy variable in a Resource: it could stand for any text.
 _POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
+# The global condition keys, spelt as AWS documents them ("AWS global condition
+# context keys" in the IAM User Guide). The catalog lists only each service's own
+# keys; lint knows these keys' value counts under their lower-case names.
+GLOBAL_CONDITION_KEYS = (
+    "aws:CalledVia",
+    "aws:CalledViaFirst",
+    "aws:CalledViaLast",
+    "aws:CurrentTime",
+    "aws:EpochTime",
+    "aws:MultiFactorAuthAge",
+    "aws:MultiFactorAuthPresent",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalIsAWSService",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalServiceNamesList",
+    "aws:PrincipalTag/${TagKey}",
+    "aws:PrincipalType",
+    "aws:Referer",
+    "aws:RequestedRegion",
+    "aws:RequestTag/${TagKey}",
+    "aws:ResourceAccount",
+    "aws:ResourceOrgID",
+    "aws:ResourceOrgPaths",
+    "aws:ResourceTag/${TagKey}",
+    "aws:SecureTransport",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceIp",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:TagKeys",
+    "aws:TokenIssueTime",
+    "aws:UserAgent",
+    "aws:userid",
+    "aws:username",
+    "aws:ViaAWSService",
+    "aws:VpcSourceIp",
+)
+
 
 class Catalog:
     """Read-only access to the shipped catalog."""

@@ -208,3 +208,52 @@ def test_the_page_shows_each_counterexample_with_its_cause_and_line(
     assert 'data-line="4"' in html
     assert "Other requests your policy also allows:" in html
     assert html.count("Your policy also allows iam:") == 3
+
+
+def test_a_hint_asked_with_htmx_comes_back_in_place(client, alice, exercises):
+    """Issue 15: no redirect and no whole page, so the editor keeps its text."""
+    client.force_login(alice)
+    response = client.post(
+        reverse("exercises:hint", args=["own-password"]),
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "Look at line 7." in html
+    assert "autofocus" in html  # focus moves to the hint just revealed
+    assert "Show a hint (1 left)" in html
+    assert ExerciseProgress.objects.get(user=alice).hints_shown == 1
+
+
+def test_the_visible_tests_are_shown_before_the_first_check(client, alice, exercises):
+    client.force_login(alice)
+    html = client.get(reverse("exercises:exercise", args=["own-password"])).content
+    html = html.decode()
+    assert "Alice changes her password" in html
+    assert "Alice reads her user" in html
+    assert "and 1 hidden one" in html
+    assert "Alice changes Bob" not in html  # a hidden test is only counted
+
+
+def test_a_predict_exercise_asks_to_tick_and_check(client, alice, exercises):
+    client.force_login(alice)
+    html = client.get(reverse("exercises:exercise", args=["predict-s3"])).content
+    html = html.decode()
+    assert "Tick every request the policy allows and check" in html
+    assert "Check your policy" not in html
+    assert "editor.bundle.js" not in html  # no editor on a predict exercise
+
+
+def test_problems_and_findings_carry_their_inline_markers(client, alice, exercises):
+    """The editor draws a marker for each item marked data-diagnostic."""
+    client.force_login(alice)
+    response = client.post(
+        reverse("exercises:check", args=["own-password"]),
+        {"policy": SEED_BROKEN},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert 'data-diagnostic data-line="8"' in html
+    assert 'data-severity="error"' in html
+    assert 'data-message="' in html

@@ -45,3 +45,12 @@ def test_expansions_are_remembered_but_each_caller_gets_its_own_list():
     assert "s3:GetObject" in again
     assert again == expand_actions("s3:*Object")
     assert "s3:GetObject" in expand_actions("*:GetObject")
+
+
+def test_global_condition_keys_cover_every_key_lint_knows():
+    from iam.catalog import GLOBAL_CONDITION_KEYS
+    from iam.lint import MULTIVALUED_GLOBAL_KEYS, SINGLE_VALUED_GLOBAL_KEYS
+
+    spelt = {key.lower() for key in GLOBAL_CONDITION_KEYS}
+    assert spelt >= MULTIVALUED_GLOBAL_KEYS | SINGLE_VALUED_GLOBAL_KEYS
+    assert len(spelt) == len(GLOBAL_CONDITION_KEYS)  # no key twice
