@@ -412,7 +412,7 @@ def test_a_small_budget_stops_early_and_says_so():
             Condition={"Bool": {"aws:SecureTransport": "true"}},
         )
     )
-    result = compare(document, document, budget=Budget(requests=5))
+    result = compare(document, document, budget=Budget(requests=5, seconds=600))
     assert result.equivalent
     assert result.checked == 5
     assert not result.exhaustive
@@ -420,7 +420,7 @@ def test_a_small_budget_stops_early_and_says_so():
 
 def test_pathological_policy_stops_at_its_budget_and_says_so():
     document = policy(*wildcard_statements(30))
-    result = compare(document, document, budget=Budget(requests=1_000))
+    result = compare(document, document, budget=Budget(requests=1_000, seconds=600))
     assert result.equivalent
     assert result.checked == 1_000
     assert not result.exhaustive
@@ -806,7 +806,9 @@ def test_a_deny_with_many_conditions_is_found_by_meeting_them_all_at_once():
 
 def test_a_search_cut_short_without_a_difference_is_not_exhaustive():
     candidate = policy(*READ_ONE_BUCKET["Statement"], RED_TEAM_DENY)
-    result = compare(candidate, READ_ONE_BUCKET, budget=Budget(requests=10))
+    result = compare(
+        candidate, READ_ONE_BUCKET, budget=Budget(requests=10, seconds=600)
+    )
     assert result.equivalent
     assert not result.exhaustive
 
