@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from curriculum.cache import cached
+from curriculum.progress import practice_sections
 
 from . import selectors
 from .forms import AnswerForm
@@ -275,6 +276,8 @@ def progress(request):
             "review": selectors.review_next(masteries),
             "attempts": selectors.attempt_history(request.user),
             "summaries": selectors.quiz_summaries(request.user),
+            # Exercises and any other practice, registered by their apps.
+            "practice": practice_sections(request.user),
         },
     )
 
