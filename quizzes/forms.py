@@ -24,6 +24,7 @@ class Control:
     value: str
     errors: list[str]
     max_length: int | None
+    markdown: bool = False  # the option labels are authors' Markdown (choices)
 
 
 class AnswerForm(forms.Form):
@@ -131,6 +132,8 @@ class AnswerForm(forms.Form):
                     value="" if value is None or kind != "text" else str(value),
                     errors=list(bound.errors),
                     max_length=getattr(bound.field, "max_length", None),
+                    markdown=self.question.type
+                    in (QuestionType.SINGLE, QuestionType.MULTIPLE),
                 )
             )
         return controls

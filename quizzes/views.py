@@ -11,7 +11,7 @@ from curriculum.progress import practice_sections
 
 from . import selectors
 from .forms import AnswerForm
-from .grading import grade, policy_decision, response_labels, sort_items
+from .grading import Grade, grade, policy_decision, response_labels, sort_items
 from .models import Attempt, FeedbackMode, Question, QuestionType, Quiz
 from .services import (
     QuizError,
@@ -147,13 +147,21 @@ def _question_context(attempt: Attempt, question: Question, position: int) -> di
     }
 
 
+def _graded(attempt: Attempt, question: Question, response: dict) -> Grade:
+    """The grade of a response, its choices in the order the attempt showed them."""
+    order = attempt.choice_order.get(str(question.pk))
+    return grade(question, response).in_shown_order(order)
+
+
 def _render_question(request, context: dict, form: AnswerForm, status: int = 200):
     question, answer = context["question"], context["answer"]
     show_feedback = bool(answer and answer.locked)
     context.update(
         form=form,
         show_feedback=show_feedback,
-        grade=grade(question, answer.response) if show_feedback else None,
+        grade=_graded(context["attempt"], question, answer.response)
+        if show_feedback
+        else None,
         policy_request=_policy_request(question),
     )
     return render(request, "quizzes/question.html", context, status=status)
@@ -245,7 +253,7 @@ def attempt_review(request, pk: int):
                 "position": position,
                 "question": question,
                 "answer": answer,
-                "grade": grade(question, answer.response if answer else {}),
+                "grade": _graded(attempt, question, answer.response if answer else {}),
                 "policy_request": _policy_request(question),
                 "response_text": _response_text(question, answer),
             }
