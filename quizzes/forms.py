@@ -184,3 +184,16 @@ class AnswerForm(forms.Form):
             case QuestionType.SHORT:
                 return {"text": response.get("text", "")}
         return {}
+
+
+class FlagForm(forms.Form):
+    """Flag a question for review, or take the flag off."""
+
+    flagged = forms.TypedChoiceField(
+        choices=[("true", "Flag for review"), ("false", "Remove the flag")],
+        coerce=lambda value: value == "true",
+        error_messages={
+            "required": "Say whether to flag the question or remove its flag.",
+            "invalid_choice": "A flag is either set (true) or removed (false).",
+        },
+    )

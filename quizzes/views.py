@@ -4,22 +4,26 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from curriculum.cache import cached
 from curriculum.progress import practice_sections
 
 from . import selectors
-from .forms import AnswerForm
+from .forms import AnswerForm, FlagForm
 from .grading import Grade, grade, policy_decision, response_labels, sort_items
 from .models import Attempt, FeedbackMode, Question, QuestionType, Quiz
 from .services import (
     QuizError,
     answer_save,
+    attempt_flag,
     attempt_start,
     attempt_submit,
     quiz_plan,
 )
+
+TIME_UP = "Time is up: your attempt was submitted."
 
 
 def _attempt_for(request, pk: int, *, write: bool = False) -> Attempt:
@@ -128,23 +132,36 @@ def _question_build(pk: int):
     return build
 
 
-def _question_context(attempt: Attempt, question: Question, position: int) -> dict:
-    """The page around one question: its saved answer and the navigation."""
-    ids = attempt.question_ids
-    answers = {a.question_id: a for a in attempt.answers.all()}
+def _attempt_context(attempt: Attempt) -> dict:
+    """What every page of an open attempt shows: the navigator and the time left."""
+    answers = selectors.attempt_answers(attempt)
+    states = selectors.question_states(attempt, answers)
+    seconds_left = None
+    if attempt.deadline is not None:
+        left = attempt.deadline - timezone.now()
+        seconds_left = max(0, int(left.total_seconds()))
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
-        "question": question,
-        "position": position,
-        "total": len(ids),
-        "answer": answers.get(question.pk),
-        "navigation": [
-            (i, qid in answers, reverse("quizzes:question", args=[attempt.pk, i]))
-            for i, qid in enumerate(ids, 1)
-        ],
-        "answered_count": sum(1 for qid in ids if qid in answers),
+        "answers": answers,
+        "states": states,
+        "total": len(states),
+        "answered_count": sum(state.answered for state in states),
+        "flagged_count": sum(state.flagged for state in states),
+        "seconds_left": seconds_left,
     }
+
+
+def _question_context(attempt: Attempt, question: Question, position: int) -> dict:
+    """The page around one question: its saved answer and the navigation."""
+    context = _attempt_context(attempt)
+    context.update(
+        question=question,
+        position=position,
+        state=context["states"][position - 1],
+        answer=context["answers"].get(question.pk),
+    )
+    return context
 
 
 def _graded(attempt: Attempt, question: Question, response: dict) -> Grade:
@@ -192,13 +209,9 @@ def _submit_if_time_is_up(attempt: Attempt) -> Attempt | None:
 @login_required
 def attempt_question(request, pk: int, position: int):
     attempt = _attempt_for(request, pk, write=request.method == "POST")
-    if _submit_if_time_is_up(attempt) is not None:
-        messages.info(request, "Time is up: your attempt was submitted.")
-        return redirect("quizzes:review", attempt.pk)
-    if not attempt.is_open:
-        return redirect("quizzes:review", attempt.pk)
-    if attempt.user_id != request.user.pk:
-        raise Http404("No such attempt.")
+    closed = _closed_redirect(request, attempt)
+    if closed is not None:
+        return closed
     question = _question(request, attempt, position)
     order = attempt.choice_order.get(str(question.pk))
     if request.method == "GET":
@@ -227,6 +240,73 @@ def attempt_question(request, pk: int, position: int):
     return redirect("quizzes:question", attempt.pk, position)
 
 
+def _closed_redirect(request, attempt: Attempt):
+    """
+    For the pages of an open attempt: the review when the attempt is over (time
+    up submits it first), None when the user may go on. Only its trainee may.
+    """
+    if _submit_if_time_is_up(attempt) is not None:
+        messages.info(request, TIME_UP)
+        return redirect("quizzes:review", attempt.pk)
+    if not attempt.is_open:
+        return redirect("quizzes:review", attempt.pk)
+    if attempt.user_id != request.user.pk:
+        raise Http404("No such attempt.")
+    return None
+
+
+@require_POST
+@login_required
+def attempt_flag_view(request, pk: int, position: int):
+    attempt = _attempt_for(request, pk, write=True)
+    closed = _closed_redirect(request, attempt)
+    if closed is not None:
+        return closed
+    if not 1 <= position <= len(attempt.question_ids):
+        raise Http404("No such question in this attempt.")
+    question_url = reverse("quizzes:question", args=[attempt.pk, position])
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        error = form.errors["flagged"][0]
+        if request.htmx:
+            context = _attempt_context(attempt)
+            context.update(position=position, flag_error=error)
+            return render(
+                request, "quizzes/includes/flag_update.html", context, status=422
+            )
+        messages.error(request, error)
+        return redirect(question_url)
+    try:
+        attempt = attempt_flag(
+            attempt=attempt,
+            question_id=attempt.question_ids[position - 1],
+            flagged=form.cleaned_data["flagged"],
+        )
+    except QuizError as error:
+        messages.error(request, str(error))
+        if request.htmx:
+            return HttpResponse(headers={"HX-Redirect": question_url})
+        return redirect(question_url)
+    if request.htmx:
+        context = _attempt_context(attempt)
+        context.update(position=position, state=context["states"][position - 1])
+        return render(request, "quizzes/includes/flag_update.html", context)
+    return redirect(question_url)
+
+
+@require_GET
+@login_required
+def attempt_summary(request, pk: int):
+    """Every question's state before the trainee confirms the submission."""
+    attempt = _attempt_for(request, pk)
+    closed = _closed_redirect(request, attempt)
+    if closed is not None:
+        return closed
+    context = _attempt_context(attempt)
+    context["unanswered_count"] = context["total"] - context["answered_count"]
+    return render(request, "quizzes/summary.html", context)
+
+
 @require_POST
 @login_required
 def attempt_submit_view(request, pk: int):
@@ -242,6 +322,7 @@ def attempt_review(request, pk: int):
     submitted = _submit_if_time_is_up(attempt)
     if submitted is not None:
         attempt = submitted
+        messages.info(request, TIME_UP)
     elif attempt.is_open:
         return redirect("quizzes:attempt", attempt.pk)
     answers = selectors.attempt_answers(attempt)
