@@ -25,6 +25,10 @@ from .services import (
 
 TIME_UP = "Time is up: your attempt was submitted."
 
+# The review's filter, `?only=`: every question, or those not fully right.
+REVIEW_ALL = "all"
+REVIEW_WRONG = "wrong"
+
 
 def _attempt_for(request, pk: int, *, write: bool = False) -> Attempt:
     """The attempt, if it is the user's own; staff may read any attempt."""
@@ -65,10 +69,16 @@ def quiz_detail(request, slug: str):
     quiz = _published_quiz(request, slug)
     summary = selectors.quiz_summaries(request.user, Quiz.objects.filter(pk=quiz.pk))[0]
     attempts = quiz.attempts.filter(user=request.user).order_by("number")
+    plan = cached(request, f"quiz-plan:{quiz.pk}", _plan_build(quiz))
     return render(
         request,
         "quizzes/quiz_detail.html",
-        {"quiz": quiz, "summary": summary, "attempts": attempts},
+        {
+            "quiz": quiz,
+            "summary": summary,
+            "attempts": attempts,
+            "question_count": plan.question_count,
+        },
     )
 
 
@@ -325,21 +335,41 @@ def attempt_review(request, pk: int):
         messages.info(request, TIME_UP)
     elif attempt.is_open:
         return redirect("quizzes:attempt", attempt.pk)
+    only = request.GET.get("only", REVIEW_ALL)
+    only_error = ""
+    if only not in (REVIEW_ALL, REVIEW_WRONG):
+        only_error = f"“{only[:40]}” is not a filter here: every question is shown."
+        only = REVIEW_ALL
     answers = selectors.attempt_answers(attempt)
     items = []
     for position, question in enumerate(selectors.attempt_questions(attempt), 1):
         answer = answers.get(question.pk)
+        result = _graded(attempt, question, answer.response if answer else {})
         items.append(
             {
                 "position": position,
                 "question": question,
                 "answer": answer,
-                "grade": _graded(attempt, question, answer.response if answer else {}),
+                "grade": result,
+                "mark": selectors.outcome_mark(result.score),
                 "policy_request": _policy_request(question),
                 "response_text": _response_text(question, answer),
             }
         )
-    return render(request, "quizzes/review.html", {"attempt": attempt, "items": items})
+    shown = items
+    if only == REVIEW_WRONG:
+        shown = [item for item in items if not item["grade"].is_correct]
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "attempt": attempt,
+            "items": items,
+            "shown": shown,
+            "only": only,
+            "only_error": only_error,
+        },
+    )
 
 
 def _response_text(question: Question, answer) -> str:
