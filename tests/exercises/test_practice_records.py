@@ -37,26 +37,29 @@ def test_records_take_two_queries_however_many_exercises(
     exercises, alice, django_assert_num_queries
 ):
     with django_assert_num_queries(2):
-        practice_records(alice)
+        before = len(practice_records(alice))
     for i in range(5):
         Exercise.objects.create(
             slug=f"extra-{i}", title=f"Extra {i}", kind="write", scenario="s",
             reference="{}",
         )  # fmt: skip
     with django_assert_num_queries(2):
-        assert len(practice_records(alice)) == 7
+        assert len(practice_records(alice)) == before + 5
 
 
 def test_unpublished_exercises_are_left_out(exercises, alice):
     Exercise.objects.filter(slug="predict-s3").update(is_published=False)
-    assert [r.title for r in practice_records(alice)] == ["Change your own password"]
+    titles = [r.title for r in practice_records(alice)]
+    assert "What does this allow?" not in titles
+    assert "Change your own password" in titles
 
 
 def test_exercises_register_their_section_of_the_progress_page(exercises, alice):
     sections = {section.app: section for section in practice_sections(alice)}
     assert sections["exercises"].title == "Policy exercises"
     assert sections["exercises"].attempts_label == "Checks"
-    assert len(sections["exercises"].records) == 2
+    published = Exercise.objects.filter(is_published=True).count()
+    assert len(sections["exercises"].records) == published >= 2
 
 
 def test_the_progress_page_lists_exercises_next_to_quizzes(client, exercises, alice):
