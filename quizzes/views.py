@@ -271,7 +271,8 @@ def attempt_flag_view(request, pk: int, position: int):
     attempt = _attempt_for(request, pk, write=True)
     closed = _closed_redirect(request, attempt)
     if closed is not None:
-        return closed
+        # htmx would swap the whole review into the flag control: load it instead.
+        return _htmx_redirect(closed["Location"]) if request.htmx else closed
     if not 1 <= position <= len(attempt.question_ids):
         raise Http404("No such question in this attempt.")
     question_url = reverse("quizzes:question", args=[attempt.pk, position])
@@ -280,7 +281,11 @@ def attempt_flag_view(request, pk: int, position: int):
         error = form.errors["flagged"][0]
         if request.htmx:
             context = _attempt_context(attempt)
-            context.update(position=position, flag_error=error)
+            context.update(
+                position=position,
+                state=context["states"][position - 1],
+                flag_error=error,
+            )
             return render(
                 request, "quizzes/includes/flag_update.html", context, status=422
             )
@@ -294,14 +299,17 @@ def attempt_flag_view(request, pk: int, position: int):
         )
     except QuizError as error:
         messages.error(request, str(error))
-        if request.htmx:
-            return HttpResponse(headers={"HX-Redirect": question_url})
-        return redirect(question_url)
+        return _htmx_redirect(question_url) if request.htmx else redirect(question_url)
     if request.htmx:
         context = _attempt_context(attempt)
         context.update(position=position, state=context["states"][position - 1])
         return render(request, "quizzes/includes/flag_update.html", context)
     return redirect(question_url)
+
+
+def _htmx_redirect(url: str) -> HttpResponse:
+    """Tell htmx to load `url` as a whole page (it follows a 302 in place)."""
+    return HttpResponse(headers={"HX-Redirect": url})
 
 
 @require_GET

@@ -153,6 +153,37 @@ def test_flags_belong_to_the_attempt_and_its_questions(client, alice, bob, bank)
     assert attempt.flagged == []
 
 
+def test_flagging_a_finished_attempt_with_htmx_loads_the_review(client, alice, bank):
+    client.force_login(alice)
+    attempt = _start(client, "timed")
+    Attempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.post(
+        reverse("quizzes:flag", args=[attempt.pk, 1]),
+        {"flagged": "true"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("quizzes:review", args=[attempt.pk])
+    assert response.content == b""
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted"
+    assert attempt.flagged == []
+
+
+def test_a_bad_flag_value_on_a_flagged_question_keeps_showing_the_flag(
+    client, alice, bank
+):
+    client.force_login(alice)
+    attempt = _start(client)
+    url = reverse("quizzes:flag", args=[attempt.pk, 1])
+    client.post(url, {"flagged": "true"})
+    response = client.post(url, {"flagged": "maybe"}, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert "Remove the flag" in response.content.decode()
+
+
 def test_a_submitted_or_timed_out_attempt_takes_no_flag(alice, questions):
     attempt = attempt_start(quiz=Quiz.objects.get(slug="timed"), user=alice)
     later = timezone.now() + timedelta(minutes=6)
