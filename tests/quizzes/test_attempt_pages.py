@@ -18,21 +18,9 @@ from quizzes.selectors import (
     NOT_CORRECT,
 )
 from quizzes.services import AttemptClosed, attempt_flag, attempt_start
+from tests.quizzes.pages import position_of, question_url, start
 
 pytestmark = pytest.mark.django_db
-
-
-def _start(client, slug="basics") -> Attempt:
-    client.post(reverse("quizzes:start", args=[slug]))
-    return Attempt.objects.latest("pk")
-
-
-def _position(attempt: Attempt, question) -> int:
-    return attempt.question_ids.index(question.pk) + 1
-
-
-def _question_url(attempt: Attempt, position: int) -> str:
-    return reverse("quizzes:question", args=[attempt.pk, position])
 
 
 def _choice_id(question, text_start: str) -> str:
@@ -48,16 +36,16 @@ def test_navigator_tells_correct_from_wrong_once_feedback_was_shown(
     client, alice, questions
 ):
     client.force_login(alice)
-    attempt = _start(client)
-    right = _position(attempt, questions["groups-rule"])
-    wrong = _position(attempt, questions["groups-nest"])
+    attempt = start(client)
+    right = position_of(attempt, questions["groups-rule"])
+    wrong = position_of(attempt, questions["groups-nest"])
     client.post(
-        _question_url(attempt, right),
+        question_url(attempt, right),
         {"choice": _choice_id(questions["groups-rule"], "A user")},
     )
-    client.post(_question_url(attempt, wrong), {"value": "true"})
+    client.post(question_url(attempt, wrong), {"value": "true"})
 
-    response = client.get(_question_url(attempt, right))
+    response = client.get(question_url(attempt, right))
     marks = {state.position: state.mark for state in response.context["states"]}
     assert marks[right] == CORRECT
     assert marks[wrong] == NOT_CORRECT
@@ -72,11 +60,11 @@ def test_navigator_says_only_answered_while_feedback_waits_for_the_end(
     client, alice, questions
 ):
     client.force_login(alice)
-    attempt = _start(client, "timed")
-    position = _position(attempt, questions["name-effect"])
-    client.post(_question_url(attempt, position), {"text": "Action"})  # wrong
+    attempt = start(client, "timed")
+    position = position_of(attempt, questions["name-effect"])
+    client.post(question_url(attempt, position), {"text": "Action"})  # wrong
 
-    response = client.get(_question_url(attempt, position))
+    response = client.get(question_url(attempt, position))
     marks = [state.mark for state in response.context["states"]]
     assert marks[position - 1] == ANSWERED
     page = response.content.decode()
@@ -90,14 +78,14 @@ def test_navigator_says_only_answered_while_feedback_waits_for_the_end(
 
 def test_a_flag_is_kept_on_the_attempt_and_can_be_taken_off(client, alice, bank):
     client.force_login(alice)
-    attempt = _start(client)
+    attempt = start(client)
     url = reverse("quizzes:flag", args=[attempt.pk, 2])
 
     response = client.post(url, {"flagged": "true"})
-    assert response.url == _question_url(attempt, 2)
+    assert response.url == question_url(attempt, 2)
     attempt.refresh_from_db()
     assert attempt.flagged == [attempt.question_ids[1]]
-    page = client.get(_question_url(attempt, 1)).content.decode()
+    page = client.get(question_url(attempt, 1)).content.decode()
     assert "(not answered, flagged for review)" in page
     assert "1 flagged" in page
 
@@ -108,7 +96,7 @@ def test_a_flag_is_kept_on_the_attempt_and_can_be_taken_off(client, alice, bank)
 
 def test_flagging_with_htmx_swaps_the_control_and_the_navigator(client, alice, bank):
     client.force_login(alice)
-    attempt = _start(client)
+    attempt = start(client)
     response = client.post(
         reverse("quizzes:flag", args=[attempt.pk, 3]),
         {"flagged": "true"},
@@ -127,7 +115,7 @@ def test_a_bad_flag_value_is_a_clear_error_and_changes_nothing(
     client, alice, bank, value
 ):
     client.force_login(alice)
-    attempt = _start(client)
+    attempt = start(client)
     url = reverse("quizzes:flag", args=[attempt.pk, 1])
     page = client.post(url, {"flagged": value}, follow=True).content.decode()
     assert re.search(r"Say whether to flag|A flag is either set", page)
@@ -140,7 +128,7 @@ def test_a_bad_flag_value_is_a_clear_error_and_changes_nothing(
 
 def test_flags_belong_to_the_attempt_and_its_questions(client, alice, bob, bank):
     client.force_login(alice)
-    attempt = _start(client)
+    attempt = start(client)
     assert (
         client.post(reverse("quizzes:flag", args=[attempt.pk, 99]), {"flagged": "true"})
     ).status_code == 404
@@ -155,7 +143,7 @@ def test_flags_belong_to_the_attempt_and_its_questions(client, alice, bob, bank)
 
 def test_flagging_a_finished_attempt_with_htmx_loads_the_review(client, alice, bank):
     client.force_login(alice)
-    attempt = _start(client, "timed")
+    attempt = start(client, "timed")
     Attempt.objects.filter(pk=attempt.pk).update(
         deadline=timezone.now() - timedelta(seconds=1)
     )
@@ -176,7 +164,7 @@ def test_a_bad_flag_value_on_a_flagged_question_keeps_showing_the_flag(
     client, alice, bank
 ):
     client.force_login(alice)
-    attempt = _start(client)
+    attempt = start(client)
     url = reverse("quizzes:flag", args=[attempt.pk, 1])
     client.post(url, {"flagged": "true"})
     response = client.post(url, {"flagged": "maybe"}, headers={"HX-Request": "true"})
@@ -208,12 +196,12 @@ def test_submit_the_quiz_opens_a_summary_and_submits_only_on_confirmation(
     client, alice, questions
 ):
     client.force_login(alice)
-    attempt = _start(client)
-    answered = _position(attempt, questions["groups-nest"])
-    client.post(_question_url(attempt, answered), {"value": "false"})
+    attempt = start(client)
+    answered = position_of(attempt, questions["groups-nest"])
+    client.post(question_url(attempt, answered), {"value": "false"})
     client.post(reverse("quizzes:flag", args=[attempt.pk, 1]), {"flagged": "true"})
 
-    question_page = client.get(_question_url(attempt, 1)).content.decode()
+    question_page = client.get(question_url(attempt, 1)).content.decode()
     summary_url = reverse("quizzes:summary", args=[attempt.pk])
     assert f'href="{summary_url}">Submit the quiz</a>' in question_page
     assert reverse("quizzes:submit", args=[attempt.pk]) not in question_page
@@ -227,7 +215,7 @@ def test_submit_the_quiz_opens_a_summary_and_submits_only_on_confirmation(
     assert page.count("Flagged for review</td>") == 1
     assert "5 questions have no answer and will count as wrong." in page
     for position in range(1, 7):
-        assert f'href="{_question_url(attempt, position)}"' in page
+        assert f'href="{question_url(attempt, position)}"' in page
     assert f'action="{reverse("quizzes:submit", args=[attempt.pk])}"' in page
     attempt.refresh_from_db()
     assert attempt.is_open
@@ -249,7 +237,7 @@ def test_the_summary_is_the_trainees_own(client, alice, bob, admin_user, bank):
 
 def test_the_summary_past_the_deadline_submits_the_attempt(client, alice, bank):
     client.force_login(alice)
-    attempt = _start(client, "timed")
+    attempt = start(client, "timed")
     Attempt.objects.filter(pk=attempt.pk).update(
         deadline=timezone.now() - timedelta(seconds=1)
     )
@@ -263,13 +251,13 @@ def test_the_last_question_of_an_immediate_quiz_offers_to_finish(
     client, alice, questions
 ):
     client.force_login(alice)
-    attempt = _start(client)
+    attempt = start(client)
     last = len(attempt.question_ids)
     question = questions[
         next(s for s, q in questions.items() if q.pk == attempt.question_ids[-1])
     ]
-    client.post(_question_url(attempt, last), _any_answer(question))
-    page = client.get(_question_url(attempt, last)).content.decode()
+    client.post(question_url(attempt, last), _any_answer(question))
+    page = client.get(question_url(attempt, last)).content.decode()
     summary_url = reverse("quizzes:summary", args=[attempt.pk])
     assert f'href="{summary_url}">Finish and see results</a>' in page
     assert "Next question" not in page
@@ -293,8 +281,8 @@ def test_a_timed_attempt_shows_the_time_left_and_loads_the_countdown(
     client, alice, bank
 ):
     client.force_login(alice)
-    attempt = _start(client, "timed")
-    response = client.get(_question_url(attempt, 1))
+    attempt = start(client, "timed")
+    response = client.get(question_url(attempt, 1))
     assert 280 <= response.context["seconds_left"] <= 300
     page = response.content.decode()
     assert re.search(r'data-seconds-left="(29\d|300|28\d)"', page)
@@ -303,7 +291,7 @@ def test_a_timed_attempt_shows_the_time_left_and_loads_the_countdown(
     summary = client.get(reverse("quizzes:summary", args=[attempt.pk]))
     assert "js/countdown.js" in summary.content.decode()
 
-    untimed = _start(client, "basics")
-    page = client.get(_question_url(untimed, 1)).content.decode()
+    untimed = start(client, "basics")
+    page = client.get(question_url(untimed, 1)).content.decode()
     assert "countdown.js" not in page
     assert 'id="time-left"' not in page

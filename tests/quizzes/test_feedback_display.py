@@ -5,18 +5,9 @@ from django.urls import reverse
 
 from quizzes.grading import grade
 from quizzes.models import Attempt, Choice
+from tests.quizzes.pages import position_of, question_url, start
 
 pytestmark = pytest.mark.django_db
-
-
-def _start(client, slug="basics") -> Attempt:
-    client.post(reverse("quizzes:start", args=[slug]))
-    return Attempt.objects.latest("pk")
-
-
-def _url(attempt: Attempt, question) -> str:
-    position = attempt.question_ids.index(question.pk) + 1
-    return reverse("quizzes:question", args=[attempt.pk, position])
 
 
 def test_feedback_lists_choices_in_the_order_the_question_showed_them(
@@ -24,12 +15,12 @@ def test_feedback_lists_choices_in_the_order_the_question_showed_them(
 ):
     question = questions["root-credentials"]
     client.force_login(alice)
-    attempt = _start(client)
+    attempt = start(client)
     ids = [c.pk for c in question.choices.all()]
     shown = list(reversed(ids))
     attempt.choice_order[str(question.pk)] = shown
     Attempt.objects.filter(pk=attempt.pk).update(choice_order=attempt.choice_order)
-    url = _url(attempt, question)
+    url = question_url(attempt, position_of(attempt, question))
 
     form = client.get(url).context["form"]
     assert [int(pk) for pk, _ in form.fields["choices"].choices] == shown
@@ -58,8 +49,8 @@ def test_choices_and_their_feedback_render_markdown(client, alice, questions):
         feedback="Yes: see `iam:AddUserToGroup`.",
     )
     client.force_login(alice)
-    attempt = _start(client)
-    url = _url(attempt, question)
+    attempt = start(client)
+    url = question_url(attempt, position_of(attempt, question))
     page = client.get(url).content.decode()
     assert (
         "A user can be <em>in</em> several groups on <strong>Amazon EC2</strong>."

@@ -5,28 +5,16 @@ from django.urls import reverse
 
 from quizzes.models import Attempt, Quiz
 from quizzes.selectors import quiz_plan
+from tests.quizzes.pages import position_of, question_url, start
 
 pytestmark = pytest.mark.django_db
 
 
-def _start(client, slug="basics") -> Attempt:
-    client.post(reverse("quizzes:start", args=[slug]))
-    return Attempt.objects.latest("pk")
-
-
-def _position(attempt: Attempt, question) -> int:
-    return attempt.question_ids.index(question.pk) + 1
-
-
-def _question_url(attempt: Attempt, position: int) -> str:
-    return reverse("quizzes:question", args=[attempt.pk, position])
-
-
 def _submitted_with_one_right(client, alice, questions) -> Attempt:
     client.force_login(alice)
-    attempt = _start(client)
+    attempt = start(client)
     client.post(
-        _question_url(attempt, _position(attempt, questions["groups-nest"])),
+        question_url(attempt, position_of(attempt, questions["groups-nest"])),
         {"value": "false"},
     )
     client.post(reverse("quizzes:submit", args=[attempt.pk]))
@@ -36,7 +24,7 @@ def _submitted_with_one_right(client, alice, questions) -> Attempt:
 def test_the_review_starts_with_a_grid_of_every_question(client, alice, questions):
     attempt = _submitted_with_one_right(client, alice, questions)
     page = client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
-    right = _position(attempt, questions["groups-nest"])
+    right = position_of(attempt, questions["groups-nest"])
     link = f'href="#q{right}">Question {right}: <span aria-hidden="true">✔</span>'
     assert link + " correct</a>" in page
     assert page.count('<span aria-hidden="true">✘</span> not correct</a>') == 5
@@ -46,7 +34,7 @@ def test_the_review_starts_with_a_grid_of_every_question(client, alice, question
 
 def test_only_wrong_hides_what_was_right(client, alice, questions):
     attempt = _submitted_with_one_right(client, alice, questions)
-    right = _position(attempt, questions["groups-nest"])
+    right = position_of(attempt, questions["groups-nest"])
     review = reverse("quizzes:review", args=[attempt.pk])
     response = client.get(review, {"only": "wrong"})
     assert len(response.context["shown"]) == 5
