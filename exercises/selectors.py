@@ -7,8 +7,10 @@ import typing
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.json import KT
+
+from curriculum.progress import PracticeRecord
 
 from .grading import Counterexample, Diagnostic, GradeResult, Prediction
 from .models import Exercise, ExerciseProgress, Submission
@@ -33,6 +35,34 @@ def exercise_rows(user, *, include_unpublished: bool = False) -> list[ExerciseRo
         exercises = exercises.filter(is_published=True)
     progress = {p.exercise_id: p for p in ExerciseProgress.objects.filter(user=user)}
     return [ExerciseRow(e, progress.get(e.pk)) for e in exercises]
+
+
+def practice_records(user) -> list[PracticeRecord]:
+    """
+    Published exercises with the user's record on each (solved or not, checks
+    made, best score), for the progress page: two queries, however many
+    exercises there are.
+    """
+    exercises = (
+        Exercise.objects.filter(is_published=True)
+        .only("slug", "title", "kind")
+        .annotate(checks=Count("submissions", filter=Q(submissions__user=user)))
+    )
+    progress = {p.exercise_id: p for p in ExerciseProgress.objects.filter(user=user)}
+    records = []
+    for exercise in exercises:
+        mine = progress.get(exercise.pk)
+        records.append(
+            PracticeRecord(
+                title=exercise.title,
+                url=exercise.get_absolute_url(),
+                kind=exercise.get_kind_display(),
+                solved=bool(mine and mine.solved),
+                attempts=exercise.checks,
+                best_score=mine.best_score if mine else 0.0,
+            )
+        )
+    return records
 
 
 def history(exercise: Exercise, user, limit: int = 20) -> list[Submission]:

@@ -24,6 +24,7 @@ class Control:
     value: str
     errors: list[str]
     max_length: int | None
+    markdown: bool = False  # the option labels are authors' Markdown (choices)
 
 
 class AnswerForm(forms.Form):
@@ -131,6 +132,8 @@ class AnswerForm(forms.Form):
                     value="" if value is None or kind != "text" else str(value),
                     errors=list(bound.errors),
                     max_length=getattr(bound.field, "max_length", None),
+                    markdown=self.question.type
+                    in (QuestionType.SINGLE, QuestionType.MULTIPLE),
                 )
             )
         return controls
@@ -181,3 +184,16 @@ class AnswerForm(forms.Form):
             case QuestionType.SHORT:
                 return {"text": response.get("text", "")}
         return {}
+
+
+class FlagForm(forms.Form):
+    """Flag a question for review, or take the flag off."""
+
+    flagged = forms.TypedChoiceField(
+        choices=[("true", "Flag for review"), ("false", "Remove the flag")],
+        coerce=lambda value: value == "true",
+        error_messages={
+            "required": "Say whether to flag the question or remove its flag.",
+            "invalid_choice": "A flag is either set (true) or removed (false).",
+        },
+    )

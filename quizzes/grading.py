@@ -13,7 +13,7 @@ Responses are small JSON objects, one shape per question type:
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from iam import Request, evaluate_policy, parse_policy
@@ -39,6 +39,7 @@ class ItemFeedback:
     correct: bool | str
     right: bool
     text: str = ""
+    choice_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,18 @@ class Grade:
     @property
     def is_correct(self) -> bool:
         return self.score >= 0.999
+
+    def in_shown_order(self, choice_order: list[int] | None) -> "Grade":
+        """
+        The same grade with its choices in the order the attempt showed them
+        (Attempt.choice_order), so feedback reads like the question did. Choices
+        added since the attempt started come last, in the author's order.
+        """
+        if not choice_order:
+            return self
+        rank = {choice_id: index for index, choice_id in enumerate(choice_order)}
+        items = sorted(self.items, key=lambda item: rank.get(item.choice_id, len(rank)))
+        return replace(self, items=items)
 
 
 @dataclass(frozen=True)
@@ -207,6 +220,7 @@ def _grade_choices(question: Question, chosen_ids: set[int]) -> Grade:
                 correct=choice.is_correct,
                 right=chosen == choice.is_correct,
                 text=choice.feedback,
+                choice_id=choice.pk,
             )
         )
     if question.type == QuestionType.SINGLE:

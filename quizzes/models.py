@@ -238,6 +238,11 @@ class Attempt(models.Model):
     choice_order = models.JSONField(
         default=dict, help_text="Question id to the order of its choice ids."
     )
+    flagged = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of the questions the trainee flagged for review.",
+    )
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

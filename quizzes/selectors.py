@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.urls import reverse
 
 from responsibility.selectors import STUDY_RELATED, study_links
 
@@ -13,6 +14,7 @@ from .models import (
     Attempt,
     AttemptStatus,
     Choice,
+    FeedbackMode,
     Question,
     QuestionType,
     Quiz,
@@ -68,6 +70,82 @@ def attempt_questions(attempt: Attempt) -> list[Question]:
 
 def attempt_answers(attempt: Attempt) -> dict[int, Answer]:
     return {answer.question_id: answer for answer in attempt.answers.all()}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """
+    A state a page shows with a word and a symbol, so colour never carries it
+    (workshops.dashboard.Status is the same idea for the dashboard's cells).
+    """
+
+    key: str
+    label: str
+    symbol: str
+
+
+NOT_ANSWERED = Mark("not-answered", "Not answered", "○")
+ANSWERED = Mark("answered", "Answered", "●")
+CORRECT = Mark("correct", "Correct", "✔")
+PARTLY_CORRECT = Mark("partly", "Partly correct", "◐")
+NOT_CORRECT = Mark("wrong", "Not correct", "✘")
+
+
+def outcome_mark(score: float) -> Mark:
+    """Correct, partly correct or not correct, for a score from 0 to 1."""
+    if score >= 0.999:
+        return CORRECT
+    return PARTLY_CORRECT if score > 0 else NOT_CORRECT
+
+
+@dataclass(frozen=True)
+class QuestionState:
+    """
+    Where one question of an open attempt stands, as the navigator and the
+    summary show it. `mark` says correct or not only once the trainee has seen
+    the feedback (a quiz with feedback after each question); otherwise it says
+    answered or not answered.
+    """
+
+    position: int
+    url: str
+    mark: Mark
+    flagged: bool
+
+    @property
+    def answered(self) -> bool:
+        return self.mark != NOT_ANSWERED
+
+    @property
+    def words(self) -> str:
+        """The state in words, for the navigator's hidden text."""
+        return self.mark.label + (", flagged for review" if self.flagged else "")
+
+
+def question_states(
+    attempt: Attempt, answers: dict[int, Answer]
+) -> list[QuestionState]:
+    """Each question of the attempt, in order, with its state; no query."""
+    reveal = attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE
+    flagged = set(attempt.flagged)
+    states = []
+    for position, question_id in enumerate(attempt.question_ids, 1):
+        answer = answers.get(question_id)
+        if answer is None:
+            mark = NOT_ANSWERED
+        elif reveal and answer.locked:
+            mark = outcome_mark(answer.score)
+        else:
+            mark = ANSWERED
+        states.append(
+            QuestionState(
+                position=position,
+                url=reverse("quizzes:question", args=[attempt.pk, position]),
+                mark=mark,
+                flagged=question_id in flagged,
+            )
+        )
+    return states
 
 
 @dataclass(frozen=True)
@@ -129,6 +207,19 @@ class QuizPlan:
     fixed: tuple[int, ...]
     draws: tuple[tuple[int, tuple[int, ...]], ...]
     choices: dict[int, tuple[int, ...]]
+
+    @property
+    def question_count(self) -> int:
+        """
+        How many questions an attempt gets: the fixed ones, then each draw's
+        count as far as its pool (less what is already taken) allows. Exact
+        unless two draws' topics share questions, where the draw may vary by one
+        or two.
+        """
+        taken = set(self.fixed)
+        for count, pool in self.draws:
+            taken.update([pk for pk in pool if pk not in taken][:count])
+        return len(taken)
 
 
 def quiz_plan(quiz: Quiz) -> QuizPlan:

@@ -1,4 +1,4 @@
-"""Writes for quizzes: starting attempts, saving answers, submitting."""
+"""Writes for quizzes: starting attempts, saving answers, flagging, submitting."""
 
 import random
 from datetime import datetime, timedelta
@@ -212,3 +212,36 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     if not attempt.is_open:
         return attempt
     return _submit(attempt, now)
+
+
+def attempt_flag(
+    *,
+    attempt: Attempt,
+    question_id: int,
+    flagged: bool,
+    now: datetime | None = None,
+) -> Attempt:
+    """
+    Flag one question of an open attempt for review, or take the flag off. The
+    flags are the trainee's own notes: they change no score. After the time limit
+    the attempt is submitted as it stands and AttemptClosed is raised, as for an
+    answer.
+    """
+    quiz = attempt.quiz
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update(of=("self",)).get(pk=attempt.pk)
+        attempt.quiz = quiz  # curriculum, unchanged by the lock
+        if not attempt.is_open:
+            raise AttemptClosed(
+                "This attempt has been submitted; its flags can't change."
+            )
+        if question_id not in attempt.question_ids:
+            raise QuizError("That question is not part of this attempt.")
+        if attempt.is_past_deadline(now):
+            _submit(attempt, now)
+        else:
+            others = [pk for pk in attempt.flagged if pk != question_id]
+            attempt.flagged = others + [question_id] if flagged else others
+            attempt.save(update_fields=["flagged"])
+            return attempt
+    raise AttemptClosed("Time is up: the attempt was submitted as it stood.")

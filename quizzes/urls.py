@@ -14,6 +14,12 @@ urlpatterns = [
         views.attempt_question,
         name="question",
     ),
+    path(
+        "attempts/<int:pk>/questions/<int:position>/flag/",
+        views.attempt_flag_view,
+        name="flag",
+    ),
+    path("attempts/<int:pk>/summary/", views.attempt_summary, name="summary"),
     path("attempts/<int:pk>/submit/", views.attempt_submit_view, name="submit"),
     path("attempts/<int:pk>/review/", views.attempt_review, name="review"),
     path("progress/", views.progress, name="progress"),

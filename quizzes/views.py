@@ -4,21 +4,30 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from curriculum.cache import cached
+from curriculum.progress import practice_sections
 
 from . import selectors
-from .forms import AnswerForm
-from .grading import grade, policy_decision, response_labels, sort_items
+from .forms import AnswerForm, FlagForm
+from .grading import Grade, grade, policy_decision, response_labels, sort_items
 from .models import Attempt, FeedbackMode, Question, QuestionType, Quiz
 from .services import (
     QuizError,
     answer_save,
+    attempt_flag,
     attempt_start,
     attempt_submit,
     quiz_plan,
 )
+
+TIME_UP = "Time is up: your attempt was submitted."
+
+# The review's filter, `?only=`: every question, or those not fully right.
+REVIEW_ALL = "all"
+REVIEW_WRONG = "wrong"
 
 
 def _attempt_for(request, pk: int, *, write: bool = False) -> Attempt:
@@ -60,10 +69,16 @@ def quiz_detail(request, slug: str):
     quiz = _published_quiz(request, slug)
     summary = selectors.quiz_summaries(request.user, Quiz.objects.filter(pk=quiz.pk))[0]
     attempts = quiz.attempts.filter(user=request.user).order_by("number")
+    plan = cached(request, f"quiz-plan:{quiz.pk}", _plan_build(quiz))
     return render(
         request,
         "quizzes/quiz_detail.html",
-        {"quiz": quiz, "summary": summary, "attempts": attempts},
+        {
+            "quiz": quiz,
+            "summary": summary,
+            "attempts": attempts,
+            "question_count": plan.question_count,
+        },
     )
 
 
@@ -127,23 +142,42 @@ def _question_build(pk: int):
     return build
 
 
-def _question_context(attempt: Attempt, question: Question, position: int) -> dict:
-    """The page around one question: its saved answer and the navigation."""
-    ids = attempt.question_ids
-    answers = {a.question_id: a for a in attempt.answers.all()}
+def _attempt_context(attempt: Attempt) -> dict:
+    """What every page of an open attempt shows: the navigator and the time left."""
+    answers = selectors.attempt_answers(attempt)
+    states = selectors.question_states(attempt, answers)
+    seconds_left = None
+    if attempt.deadline is not None:
+        left = attempt.deadline - timezone.now()
+        seconds_left = max(0, int(left.total_seconds()))
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
-        "question": question,
-        "position": position,
-        "total": len(ids),
-        "answer": answers.get(question.pk),
-        "navigation": [
-            (i, qid in answers, reverse("quizzes:question", args=[attempt.pk, i]))
-            for i, qid in enumerate(ids, 1)
-        ],
-        "answered_count": sum(1 for qid in ids if qid in answers),
+        "answers": answers,
+        "states": states,
+        "total": len(states),
+        "answered_count": sum(state.answered for state in states),
+        "flagged_count": sum(state.flagged for state in states),
+        "seconds_left": seconds_left,
     }
+
+
+def _question_context(attempt: Attempt, question: Question, position: int) -> dict:
+    """The page around one question: its saved answer and the navigation."""
+    context = _attempt_context(attempt)
+    context.update(
+        question=question,
+        position=position,
+        state=context["states"][position - 1],
+        answer=context["answers"].get(question.pk),
+    )
+    return context
+
+
+def _graded(attempt: Attempt, question: Question, response: dict) -> Grade:
+    """The grade of a response, its choices in the order the attempt showed them."""
+    order = attempt.choice_order.get(str(question.pk))
+    return grade(question, response).in_shown_order(order)
 
 
 def _render_question(request, context: dict, form: AnswerForm, status: int = 200):
@@ -152,7 +186,9 @@ def _render_question(request, context: dict, form: AnswerForm, status: int = 200
     context.update(
         form=form,
         show_feedback=show_feedback,
-        grade=grade(question, answer.response) if show_feedback else None,
+        grade=_graded(context["attempt"], question, answer.response)
+        if show_feedback
+        else None,
         policy_request=_policy_request(question),
     )
     return render(request, "quizzes/question.html", context, status=status)
@@ -183,13 +219,9 @@ def _submit_if_time_is_up(attempt: Attempt) -> Attempt | None:
 @login_required
 def attempt_question(request, pk: int, position: int):
     attempt = _attempt_for(request, pk, write=request.method == "POST")
-    if _submit_if_time_is_up(attempt) is not None:
-        messages.info(request, "Time is up: your attempt was submitted.")
-        return redirect("quizzes:review", attempt.pk)
-    if not attempt.is_open:
-        return redirect("quizzes:review", attempt.pk)
-    if attempt.user_id != request.user.pk:
-        raise Http404("No such attempt.")
+    closed = _closed_redirect(request, attempt)
+    if closed is not None:
+        return closed
     question = _question(request, attempt, position)
     order = attempt.choice_order.get(str(question.pk))
     if request.method == "GET":
@@ -218,6 +250,81 @@ def attempt_question(request, pk: int, position: int):
     return redirect("quizzes:question", attempt.pk, position)
 
 
+def _closed_redirect(request, attempt: Attempt):
+    """
+    For the pages of an open attempt: the review when the attempt is over (time
+    up submits it first), None when the user may go on. Only its trainee may.
+    """
+    if _submit_if_time_is_up(attempt) is not None:
+        messages.info(request, TIME_UP)
+        return redirect("quizzes:review", attempt.pk)
+    if not attempt.is_open:
+        return redirect("quizzes:review", attempt.pk)
+    if attempt.user_id != request.user.pk:
+        raise Http404("No such attempt.")
+    return None
+
+
+@require_POST
+@login_required
+def attempt_flag_view(request, pk: int, position: int):
+    attempt = _attempt_for(request, pk, write=True)
+    closed = _closed_redirect(request, attempt)
+    if closed is not None:
+        # htmx would swap the whole review into the flag control: load it instead.
+        return _htmx_redirect(closed["Location"]) if request.htmx else closed
+    if not 1 <= position <= len(attempt.question_ids):
+        raise Http404("No such question in this attempt.")
+    question_url = reverse("quizzes:question", args=[attempt.pk, position])
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        error = form.errors["flagged"][0]
+        if request.htmx:
+            context = _attempt_context(attempt)
+            context.update(
+                position=position,
+                state=context["states"][position - 1],
+                flag_error=error,
+            )
+            return render(
+                request, "quizzes/includes/flag_update.html", context, status=422
+            )
+        messages.error(request, error)
+        return redirect(question_url)
+    try:
+        attempt = attempt_flag(
+            attempt=attempt,
+            question_id=attempt.question_ids[position - 1],
+            flagged=form.cleaned_data["flagged"],
+        )
+    except QuizError as error:
+        messages.error(request, str(error))
+        return _htmx_redirect(question_url) if request.htmx else redirect(question_url)
+    if request.htmx:
+        context = _attempt_context(attempt)
+        context.update(position=position, state=context["states"][position - 1])
+        return render(request, "quizzes/includes/flag_update.html", context)
+    return redirect(question_url)
+
+
+def _htmx_redirect(url: str) -> HttpResponse:
+    """Tell htmx to load `url` as a whole page (it follows a 302 in place)."""
+    return HttpResponse(headers={"HX-Redirect": url})
+
+
+@require_GET
+@login_required
+def attempt_summary(request, pk: int):
+    """Every question's state before the trainee confirms the submission."""
+    attempt = _attempt_for(request, pk)
+    closed = _closed_redirect(request, attempt)
+    if closed is not None:
+        return closed
+    context = _attempt_context(attempt)
+    context["unanswered_count"] = context["total"] - context["answered_count"]
+    return render(request, "quizzes/summary.html", context)
+
+
 @require_POST
 @login_required
 def attempt_submit_view(request, pk: int):
@@ -233,23 +340,44 @@ def attempt_review(request, pk: int):
     submitted = _submit_if_time_is_up(attempt)
     if submitted is not None:
         attempt = submitted
+        messages.info(request, TIME_UP)
     elif attempt.is_open:
         return redirect("quizzes:attempt", attempt.pk)
+    only = request.GET.get("only", REVIEW_ALL)
+    only_error = ""
+    if only not in (REVIEW_ALL, REVIEW_WRONG):
+        only_error = f"“{only[:40]}” is not a filter here: every question is shown."
+        only = REVIEW_ALL
     answers = selectors.attempt_answers(attempt)
     items = []
     for position, question in enumerate(selectors.attempt_questions(attempt), 1):
         answer = answers.get(question.pk)
+        result = _graded(attempt, question, answer.response if answer else {})
         items.append(
             {
                 "position": position,
                 "question": question,
                 "answer": answer,
-                "grade": grade(question, answer.response if answer else {}),
+                "grade": result,
+                "mark": selectors.outcome_mark(result.score),
                 "policy_request": _policy_request(question),
                 "response_text": _response_text(question, answer),
             }
         )
-    return render(request, "quizzes/review.html", {"attempt": attempt, "items": items})
+    shown = items
+    if only == REVIEW_WRONG:
+        shown = [item for item in items if not item["grade"].is_correct]
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "attempt": attempt,
+            "items": items,
+            "shown": shown,
+            "only": only,
+            "only_error": only_error,
+        },
+    )
 
 
 def _response_text(question: Question, answer) -> str:
@@ -275,6 +403,8 @@ def progress(request):
             "review": selectors.review_next(masteries),
             "attempts": selectors.attempt_history(request.user),
             "summaries": selectors.quiz_summaries(request.user),
+            # Exercises and any other practice, registered by their apps.
+            "practice": practice_sections(request.user),
         },
     )
 

@@ -15,6 +15,8 @@ _ALLOWED_TAGS = {
     "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}}
+# Inside a sentence, a label or a button only phrasing may appear.
+_INLINE_TAGS = {"a", "br", "code", "em", "strong"}
 
 
 @lru_cache(maxsize=1024)
@@ -29,9 +31,23 @@ def render_markdown(text: str) -> SafeString:
         if token.tag == "h1":
             token.tag = "h2"
     html = _parser.renderer.render(tokens, _parser.options, {})
+    return _clean(html, _ALLOWED_TAGS)
+
+
+@lru_cache(maxsize=4096)
+def render_markdown_inline(text: str) -> SafeString:
+    """
+    Render one line of Markdown (emphasis, code, links) without a wrapping
+    paragraph, for text that sits inside a label, a list item or a sentence:
+    a choice, its feedback, a hint. Block syntax stays as text; sanitized.
+    """
+    return _clean(_parser.renderInline(text), _INLINE_TAGS)
+
+
+def _clean(html: str, tags: set[str]) -> SafeString:
     cleaned = nh3.clean(
         html,
-        tags=_ALLOWED_TAGS,
+        tags=tags,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
