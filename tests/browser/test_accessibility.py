@@ -8,9 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.sessions import sign_in
 
 pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
 
 # The focused element's ring (outline, else the first box-shadow) and the colour
 # it is drawn on: the nearest ancestor with a background.
@@ -185,6 +188,61 @@ def test_without_javascript_tab_after_check_answer_reaches_next(
             break
     assert _active_name(page) == "Next question"
     context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    # Reduced motion turns off Bootstrap's smooth scrolling: the page is where a
+    # test scrolled it at once.
+    context = browser.new_context(
+        viewport=PHONE, has_touch=True, reduced_motion="reduce"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors
+
+
+def test_on_a_phone_matrix_row_labels_stay_while_scrolling_sideways(
+    live_server, live_content, phone
+):
+    phone.goto(live_server.url + "/matrix/")
+    scroller = phone.locator(".table-responsive")
+    overflow = scroller.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert overflow > 50, "the matrix fits a phone; nothing to scroll"
+    scroller.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    label = phone.get_by_role("rowheader", name=re.compile("^Guest operating system"))
+    box = label.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    seen = phone.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('th')?.textContent",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert seen == label.text_content()
+    ARTIFACTS.mkdir(exist_ok=True)
+    scroller.evaluate("el => { el.scrollLeft = el.scrollWidth / 3; }")
+    label.scroll_into_view_if_needed()
+    phone.screenshot(path=ARTIFACTS / "matrix-phone.png")
+
+
+def test_on_a_phone_a_tapped_cells_explanation_comes_into_view(
+    live_server, live_content, phone
+):
+    phone.goto(live_server.url + "/matrix/")
+    last_row = phone.get_by_role("row").last
+    # The trainee has scrolled down to the table's last row.
+    last_row.evaluate("el => el.scrollIntoView({block: 'end'})")
+    cell = last_row.get_by_role("link").first
+    expect(cell).to_be_in_viewport()
+    cell.tap()
+    panel = phone.locator("#duty-panel")
+    expect(panel).to_contain_text("Owner:")
+    expect(panel.get_by_role("heading")).to_be_in_viewport()
+    expect(panel.get_by_text("Owner:")).to_be_in_viewport()
+    expect(panel.locator(".card-text")).to_be_in_viewport()
 
 
 def test_quiz_attempts_table_has_no_empty_column_header(
