@@ -195,7 +195,7 @@ def phone(browser):
     # Reduced motion turns off Bootstrap's smooth scrolling: the page is where a
     # test scrolled it at once.
     context = browser.new_context(
-        viewport=PHONE, has_touch=True, reduced_motion="reduce"
+        viewport=PHONE, has_touch=True, is_mobile=True, reduced_motion="reduce"
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -210,6 +210,10 @@ def test_on_a_phone_matrix_row_labels_stay_while_scrolling_sideways(
     live_server, live_content, phone
 ):
     phone.goto(live_server.url + "/matrix/")
+    # The table scrolls in its own box; the page itself neither scrolls sideways
+    # nor is zoomed out to fit.
+    widths = phone.evaluate("() => [innerWidth, document.documentElement.scrollWidth]")
+    assert widths == [PHONE["width"], PHONE["width"]]
     scroller = phone.locator(".table-responsive")
     overflow = scroller.evaluate("el => el.scrollWidth - el.clientWidth")
     assert overflow > 50, "the matrix fits a phone; nothing to scroll"
