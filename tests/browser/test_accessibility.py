@@ -120,26 +120,38 @@ def _question_url(live_server, attempt, position: int) -> str:
     return f"{live_server.url}/attempts/{attempt.pk}/questions/{position}/"
 
 
-def _position_of(attempt, question_type: str) -> int:
+def _boxes(page, live_server, attempt, kind: str):
+    """The radios (a single-choice question) or checkboxes (a multiple-choice
+    one) of the attempt's question of that type, its page open."""
     from quizzes.models import Question
 
+    question_type = "single" if kind == "radio" else "multiple"
     types = dict(Question.objects.values_list("pk", "type"))
-    return [types[pk] for pk in attempt.question_ids].index(question_type) + 1
+    position = [types[pk] for pk in attempt.question_ids].index(question_type) + 1
+    page.goto(_question_url(live_server, attempt, position))
+    return page.locator(f"form input[type={kind}]")
 
 
 @pytest.mark.parametrize("kind", ["radio", "checkbox"])
 def test_focus_rings_on_radios_and_checkboxes_contrast(
     live_server, trainee_on_basics, page, kind
 ):
-    attempt = trainee_on_basics
-    question_type = "single" if kind == "radio" else "multiple"
-    page.goto(_question_url(live_server, attempt, _position_of(attempt, question_type)))
-    first, second = page.locator(f"form input[type={kind}]").all()[:2]
+    first, second = _boxes(page, live_server, trainee_on_basics, kind).all()[:2]
     # Reached by keyboard, as :focus-visible requires.
     first.focus()
     page.keyboard.press("ArrowDown" if kind == "radio" else "Tab")
     expect(second).to_be_focused()
     assert focus_ring_contrast(page) >= 3
+
+
+@pytest.mark.parametrize("kind", ["radio", "checkbox"])
+def test_empty_radios_and_checkboxes_have_a_visible_edge(
+    live_server, trainee_on_basics, page, kind
+):
+    box = _boxes(page, live_server, trainee_on_basics, kind).first
+    expect(box).not_to_be_checked()
+    edge = box.evaluate("el => getComputedStyle(el).borderTopColor")
+    assert _contrast(_rgba(edge), _rgba("rgb(255, 255, 255)")) >= 3
 
 
 def _answer_anything(page) -> None:
