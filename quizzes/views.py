@@ -243,7 +243,9 @@ def attempt_question(request, pk: int, position: int):
     if request.POST.get("autosave") and request.htmx:
         return HttpResponse('<span class="text-success">Saved.</span>')
     if attempt.quiz.feedback_mode == FeedbackMode.IMMEDIATE:
-        return redirect("quizzes:question", attempt.pk, position)
+        # The fragment brings the feedback into view and, with JavaScript, focus.
+        url = reverse("quizzes:question", args=[attempt.pk, position])
+        return redirect(f"{url}#feedback")
     if position < len(attempt.question_ids):
         return redirect("quizzes:question", attempt.pk, position + 1)
     messages.success(request, "Answer saved. Submit when you are ready.")
