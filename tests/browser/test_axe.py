@@ -143,9 +143,17 @@ PAGES: list[tuple[str, str, str, Callable | None]] = [
     ("question-timed", "trainee", "/attempts/{w.timed_attempt.pk}/", None),
     ("feedback-single", "trainee", "{w.questions[single]}", None),
     ("feedback-policy", "trainee", "{w.questions[policy]}", None),
+    ("quiz-summary", "trainee", "/attempts/{w.quiz_attempt.pk}/summary/", None),
     ("review", "trainee", "/attempts/{w.review_attempt.pk}/review/", None),
+    (
+        "review-only-wrong",
+        "trainee",
+        "/attempts/{w.review_attempt.pk}/review/?only=wrong",
+        None,
+    ),
     ("progress", "trainee", "/progress/", None),
     ("exercises", "trainee", "/exercises/", None),
+    ("exercise-editor", "trainee", "/exercises/own-password/", None),
     (
         "exercise-checked-invalid",
         "trainee",
@@ -241,13 +249,6 @@ EXEMPT = [
         "label-title-only",
         ".inline-group .tabular td",
         "the same tabular inline fields, those that carry help text",
-    ),
-    # Issue 15 gives the editor's gutter to the policy editor's change, which
-    # replaces the textarea editor and its line numbers: remove this then.
-    Exemption(
-        "color-contrast",
-        ".editor-gutter",
-        "line numbers at 4.21:1, fixed with the new editor",
     ),
 ]
 
