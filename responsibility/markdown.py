@@ -28,7 +28,10 @@ def render_markdown(text: str) -> SafeString:
         # The page owns the only h1; a guide's own top-level headings become h2.
         if token.tag == "h1":
             token.tag = "h2"
-    html = _parser.renderer.render(tokens, _parser.options, {})
+    return _clean(_parser.renderer.render(tokens, _parser.options, {}))
+
+
+def _clean(html: str) -> SafeString:
     cleaned = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -37,3 +40,12 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(cleaned)  # noqa: S308 - nh3 has sanitized it
+
+
+@lru_cache(maxsize=1024)
+def render_markdown_inline(text: str) -> SafeString:
+    """
+    Render one line of Markdown (emphasis, code, links) without a wrapping
+    paragraph, for text that sits inside a sentence: a choice, a list item.
+    """
+    return _clean(_parser.renderInline(text))

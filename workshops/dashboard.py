@@ -163,9 +163,18 @@ class ItemStats:
         return self.counts[PASSED.key]
 
     @property
+    def finished(self) -> int:
+        """Trainees done with the item: passed, or failed (a quiz submitted below
+        its pass mark, an exercise unsolved when the workshop closed)."""
+        return self.passed + self.counts[FAILED.key]
+
+    @property
     def success_rate(self) -> int | None:
-        """Percent of the trainees who started the item that passed it."""
-        return round(100 * self.passed / self.started) if self.started else None
+        """Percent of the trainees who started the item that passed it; None
+        until someone has finished it, so a room still at work does not read 0%."""
+        if not self.finished:
+            return None
+        return round(100 * self.passed / self.started)
 
     @property
     def mean_score(self) -> float | None:

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from responsibility.markdown import render_markdown
+from responsibility.markdown import render_markdown, render_markdown_inline
 from responsibility.models import Owner
 
 register = template.Library()
@@ -12,6 +12,12 @@ register = template.Library()
 def markdown_filter(text: str) -> SafeString:
     """Render admin-written Markdown, sanitized."""
     return render_markdown(text or "")
+
+
+@register.filter
+def markdown_inline(text: str) -> SafeString:
+    """Render admin-written Markdown inline (no wrapping <p>), sanitized."""
+    return render_markdown_inline(text or "")
 
 
 _ICONS = {
