@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.groups import INSTRUCTORS
 from accounts.throttle import rate_limit_hit
 from curriculum.csv import csv_safe
+from quizzes.models import AttemptStatus
 
 from . import selectors, services, throttling
 from .dashboard import trainee_cells, workshop_dashboard
@@ -159,6 +160,51 @@ def workshop_close(request, workshop):
     return "The workshop is closed. Its results are kept."
 
 
+@require_GET
+@login_required
+def close_confirm(request, pk: int):
+    """Closing ends the workshop for the whole room: this page asks first, and
+    its button posts to the close control. No JavaScript needed."""
+    workshop = _taught(request, pk)
+    if not workshop.is_open:
+        messages.info(request, "Only an open workshop can be closed.")
+        return redirect("workshops:dashboard", workshop.pk)
+    open_attempts = workshop.attempt_links.filter(
+        attempt__status=AttemptStatus.IN_PROGRESS
+    ).count()
+    return render(
+        request,
+        "workshops/close_confirm.html",
+        {"workshop": workshop, "open_attempts": open_attempts},
+    )
+
+
+@_control
+def workshop_reopen(request, workshop):
+    workshop, code_changed = services.workshop_reopen(workshop=workshop)
+    if code_changed:
+        return (
+            "The workshop is open again. Its old code was taken by another "
+            f"workshop, so its join code is now {workshop.display_code}."
+        )
+    return f"The workshop is open again, with the code {workshop.display_code}."
+
+
+@require_POST
+@login_required
+def workshop_duplicate(request, pk: int):
+    workshop = _taught(request, pk)
+    if not can_run_workshops(request.user):
+        raise Http404("Only instructors create workshops.")
+    copy = services.workshop_duplicate(workshop=workshop, created_by=request.user)
+    messages.success(
+        request,
+        f"This is a copy of “{workshop.title}”, a draft with the code "
+        f"{copy.display_code}. Change what you need, then save.",
+    )
+    return redirect("workshops:edit", copy.pk)
+
+
 @_control
 def leaderboard(request, workshop):
     shown = request.POST.get("shown") == "1"
@@ -287,13 +333,43 @@ def export_csv(request, pk: int):
 # --- trainees ----------------------------------------------------------------------
 
 
-@require_GET
-@login_required
-def agenda(request, pk: int):
+def _agenda_for(request, pk: int) -> tuple[Workshop, bool]:
+    """The workshop and whether the user is a member; its instructors may look
+    too, anyone else gets a 404."""
     workshop = get_object_or_404(Workshop, pk=pk)
     is_member = workshop.memberships.filter(user=request.user).exists()
     if not is_member and not workshop.is_instructor(request.user):
         raise Http404("You have not joined this workshop.")
+    return workshop, is_member
+
+
+# htmx stops polling on this status: a closed workshop changes no more.
+STOP_POLLING = 286
+
+
+@require_GET
+@login_required
+def agenda_live(request, pk: int):
+    """
+    The part of the agenda that htmx refreshes every five seconds: the items,
+    unlocked or not, and the trainee's own status. Polled by a whole room, so it
+    runs a fixed, small number of queries (tests/workshops/test_views.py).
+    """
+    workshop, _ = _agenda_for(request, pk)
+    response = render(
+        request,
+        "workshops/includes/agenda_live.html",
+        {"workshop": workshop, "cells": trainee_cells(workshop, request.user)},
+        status=STOP_POLLING if workshop.is_closed and request.htmx else 200,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@login_required
+def agenda(request, pk: int):
+    workshop, is_member = _agenda_for(request, pk)
     is_guest = hasattr(request.user, "guest_profile")
     resume_url = None
     if is_guest and not request.user.has_usable_password():
