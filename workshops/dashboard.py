@@ -144,6 +144,12 @@ class TraineeRow:
         return round(sum(cell.points for cell in self.cells), 2)
 
     @cached_property
+    def whole_points(self) -> int:
+        """Leaderboard points: each item's best score in percent (up to 100 an
+        item), added up and rounded: the same ranking as `points`, read aloud."""
+        return round(sum(cell.score or 0.0 for cell in self.cells))
+
+    @cached_property
     def passed(self) -> int:
         return sum(cell.status is PASSED for cell in self.cells)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,8 +21,15 @@ from quizzes.models import AttemptStatus
 
 from . import selectors, services, throttling
 from .dashboard import trainee_cells, workshop_dashboard
-from .forms import AgendaFormSet, JoinForm, WorkshopForm, agenda_initial
+from .forms import (
+    AgendaFormSet,
+    JoinForm,
+    WorkshopForm,
+    agenda_initial,
+    agenda_rearranged,
+)
 from .models import Workshop
+from .projector import answer_distribution, current_item
 from .resume import resume_token_make, resume_token_user
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -63,11 +71,40 @@ def workshop_list(request):
     )
 
 
+def _form_page(request, form, agenda, workshop, *, status=200, focus=""):
+    return render(
+        request,
+        "workshops/workshop_form.html",
+        {"form": form, "agenda": agenda, "workshop": workshop, "focus": focus},
+        status=status,
+    )
+
+
+def _rearranged(request, workshop: Workshop | None):
+    """The form again after "Move up", "Move down" or "Add a row" without
+    JavaScript: nothing saved, what was typed kept, the rows in their new order;
+    None for a plain save."""
+    found = agenda_rearranged(request.POST)
+    if found is None:
+        return None
+    rows, focus = found
+    initial = {name: request.POST.get(name, "") for name in ("title", "date")}
+    initial["show_leaderboard"] = bool(request.POST.get("show_leaderboard"))
+    form = WorkshopForm(initial=initial, instance=workshop)
+    agenda = AgendaFormSet(prefix="agenda", initial=[{"content": v} for v in rows])
+    agenda.extra = 0  # the rows are exactly those sent, plus any added
+    if focus.endswith(":new") and agenda.forms:
+        agenda.forms[-1].fields["content"].widget.attrs["autofocus"] = True
+    return _form_page(request, form, agenda, workshop, focus=focus)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def workshop_create(request):
     if not can_run_workshops(request.user):
         raise Http404("Only instructors create workshops.")
+    if request.method == "POST" and (page := _rearranged(request, None)):
+        return page
     form = WorkshopForm(request.POST or None)
     agenda = AgendaFormSet(request.POST or None, prefix="agenda")
     if request.method == "POST" and form.is_valid() and agenda.is_valid():
@@ -82,12 +119,8 @@ def workshop_create(request):
             request, f"Workshop created. Its join code is {workshop.code}."
         )
         return redirect("workshops:dashboard", workshop.pk)
-    return render(
-        request,
-        "workshops/workshop_form.html",
-        {"form": form, "agenda": agenda, "workshop": None},
-        status=422 if request.method == "POST" else 200,
-    )
+    status = 422 if request.method == "POST" else 200
+    return _form_page(request, form, agenda, None, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,6 +130,8 @@ def workshop_edit(request, pk: int):
     if workshop.is_closed:
         messages.error(request, "A closed workshop cannot be edited.")
         return redirect("workshops:dashboard", workshop.pk)
+    if request.method == "POST" and (page := _rearranged(request, workshop)):
+        return page
     form = WorkshopForm(request.POST or None, instance=workshop)
     agenda = AgendaFormSet(
         request.POST or None, prefix="agenda", initial=agenda_initial(workshop)
@@ -107,12 +142,8 @@ def workshop_edit(request, pk: int):
             services.agenda_set(workshop=workshop, contents=agenda.contents())
         messages.success(request, "Workshop saved.")
         return redirect("workshops:dashboard", workshop.pk)
-    return render(
-        request,
-        "workshops/workshop_form.html",
-        {"form": form, "agenda": agenda, "workshop": workshop},
-        status=422 if request.method == "POST" else 200,
-    )
+    status = 422 if request.method == "POST" else 200
+    return _form_page(request, form, agenda, workshop, status=status)
 
 
 def _control(action):
@@ -266,9 +297,33 @@ def _qr_svg(url: str) -> str:
     )
 
 
+def _projector_live(workshop: Workshop) -> dict:
+    """The projector's live part: the dashboard's numbers, the current item,
+    how long the room has been on it, and its answers drawn as charts."""
+    board = workshop_dashboard(workshop)
+    current = current_item(board.items)
+    elapsed = 0
+    if current is not None:
+        end = workshop.closed_at or timezone.now()
+        elapsed = max(0, int((end - current.unlocked_at).total_seconds()))
+    minutes, seconds = divmod(elapsed, 60)
+    return {
+        "workshop": workshop,
+        "board": board,
+        "current": current,
+        "current_stat": next(
+            (stat for stat in board.stats if stat.item == current), None
+        ),
+        "elapsed": elapsed,
+        "elapsed_text": f"{minutes}:{seconds:02d}",
+        "distribution": answer_distribution(workshop, current),
+    }
+
+
 @require_GET
 @login_required
 def projector(request, pk: int):
+    """The page for the room's screen: join code, current item, answers, scores."""
     workshop = _taught(request, pk)
     throttling.network_note(request, workshop)
     join_url = _join_url(request, workshop)
@@ -276,8 +331,7 @@ def projector(request, pk: int):
         request,
         "workshops/projector.html",
         {
-            "workshop": workshop,
-            "board": workshop_dashboard(workshop),
+            **_projector_live(workshop),
             "join_url": join_url,
             "join_path": request.build_absolute_uri(reverse("workshops:join")),
             "qr_svg": _qr_svg(join_url),
@@ -292,7 +346,7 @@ def projector_live(request, pk: int):
     return render(
         request,
         "workshops/includes/projector_live.html",
-        {"workshop": workshop, "board": workshop_dashboard(workshop)},
+        _projector_live(workshop),
     )
 
 
