@@ -57,7 +57,7 @@ class QuestionDistribution:
         return bar_chart(self)
 
 
-def plain(text: str, limit: int = 64) -> str:
+def plain(text: str, limit: int = 48) -> str:
     """Markdown as the plain words a chart label can hold."""
     words = " ".join(html.unescape(strip_tags(render_markdown_inline(text))).split())
     return words if len(words) <= limit else words[: limit - 1] + "…"
@@ -135,11 +135,11 @@ def answer_distribution(
 
 # The chart's geometry, in SVG user units; the SVG scales to its container.
 _WIDTH = 1000
-_LABEL_SIZE = 26
-_ROW = 78
-_BAR_TOP = 34
-_BAR_HEIGHT = 30
-_BAR_MAX = 820
+_LABEL_SIZE = 34
+_ROW = 96
+_BAR_TOP = 46
+_BAR_HEIGHT = 36
+_BAR_MAX = 740
 
 
 def bar_chart(distribution: QuestionDistribution) -> SafeString:
@@ -166,7 +166,7 @@ def bar_chart(distribution: QuestionDistribution) -> SafeString:
                 top + _BAR_TOP,
                 width,
                 width + 12,
-                top + _BAR_TOP + _BAR_HEIGHT - 6,
+                top + _BAR_TOP + _BAR_HEIGHT - 8,
                 f"{bar.count} ({share}%)",
             )
         )
@@ -183,7 +183,8 @@ def bar_chart(distribution: QuestionDistribution) -> SafeString:
         format_html_join(
             "",
             '<text x="0" y="{}" class="bar-label">{}</text>'
-            '<rect class="{}" x="0" y="{}" width="{}" height="' + str(_BAR_HEIGHT)
+            '<rect class="{}" x="0" y="{}" width="{}" height="'
+            + str(_BAR_HEIGHT)
             + '"></rect><text x="{}" y="{}" class="bar-count">{}</text>',
             rows,
         ),
