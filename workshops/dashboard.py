@@ -5,6 +5,7 @@ The dashboard runs a fixed number of queries whatever the number of trainees:
 one per kind of record (members, attempts, answers, submissions), aggregated here.
 """
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -126,6 +127,15 @@ def trainee_cells(workshop: Workshop, user: User) -> list[tuple[AgendaItem, Cell
     return [
         (item, _cell_for(quiz_cells, exercise_cells, user.pk, item)) for item in items
     ]
+
+
+def agenda_version(workshop: Workshop, cells: list[tuple[AgendaItem, Cell]]) -> str:
+    """A short digest of what a trainee's agenda shows: the state, and each
+    item's lock and the trainee's status on it. Equal digests, same page."""
+    shown = [workshop.state] + [
+        f"{item.pk}:{item.unlocked}:{cell}" for item, cell in cells
+    ]
+    return hashlib.blake2b("|".join(shown).encode(), digest_size=8).hexdigest()
 
 
 # --- the dashboard ---------------------------------------------------------------

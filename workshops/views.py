@@ -20,7 +20,7 @@ from curriculum.csv import csv_safe
 from quizzes.models import AttemptStatus
 
 from . import selectors, services, throttling
-from .dashboard import trainee_cells, workshop_dashboard
+from .dashboard import agenda_version, trainee_cells, workshop_dashboard
 from .forms import (
     AgendaFormSet,
     JoinForm,
@@ -407,15 +407,22 @@ def agenda_live(request, pk: int):
     """
     The part of the agenda that htmx refreshes every five seconds: the items,
     unlocked or not, and the trainee's own status. Polled by a whole room, so it
-    runs a fixed, small number of queries (tests/workshops/test_views.py).
+    runs a fixed, small number of queries (tests/workshops/test_issue15.py).
+    When nothing changed since the version the page holds, the answer is 204
+    and htmx swaps nothing: a trainee's focus stays on the button it was on.
     """
     workshop, _ = _agenda_for(request, pk)
-    response = render(
-        request,
-        "workshops/includes/agenda_live.html",
-        {"workshop": workshop, "cells": trainee_cells(workshop, request.user)},
-        status=STOP_POLLING if workshop.is_closed and request.htmx else 200,
-    )
+    cells = trainee_cells(workshop, request.user)
+    version = agenda_version(workshop, cells)
+    if request.htmx and request.GET.get("v") == version:
+        response = HttpResponse(status=204)
+    else:
+        response = render(
+            request,
+            "workshops/includes/agenda_live.html",
+            {"workshop": workshop, "cells": cells, "version": version},
+            status=STOP_POLLING if workshop.is_closed and request.htmx else 200,
+        )
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -424,6 +431,7 @@ def agenda_live(request, pk: int):
 @login_required
 def agenda(request, pk: int):
     workshop, is_member = _agenda_for(request, pk)
+    cells = trainee_cells(workshop, request.user)
     is_guest = hasattr(request.user, "guest_profile")
     resume_url = None
     if is_guest and not request.user.has_usable_password():
@@ -436,7 +444,8 @@ def agenda(request, pk: int):
         "workshops/agenda.html",
         {
             "workshop": workshop,
-            "cells": trainee_cells(workshop, request.user),
+            "cells": cells,
+            "version": agenda_version(workshop, cells),
             "is_member": is_member,
             "resume_url": resume_url,
         },

@@ -95,6 +95,11 @@ def test_the_agenda_follows_the_instructor_without_a_reload(live_server, room, p
     _sign_in(page, live_server, "erin", f"/workshops/{workshop.pk}/")
     roles = page.get_by_role("listitem").filter(has_text="IAM roles")
     expect(roles).to_contain_text("Locked")
+    # While nothing changes, the refresh leaves the page alone: focus stays put.
+    start = page.get_by_role("button", name=re.compile("^Start IAM groups"))
+    start.focus()
+    page.wait_for_timeout(6_000)
+    expect(start).to_be_focused()
     item_unlock_next(workshop=workshop)  # the instructor, elsewhere
     expect(roles).to_contain_text("Unlocked", timeout=15_000)
     expect(roles.get_by_role("button", name=re.compile("^Start"))).to_be_visible()

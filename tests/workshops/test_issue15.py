@@ -2,6 +2,8 @@
 that updates itself, closing with a confirmation, reopening and duplicating,
 the way back from a quiz or an exercise, and honest success rates."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -306,3 +308,16 @@ def test_workshop_open_after_reopen_is_refused(workshop):
     workshop_reopen(workshop=workshop)
     with pytest.raises(WorkshopError):
         workshop_open(workshop=workshop)
+
+
+def test_an_unchanged_agenda_answers_204_so_nothing_is_swapped(client, workshop, alice):
+    membership_join(workshop=workshop, user=alice)
+    client.force_login(alice)
+    url = reverse("workshops:agenda_live", args=[workshop.pk])
+    htmx = {"HX-Request": "true"}
+    page = client.get(reverse("workshops:agenda", args=[workshop.pk]))
+    version = re.search(r'"v": "([0-9a-f]+)"', page.content.decode()).group(1)
+    assert client.get(url, {"v": version}, headers=htmx).status_code == 204
+    assert client.get(url, {"v": "stale"}, headers=htmx).status_code == 200
+    workshop.items.update(unlocked_at="2026-12-04T12:00:00Z")
+    assert client.get(url, {"v": version}, headers=htmx).status_code == 200
