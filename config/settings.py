@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "config.context_processors.navigation",
+                "workshops.context_processors.workshop_return",
             ],
         },
     },

@@ -5,6 +5,7 @@ The dashboard runs a fixed number of queries whatever the number of trainees:
 one per kind of record (members, attempts, answers, submissions), aggregated here.
 """
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -128,6 +129,15 @@ def trainee_cells(workshop: Workshop, user: User) -> list[tuple[AgendaItem, Cell
     ]
 
 
+def agenda_version(workshop: Workshop, cells: list[tuple[AgendaItem, Cell]]) -> str:
+    """A short digest of what a trainee's agenda shows: the state, and each
+    item's lock and the trainee's status on it. Equal digests, same page."""
+    shown = [workshop.state] + [
+        f"{item.pk}:{item.unlocked}:{cell}" for item, cell in cells
+    ]
+    return hashlib.blake2b("|".join(shown).encode(), digest_size=8).hexdigest()
+
+
 # --- the dashboard ---------------------------------------------------------------
 
 
@@ -142,6 +152,12 @@ class TraineeRow:
     @cached_property
     def points(self) -> float:
         return round(sum(cell.points for cell in self.cells), 2)
+
+    @cached_property
+    def whole_points(self) -> int:
+        """Leaderboard points: each item's best score in percent (up to 100 an
+        item), added up and rounded: the same ranking as `points`, read aloud."""
+        return round(sum(cell.score or 0.0 for cell in self.cells))
 
     @cached_property
     def passed(self) -> int:
@@ -163,9 +179,18 @@ class ItemStats:
         return self.counts[PASSED.key]
 
     @property
+    def finished(self) -> int:
+        """Trainees done with the item: passed, or failed (a quiz submitted below
+        its pass mark, an exercise unsolved when the workshop closed)."""
+        return self.passed + self.counts[FAILED.key]
+
+    @property
     def success_rate(self) -> int | None:
-        """Percent of the trainees who started the item that passed it."""
-        return round(100 * self.passed / self.started) if self.started else None
+        """Percent of the trainees who started the item that passed it; None
+        until someone has finished it, so a room still at work does not read 0%."""
+        if not self.finished:
+            return None
+        return round(100 * self.passed / self.started)
 
     @property
     def mean_score(self) -> float | None:

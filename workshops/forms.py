@@ -90,6 +90,8 @@ class AgendaItemForm(forms.Form):
     def __init__(self, *args, choices: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["content"].choices = choices
+        css = "form-select is-invalid" if self.errors.get("content") else "form-select"
+        self.fields["content"].widget.attrs["class"] = css
         number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
         self.fields["content"].label = f"Item {number}"
 
@@ -129,9 +131,47 @@ class BaseAgendaFormSet(forms.BaseFormSet):
             raise forms.ValidationError("Choose at least one quiz or exercise.")
 
 
+AGENDA_MAX = 30
+
 AgendaFormSet = forms.formset_factory(
-    AgendaItemForm, formset=BaseAgendaFormSet, extra=3, max_num=30
+    AgendaItemForm, formset=BaseAgendaFormSet, extra=1, max_num=AGENDA_MAX
 )
+
+
+def agenda_rearranged(data) -> tuple[list[str], str] | None:
+    """
+    The agenda's rows after the "Move up", "Move down" or "Add a row" button a
+    form was sent with, and the button to focus again; None for a plain save.
+    These buttons make the editor work without JavaScript (agenda_editor.js
+    does the same in place). Whatever was sent, the result is a list of at most
+    AGENDA_MAX raw values, checked only when the form is saved.
+    """
+    move = data.get("agenda-move", "")
+    add = "agenda-add" in data
+    if not move and not add:
+        return None
+    try:
+        total = int(data.get("agenda-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    total = max(0, min(total, AGENDA_MAX))
+    rows = [str(data.get(f"agenda-{i}-content", ""))[:40] for i in range(total)]
+    if add:
+        if len(rows) < AGENDA_MAX:
+            rows.append("")
+        return rows, f"{len(rows) - 1}:new"
+    index, _, direction = move.partition(":")
+    if not index.isascii() or not index.isdigit() or direction not in ("up", "down"):
+        return rows, ""
+    index = int(index)
+    other = index - 1 if direction == "up" else index + 1
+    if not (0 <= index < len(rows) and 0 <= other < len(rows)):
+        return rows, ""
+    rows[index], rows[other] = rows[other], rows[index]
+    if other in (0, len(rows) - 1):
+        # At the end it moved to, that button is disabled: focus the other one.
+        direction = "down" if direction == "up" else "up"
+    return rows, f"{other}:{direction}"
 
 
 def agenda_initial(workshop: Workshop) -> list[dict]:

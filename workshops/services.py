@@ -179,6 +179,56 @@ def workshop_close(*, workshop: Workshop, now: datetime | None = None) -> Worksh
     return workshop
 
 
+def _code_free(workshop: Workshop) -> bool:
+    """Whether no other running workshop uses this workshop's code."""
+    running = Workshop.objects.exclude(state=WorkshopState.CLOSED)
+    return not running.filter(code=workshop.code).exclude(pk=workshop.pk).exists()
+
+
+@transaction.atomic
+def workshop_reopen(*, workshop: Workshop) -> tuple[Workshop, bool]:
+    """
+    Open a closed workshop again: it takes joins, answers and submissions once
+    more; attempts submitted at closing stay submitted. A code unique among
+    running workshops may have been taken meanwhile: then it gets a fresh one.
+    Returns the workshop and whether its code changed.
+    """
+    workshop = _locked(workshop)
+    if not workshop.is_closed:
+        raise WorkshopError("Only a closed workshop can be reopened.")
+    workshop.state = WorkshopState.OPEN
+    workshop.closed_at = None
+    changed = not _code_free(workshop)
+    for _ in range(CODE_TRIES):
+        if changed:
+            workshop.code = code_generate()
+        try:
+            with transaction.atomic():
+                workshop.save(update_fields=["state", "closed_at", "code"])
+            return workshop, changed
+        except IntegrityError:
+            changed = True  # taken meanwhile, or the fresh one is: draw again
+    raise WorkshopError("Could not find a free join code; try again.")
+
+
+@transaction.atomic
+def workshop_duplicate(*, workshop: Workshop, created_by: User) -> Workshop:
+    """A new draft with the same title (marked as a copy), leaderboard setting,
+    instructors and agenda, a fresh join code and today's date."""
+    copy = workshop_create(
+        title=f"{workshop.title} (copy)"[
+            : Workshop._meta.get_field("title").max_length
+        ],
+        created_by=created_by,
+        show_leaderboard=workshop.show_leaderboard,
+        contents=[
+            item.content for item in workshop.items.select_related("quiz", "exercise")
+        ],
+    )
+    copy.instructors.add(*workshop.instructors.all())
+    return copy
+
+
 def joining_lock(*, workshop: Workshop, locked: bool) -> Workshop:
     """Stop (or allow again) new participants; members keep their place."""
     return _switch(workshop, "joining_locked", locked)

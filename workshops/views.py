@@ -11,17 +11,26 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.groups import INSTRUCTORS
 from accounts.throttle import rate_limit_hit
 from curriculum.csv import csv_safe
+from quizzes.models import AttemptStatus
 
 from . import selectors, services, throttling
-from .dashboard import trainee_cells, workshop_dashboard
-from .forms import AgendaFormSet, JoinForm, WorkshopForm, agenda_initial
+from .dashboard import agenda_version, trainee_cells, workshop_dashboard
+from .forms import (
+    AgendaFormSet,
+    JoinForm,
+    WorkshopForm,
+    agenda_initial,
+    agenda_rearranged,
+)
 from .models import Workshop
+from .projector import answer_distribution, current_item
 from .resume import resume_token_make, resume_token_user
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -63,11 +72,40 @@ def workshop_list(request):
     )
 
 
+def _form_page(request, form, agenda, workshop, *, status=200, focus=""):
+    return render(
+        request,
+        "workshops/workshop_form.html",
+        {"form": form, "agenda": agenda, "workshop": workshop, "focus": focus},
+        status=status,
+    )
+
+
+def _rearranged(request, workshop: Workshop | None):
+    """The form again after "Move up", "Move down" or "Add a row" without
+    JavaScript: nothing saved, what was typed kept, the rows in their new order;
+    None for a plain save."""
+    found = agenda_rearranged(request.POST)
+    if found is None:
+        return None
+    rows, focus = found
+    initial = {name: request.POST.get(name, "") for name in ("title", "date")}
+    initial["show_leaderboard"] = bool(request.POST.get("show_leaderboard"))
+    form = WorkshopForm(initial=initial, instance=workshop)
+    agenda = AgendaFormSet(prefix="agenda", initial=[{"content": v} for v in rows])
+    agenda.extra = 0  # the rows are exactly those sent, plus any added
+    if focus.endswith(":new") and agenda.forms:
+        agenda.forms[-1].fields["content"].widget.attrs["autofocus"] = True
+    return _form_page(request, form, agenda, workshop, focus=focus)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def workshop_create(request):
     if not can_run_workshops(request.user):
         raise Http404("Only instructors create workshops.")
+    if request.method == "POST" and (page := _rearranged(request, None)):
+        return page
     form = WorkshopForm(request.POST or None)
     agenda = AgendaFormSet(request.POST or None, prefix="agenda")
     if request.method == "POST" and form.is_valid() and agenda.is_valid():
@@ -82,12 +120,8 @@ def workshop_create(request):
             request, f"Workshop created. Its join code is {workshop.code}."
         )
         return redirect("workshops:dashboard", workshop.pk)
-    return render(
-        request,
-        "workshops/workshop_form.html",
-        {"form": form, "agenda": agenda, "workshop": None},
-        status=422 if request.method == "POST" else 200,
-    )
+    status = 422 if request.method == "POST" else 200
+    return _form_page(request, form, agenda, None, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,6 +131,8 @@ def workshop_edit(request, pk: int):
     if workshop.is_closed:
         messages.error(request, "A closed workshop cannot be edited.")
         return redirect("workshops:dashboard", workshop.pk)
+    if request.method == "POST" and (page := _rearranged(request, workshop)):
+        return page
     form = WorkshopForm(request.POST or None, instance=workshop)
     agenda = AgendaFormSet(
         request.POST or None, prefix="agenda", initial=agenda_initial(workshop)
@@ -107,12 +143,8 @@ def workshop_edit(request, pk: int):
             services.agenda_set(workshop=workshop, contents=agenda.contents())
         messages.success(request, "Workshop saved.")
         return redirect("workshops:dashboard", workshop.pk)
-    return render(
-        request,
-        "workshops/workshop_form.html",
-        {"form": form, "agenda": agenda, "workshop": workshop},
-        status=422 if request.method == "POST" else 200,
-    )
+    status = 422 if request.method == "POST" else 200
+    return _form_page(request, form, agenda, workshop, status=status)
 
 
 def _control(action):
@@ -158,6 +190,51 @@ def unlock_all(request, workshop):
 def workshop_close(request, workshop):
     services.workshop_close(workshop=workshop)
     return "The workshop is closed. Its results are kept."
+
+
+@require_GET
+@login_required
+def close_confirm(request, pk: int):
+    """Closing ends the workshop for the whole room: this page asks first, and
+    its button posts to the close control. No JavaScript needed."""
+    workshop = _taught(request, pk)
+    if not workshop.is_open:
+        messages.info(request, "Only an open workshop can be closed.")
+        return redirect("workshops:dashboard", workshop.pk)
+    open_attempts = workshop.attempt_links.filter(
+        attempt__status=AttemptStatus.IN_PROGRESS
+    ).count()
+    return render(
+        request,
+        "workshops/close_confirm.html",
+        {"workshop": workshop, "open_attempts": open_attempts},
+    )
+
+
+@_control
+def workshop_reopen(request, workshop):
+    workshop, code_changed = services.workshop_reopen(workshop=workshop)
+    if code_changed:
+        return (
+            "The workshop is open again. Its old code was taken by another "
+            f"workshop, so its join code is now {workshop.display_code}."
+        )
+    return f"The workshop is open again, with the code {workshop.display_code}."
+
+
+@require_POST
+@login_required
+def workshop_duplicate(request, pk: int):
+    workshop = _taught(request, pk)
+    if not can_run_workshops(request.user):
+        raise Http404("Only instructors create workshops.")
+    copy = services.workshop_duplicate(workshop=workshop, created_by=request.user)
+    messages.success(
+        request,
+        f"This is a copy of “{workshop.title}”, a draft with the code "
+        f"{copy.display_code}. Change what you need, then save.",
+    )
+    return redirect("workshops:edit", copy.pk)
 
 
 @_control
@@ -232,9 +309,33 @@ def _qr_svg(url: str) -> str:
     )
 
 
+def _projector_live(workshop: Workshop) -> dict:
+    """The projector's live part: the dashboard's numbers, the current item,
+    how long the room has been on it, and its answers drawn as charts."""
+    board = workshop_dashboard(workshop)
+    current = current_item(board.items)
+    elapsed = 0
+    if current is not None:
+        end = workshop.closed_at or timezone.now()
+        elapsed = max(0, int((end - current.unlocked_at).total_seconds()))
+    minutes, seconds = divmod(elapsed, 60)
+    return {
+        "workshop": workshop,
+        "board": board,
+        "current": current,
+        "current_stat": next(
+            (stat for stat in board.stats if stat.item == current), None
+        ),
+        "elapsed": elapsed,
+        "elapsed_text": f"{minutes}:{seconds:02d}",
+        "distribution": answer_distribution(workshop, current),
+    }
+
+
 @require_GET
 @login_required
 def projector(request, pk: int):
+    """The page for the room's screen: join code, current item, answers, scores."""
     workshop = _taught(request, pk)
     throttling.network_note(request, workshop)
     join_url = _join_url(request, workshop)
@@ -242,8 +343,7 @@ def projector(request, pk: int):
         request,
         "workshops/projector.html",
         {
-            "workshop": workshop,
-            "board": workshop_dashboard(workshop),
+            **_projector_live(workshop),
             "join_url": join_url,
             "join_path": request.build_absolute_uri(reverse("workshops:join")),
             "qr_svg": _qr_svg(join_url),
@@ -258,7 +358,7 @@ def projector_live(request, pk: int):
     return render(
         request,
         "workshops/includes/projector_live.html",
-        {"workshop": workshop, "board": workshop_dashboard(workshop)},
+        _projector_live(workshop),
     )
 
 
@@ -299,13 +399,51 @@ def export_csv(request, pk: int):
 # --- trainees ----------------------------------------------------------------------
 
 
-@require_GET
-@login_required
-def agenda(request, pk: int):
+def _agenda_for(request, pk: int) -> tuple[Workshop, bool]:
+    """The workshop and whether the user is a member; its instructors may look
+    too, anyone else gets a 404."""
     workshop = get_object_or_404(Workshop, pk=pk)
     is_member = workshop.memberships.filter(user=request.user).exists()
     if not is_member and not workshop.is_instructor(request.user):
         raise Http404("You have not joined this workshop.")
+    return workshop, is_member
+
+
+# htmx stops polling on this status: a closed workshop changes no more.
+STOP_POLLING = 286
+
+
+@require_GET
+@login_required
+def agenda_live(request, pk: int):
+    """
+    The part of the agenda that htmx refreshes every five seconds: the items,
+    unlocked or not, and the trainee's own status. Polled by a whole room, so it
+    runs a fixed, small number of queries (tests/workshops/test_issue15.py).
+    When nothing changed since the version the page holds, the answer is 204
+    and htmx swaps nothing: a trainee's focus stays on the button it was on.
+    """
+    workshop, _ = _agenda_for(request, pk)
+    cells = trainee_cells(workshop, request.user)
+    version = agenda_version(workshop, cells)
+    if request.htmx and request.GET.get("v") == version:
+        response = HttpResponse(status=204)
+    else:
+        response = render(
+            request,
+            "workshops/includes/agenda_live.html",
+            {"workshop": workshop, "cells": cells, "version": version},
+            status=STOP_POLLING if workshop.is_closed and request.htmx else 200,
+        )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@login_required
+def agenda(request, pk: int):
+    workshop, is_member = _agenda_for(request, pk)
+    cells = trainee_cells(workshop, request.user)
     is_guest = hasattr(request.user, "guest_profile")
     resume_url = None
     if is_guest and not request.user.has_usable_password():
@@ -318,7 +456,8 @@ def agenda(request, pk: int):
         "workshops/agenda.html",
         {
             "workshop": workshop,
-            "cells": trainee_cells(workshop, request.user),
+            "cells": cells,
+            "version": agenda_version(workshop, cells),
             "is_member": is_member,
             "resume_url": resume_url,
         },

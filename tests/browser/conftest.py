@@ -38,9 +38,11 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def watched_page(browser, width: int = 1280, height: int = 900, **options):
+    """A new context and page, and the list its JavaScript errors and CSP
+    violations are collected in: (context, page, errors)."""
+    viewport = {"width": width, "height": height}
+    context = browser.new_context(viewport=viewport, **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []
@@ -52,6 +54,12 @@ def page(browser):
             errors.append(msg.text) if "Content Security Policy" in msg.text else None
         ),
     )
+    return context, page, errors
+
+
+@pytest.fixture
+def page(browser):
+    context, page, errors = watched_page(browser)
     yield page
     context.close()
     assert not errors, f"JavaScript errors or CSP violations: {errors}"

@@ -154,6 +154,9 @@ OWNED = {
         "workshops:dashboard_live", args=[w["workshop"].pk]
     ),
     "projector": lambda w: reverse("workshops:projector", args=[w["workshop"].pk]),
+    "close confirmation": lambda w: reverse(
+        "workshops:close_confirm", args=[w["workshop"].pk]
+    ),
     "summary": lambda w: reverse("workshops:summary", args=[w["workshop"].pk]),
     "export": lambda w: reverse("workshops:export", args=[w["workshop"].pk]),
 }
@@ -167,6 +170,7 @@ ALLOWED = {
     "dashboard": {"charlie", "dana"},
     "live dashboard": {"charlie", "dana"},
     "projector": {"charlie", "dana"},
+    "close confirmation": {"charlie", "dana"},
     "summary": {"charlie", "dana"},
     "export": {"charlie", "dana"},
 }
@@ -193,7 +197,13 @@ def test_ownership_matrix(client, world, who):
 def test_others_cannot_change_a_workshop_or_an_attempt(client, world, who):
     client.force_login(User.objects.get(username=who))
     workshop = world["workshop"]
-    for name in ["workshops:unlock_next", "workshops:unlock_all", "workshops:close"]:
+    for name in [
+        "workshops:unlock_next",
+        "workshops:unlock_all",
+        "workshops:close",
+        "workshops:reopen",
+        "workshops:duplicate",
+    ]:
         assert client.post(reverse(name, args=[workshop.pk])).status_code == 404
     workshop.refresh_from_db()
     assert workshop.is_open

@@ -1,0 +1,90 @@
+"""
+A way back to the workshop from the pages of a quiz or an exercise done in it.
+
+Quizzes and exercises never import workshops, and their views need not know
+them: this context processor, listed in settings, looks at which page is being
+rendered and, only on a quiz review or an exercise page, finds the workshop.
+base.html shows the note when there is one. Everywhere else it costs nothing:
+the value is lazy and decided by the URL's name before any query.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from .models import Workshop, WorkshopAttempt, WorkshopState
+
+_EXERCISE_PAGES = {"exercise", "check", "predict"}
+
+
+@dataclass(frozen=True)
+class WorkshopReturn:
+    """The workshop a page's quiz attempt or exercise belongs to, for a link back."""
+
+    title: str
+    url: str
+    closed: bool
+    # The attempt on this page was submitted by the instructor closing the workshop.
+    submitted_at_close: bool = False
+
+
+def _for_attempt(user, attempt_pk: int) -> WorkshopReturn | None:
+    row = (
+        WorkshopAttempt.objects.filter(attempt_id=attempt_pk, attempt__user_id=user.pk)
+        .values_list(
+            "workshop_id",
+            "workshop__title",
+            "workshop__state",
+            "workshop__closed_at",
+            "attempt__submitted_at",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    pk, title, state, closed_at, submitted_at = row
+    closed = state == WorkshopState.CLOSED
+    return WorkshopReturn(
+        title=title,
+        url=reverse("workshops:agenda", args=[pk]),
+        closed=closed,
+        submitted_at_close=closed
+        and submitted_at is not None
+        and submitted_at == closed_at,
+    )
+
+
+def _for_exercise(user, slug: str) -> WorkshopReturn | None:
+    row = (
+        Workshop.objects.filter(memberships__user=user, items__exercise__slug=slug)
+        .exclude(state=WorkshopState.DRAFT)
+        .order_by("-memberships__joined_at")
+        .values_list("pk", "title", "state")
+        .first()
+    )
+    if row is None:
+        return None
+    pk, title, state = row
+    return WorkshopReturn(
+        title=title,
+        url=reverse("workshops:agenda", args=[pk]),
+        closed=state == WorkshopState.CLOSED,
+    )
+
+
+def _find(request) -> WorkshopReturn | None:
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    if match is None or user is None or not user.is_authenticated:
+        return None
+    if match.namespace == "quizzes" and match.url_name == "review":
+        return _for_attempt(user, match.kwargs["pk"])
+    if match.namespace == "exercises" and match.url_name in _EXERCISE_PAGES:
+        return _for_exercise(user, match.kwargs["slug"])
+    return None
+
+
+def workshop_return(request) -> dict:
+    """`workshop_return`: a WorkshopReturn, or a falsy lazy None."""
+    return {"workshop_return": SimpleLazyObject(lambda: _find(request))}
