@@ -175,6 +175,12 @@ PAGES: list[tuple[str, str, str, Callable | None]] = [
     ("dashboard", "instructor", "/workshops/{w.workshop.pk}/dashboard/", None),
     ("projector", "instructor", "/workshops/{w.workshop.pk}/projector/", None),
     ("summary", "instructor", "/workshops/{w.workshop.pk}/summary/", None),
+    (
+        "workshop-close-confirm",
+        "instructor",
+        "/workshops/{w.workshop.pk}/close/confirm/",
+        None,
+    ),
     ("admin-index", "admin", "/admin/", None),
     ("admin-questions", "admin", "/admin/quizzes/question/", None),
     ("admin-question-add", "admin", "/admin/quizzes/question/add/", None),
