@@ -279,8 +279,11 @@ def progress(request):
     )
 
 
-def question_preview(request, question: Question) -> HttpResponse:
-    """A question as a trainee sees it, with its key: for the admin."""
+def question_preview(
+    request, question: Question, *, unsaved: bool = False
+) -> HttpResponse:
+    """A question as a trainee sees it, with its key: for the admin. `unsaved`:
+    the form's edits, written in a transaction that is rolled back."""
     if not request.user.is_staff:
         raise PermissionDenied
     form = AnswerForm(question=question)
@@ -295,6 +298,9 @@ def question_preview(request, question: Question) -> HttpResponse:
             "form": form,
             "decision": decision,
             "policy_request": _policy_request(question),
-            "admin_url": reverse("admin:quizzes_question_change", args=[question.pk]),
+            "admin_url": None
+            if unsaved
+            else reverse("admin:quizzes_question_change", args=[question.pk]),
+            "unsaved": unsaved,
         },
     )

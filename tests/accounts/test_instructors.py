@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from accounts.groups import INSTRUCTORS, TRAINEES
+from tests.conftest import instructors_can_author
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,7 @@ def _staff(user: User) -> bool:
 
 @pytest.fixture
 def instructors():
+    instructors_can_author()
     return Group.objects.get(name=INSTRUCTORS)
 
 
@@ -69,7 +71,8 @@ def test_membership_changed_from_the_groups_side_counts_too(erin, instructors):
 
 
 def test_clearing_memberships_takes_staff_back(erin, instructors):
-    erin.groups.set([instructors, Group.objects.get(name=TRAINEES)])
+    trainees, _ = Group.objects.get_or_create(name=TRAINEES)
+    erin.groups.set([instructors, trainees])
     assert _staff(erin)
     erin.groups.clear()
     assert not _staff(erin)
@@ -91,7 +94,7 @@ def test_leaving_keeps_staff_held_for_another_reason(erin, instructors, admin_us
 def test_other_groups_leave_the_staff_flag_alone(erin):
     erin.is_staff = True
     erin.save()
-    trainees = Group.objects.get(name=TRAINEES)
+    trainees, _ = Group.objects.get_or_create(name=TRAINEES)
     erin.groups.add(trainees)
     erin.groups.remove(trainees)
     assert _staff(erin)
@@ -115,6 +118,7 @@ def test_the_migration_makes_existing_instructors_staff_again_and_again(charlie)
     User.objects.filter(pk=charlie.pk).update(is_staff=False)
     instructors = Group.objects.get(name=INSTRUCTORS)
     before = _codes(instructors)
+    assert len(before) == 44
     migration.grant(apps, None)
     migration.grant(apps, None)
     assert _codes(instructors) == before
@@ -126,7 +130,8 @@ def test_the_migration_reverses_and_applies_again():
     executor = MigrationExecutor(connection)
     try:
         executor.migrate([BEFORE])
-        assert _codes(Group.objects.get(name=INSTRUCTORS)) == set()
+        instructors, _ = Group.objects.get_or_create(name=INSTRUCTORS)
+        assert _codes(instructors) == set()
         executor.loader.build_graph()
         executor.migrate([MIGRATION])
         assert len(_codes(Group.objects.get(name=INSTRUCTORS))) == 44
