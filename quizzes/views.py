@@ -22,9 +22,12 @@ from .services import (
 
 
 def _attempt_for(request, pk: int, *, write: bool = False) -> Attempt:
-    """The attempt, if it is the user's own; staff may read any attempt."""
+    """The attempt, if it is the user's own; those who may view attempts in the
+    admin may read any. (Being staff is not enough: instructors are staff to
+    author content, not to read trainees' results.)"""
     attempt = get_object_or_404(Attempt, pk=pk)
-    if attempt.user_id != request.user.pk and not (request.user.is_staff and not write):
+    may_read_any = not write and request.user.has_perm("quizzes.view_attempt")
+    if attempt.user_id != request.user.pk and not may_read_any:
         raise Http404("No such attempt.")
     # The quiz is curriculum: take the cached copy instead of joining it in.
     attempt.quiz = cached(request, f"quiz:{attempt.quiz_id}", _quiz_build(attempt))
