@@ -90,6 +90,25 @@ def test_an_instructor_authors_content_in_the_admin(client, charlie, bank):
         assert client.get(reverse(f"admin:{base}_changelist")).status_code == 403
 
 
+def test_an_instructor_opens_every_authoring_change_page(client, charlie, bank):
+    from exercises.interchange import check_exercises, exercises_import
+    from tests.exercises.conftest import EXERCISES
+
+    exercises_import(document=check_exercises(EXERCISES))
+    client.force_login(charlie)
+    for base in AUTHORING:
+        app_label, model_name = base.split("_", 1)
+        model = next(
+            m
+            for m in admin.site._registry
+            if (m._meta.app_label, m._meta.model_name) == (app_label, model_name)
+        )
+        obj = model.objects.first()
+        assert obj is not None, base
+        url = reverse(f"admin:{base}_change", args=[obj.pk])
+        assert client.get(url).status_code == 200, base
+
+
 def test_an_instructor_adds_a_question_with_choices(client, charlie, bank):
     from quizzes.models import Question
 
