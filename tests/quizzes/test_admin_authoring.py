@@ -113,3 +113,39 @@ def test_trainees_cannot_preview_edits(client, alice, questions):
     response = client.post(NEW, _question_post())
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown"),
+    [
+        ({"type": "true_false", "true_false_answer": "true"}, "The statement is true"),
+        ({"type": "short", "accepted_answers": "effect\nEffect"}, "Accepted: effect"),
+        (
+            {"type": "sort", "sort_category": "", "sort_service": ""},
+            "Choose the category or the service whose duties to sort.",
+        ),
+    ],
+)
+def test_preview_of_other_types_shows_them_or_says_what_is_missing(
+    client, admin_user, bank, fields, shown
+):
+    client.force_login(admin_user)
+    data = _question_post(**{"choices-TOTAL_FORMS": "0"}, **fields)
+    response = client.post(NEW, data)
+    assert response.status_code == (400 if fields["type"] == "sort" else 200)
+    assert shown in response.content.decode()
+    assert not Question.objects.filter(slug="new-question").exists()
+
+
+def test_preview_of_a_sort_question_lists_the_duties_to_sort(client, admin_user, bank):
+    from responsibility.models import ServiceCategory
+
+    client.force_login(admin_user)
+    category = ServiceCategory.objects.get(slug="container")
+    data = _question_post(
+        type="sort", sort_category=str(category.pk), **{"choices-TOTAL_FORMS": "0"}
+    )
+    response = client.post(NEW, data)
+    assert response.status_code == 200
+    assert 'type="radio"' in response.content.decode()
+    assert not Question.objects.filter(slug="new-question").exists()
