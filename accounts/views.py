@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -32,11 +33,16 @@ def _safe_next(request) -> str:
     return ""
 
 
+def _go_on(next_url: str) -> HttpResponseRedirect:
+    # Never redirect(next_url): it would take a bare word for a URL name.
+    return HttpResponseRedirect(next_url or resolve_url("home"))
+
+
 @require_http_methods(["GET", "POST"])
 def sign_up(request):
     next_url = _safe_next(request)
     if request.user.is_authenticated:
-        return redirect(next_url or "home")
+        return _go_on(next_url)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = trainee_sign_up(
@@ -46,7 +52,7 @@ def sign_up(request):
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}. Your account is ready.")
-        return redirect(next_url or "home")
+        return _go_on(next_url)
     return render(request, "accounts/sign_up.html", {"form": form, "next": next_url})
 
 

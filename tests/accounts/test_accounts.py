@@ -137,3 +137,11 @@ def test_a_signed_in_visitor_to_sign_up_goes_to_next(client, alice):
     client.force_login(alice)
     response = client.get(reverse("accounts:sign_up"), {"next": "/quizzes/"})
     assert response["Location"] == "/quizzes/"
+
+
+@pytest.mark.parametrize("target", ["0", "home", "quizzes"])
+def test_a_bare_word_next_is_a_relative_address_not_a_url_name(client, alice, target):
+    client.force_login(alice)
+    response = client.get(reverse("accounts:sign_up"), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == target
