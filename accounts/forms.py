@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
     UserCreationForm,
 )
 from django.contrib.auth.models import User
@@ -37,3 +39,11 @@ class LoginForm(CrispyFormMixin, AuthenticationForm):
 
 class PasswordChangeCrispyForm(CrispyFormMixin, PasswordChangeForm):
     submit_label = "Change password"
+
+
+class PasswordResetCrispyForm(CrispyFormMixin, PasswordResetForm):
+    submit_label = "Send the reset link"
+
+
+class SetPasswordCrispyForm(CrispyFormMixin, SetPasswordForm):
+    submit_label = "Set the new password"

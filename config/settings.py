@@ -256,6 +256,54 @@ EXERCISE_CHECKS_PER_CLIENT = env_int("DJANGO_EXERCISE_CHECKS_PER_CLIENT", 300)
 EXERCISE_CHECKS_AT_ONCE = env_int("DJANGO_EXERCISE_CHECKS_AT_ONCE", 2)
 WORKSHOP_CLIENT_IP_HEADER = env_str("DJANGO_WORKSHOP_CLIENT_IP_HEADER", "REMOTE_ADDR")
 
+# Email: password reset links. Development prints them on the console; production
+# sends them through the SMTP server named by the DJANGO_EMAIL_* variables.
+_email_port = env_int("DJANGO_EMAIL_PORT", 25)
+if not 1 <= _email_port <= 65535:
+    raise ImproperlyConfigured(
+        f"DJANGO_EMAIL_PORT must be a port number from 1 to 65535, not {_email_port}."
+    )
+EMAIL_SMTP_OPTIONS = {
+    "host": env_str("DJANGO_EMAIL_HOST", "localhost").strip(),
+    "port": _email_port,
+    "username": env_str("DJANGO_EMAIL_HOST_USER", ""),
+    "password": env_str("DJANGO_EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+    "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False),
+    "timeout": env_int("DJANGO_EMAIL_TIMEOUT_SECONDS", 10),
+}
+if not EMAIL_SMTP_OPTIONS["host"]:
+    raise ImproperlyConfigured(
+        "DJANGO_EMAIL_HOST must name the SMTP server, such as smtp.example.org."
+    )
+if EMAIL_SMTP_OPTIONS["use_tls"] and EMAIL_SMTP_OPTIONS["use_ssl"]:
+    raise ImproperlyConfigured(
+        "Set at most one of DJANGO_EMAIL_USE_TLS (STARTTLS, usually port 587) and "
+        "DJANGO_EMAIL_USE_SSL (implicit TLS, usually port 465)."
+    )
+if not EMAIL_SMTP_OPTIONS["timeout"]:
+    raise ImproperlyConfigured("DJANGO_EMAIL_TIMEOUT_SECONDS must be at least 1.")
+MAILERS = {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if DEBUG
+    else {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": EMAIL_SMTP_OPTIONS,
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost").strip()
+if "@" not in DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        "DJANGO_DEFAULT_FROM_EMAIL must be an email address, such as "
+        f"trainer@example.org, not {DEFAULT_FROM_EMAIL!r}."
+    )
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Password reset requests: per client address in a window (then 429), and per
+# email address (past it no more mail goes out; the page does not say so).
+PASSWORD_RESET_WINDOW_SECONDS = env_int("DJANGO_PASSWORD_RESET_WINDOW_SECONDS", 3600)
+PASSWORD_RESETS_PER_CLIENT = env_int("DJANGO_PASSWORD_RESETS_PER_CLIENT", 20)
+PASSWORD_RESETS_PER_EMAIL = env_int("DJANGO_PASSWORD_RESETS_PER_EMAIL", 3)
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

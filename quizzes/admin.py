@@ -19,6 +19,7 @@ from .models import (
     AttemptStatus,
     Choice,
     Question,
+    QuestionType,
     Quiz,
     QuizDraw,
     QuizQuestion,
@@ -115,11 +116,30 @@ class ChoiceFormSet(BaseInlineFormSet):
             raise forms.ValidationError(problems)
 
 
+def _for_types(*types: str) -> list[str]:
+    """Classes that mark a section as used by question types `types`; the admin's
+    question script (static/js/admin_question.js) shows only the chosen type's."""
+    return ["question-type", *(f"question-type-{t}" for t in types)]
+
+
+class ChoiceForm(forms.ModelForm):
+    class Meta:
+        model = Choice
+        fields = ["order", "text", "is_correct", "feedback"]
+        # Two short rows each, so the table fits a 1280-pixel screen.
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2, "cols": 34}),
+            "feedback": forms.Textarea(attrs={"rows": 2, "cols": 34}),
+        }
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
+    form = ChoiceForm
     formset = ChoiceFormSet
     extra = 2
     fields = ["order", "text", "is_correct", "feedback"]
+    classes = _for_types(QuestionType.SINGLE, QuestionType.MULTIPLE)
 
 
 @admin.register(Question)
@@ -135,16 +155,27 @@ class QuestionAdmin(admin.ModelAdmin):
     filter_horizontal = ["topics", "sort_areas"]
     readonly_fields = ["preview_link", "statistics"]
     change_list_template = "admin/quizzes/question/change_list.html"
+    change_form_template = "admin/quizzes/question/change_form.html"
     actions = ["export_yaml", "export_json"]
+
+    class Media:
+        js = ["js/admin_question.js"]
+
     fieldsets = [
         (None, {"fields": ["slug", "type", "difficulty", "topics", "preview_link"]}),
         ("Question", {"fields": ["prompt", "explanation"]}),
-        ("True or false", {"fields": ["true_false_answer"], "classes": ["collapse"]}),
+        (
+            "True or false",
+            {
+                "fields": ["true_false_answer"],
+                "classes": ["collapse", *_for_types(QuestionType.TRUE_FALSE)],
+            },
+        ),
         (
             "Responsibility sort",
             {
                 "fields": ["sort_category", "sort_service", "sort_areas"],
-                "classes": ["collapse"],
+                "classes": ["collapse", *_for_types(QuestionType.SORT)],
             },
         ),
         (
@@ -158,10 +189,16 @@ class QuestionAdmin(admin.ModelAdmin):
                     "request_resource",
                     "request_context",
                 ],
-                "classes": ["collapse"],
+                "classes": ["collapse", *_for_types(QuestionType.POLICY)],
             },
-        ),  # fmt: skip
-        ("Short answer", {"fields": ["accepted_answers"], "classes": ["collapse"]}),
+        ),
+        (
+            "Short answer",
+            {
+                "fields": ["accepted_answers"],
+                "classes": ["collapse", *_for_types(QuestionType.SHORT)],
+            },
+        ),
         ("Statistics", {"fields": ["statistics"]}),
     ]
 
@@ -198,9 +235,13 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="preview")
     def preview_link(self, obj) -> str:
         if not obj.pk:
-            return "Save the question to preview it."
+            return "“Preview unsaved changes” below shows the question as you fill it."
         url = reverse("admin:quizzes_question_preview", args=[obj.pk])
-        return format_html('<a href="{}">Preview as a trainee sees it</a>', url)
+        return format_html(
+            '<a href="{}">Preview the saved version as a trainee sees it</a>; '
+            "“Preview unsaved changes” below shows your edits before saving.",
+            url,
+        )
 
     @admin.display(description="statistics")
     def statistics(self, obj) -> str:
@@ -228,6 +269,16 @@ class QuestionAdmin(admin.ModelAdmin):
                 name="quizzes_question_preview",
             ),
             path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_edits_view),
+                name="quizzes_question_preview_new",
+            ),
+            path(
+                "<int:pk>/preview/edits/",
+                self.admin_site.admin_view(self.preview_edits_view),
+                name="quizzes_question_preview_edits",
+            ),
+            path(
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="quizzes_question_import",
@@ -242,6 +293,9 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, pk: int):
         return admin_views.question_preview(self, request, pk)
+
+    def preview_edits_view(self, request, pk: int | None = None):
+        return admin_views.question_preview_edits(self, request, pk)
 
     def import_view(self, request):
         return admin_views.question_import(self, request)

@@ -6,6 +6,8 @@ Each takes the ModelAdmin that routes to it (see admin.py's get_urls).
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,6 +41,75 @@ class QuestionImportForm(forms.Form):
 def question_preview(model_admin, request, pk: int):
     question = get_object_or_404(Question, pk=pk)
     return views.question_preview(request, question)
+
+
+def question_preview_edits(model_admin, request, pk: int | None):
+    """
+    The question as the change form holds it, saved or not: validated like a
+    save, written in a transaction that is rolled back once the page is drawn,
+    so the preview is the trainee's page itself and nothing is stored. A form
+    with errors gets the errors instead.
+    """
+    question = get_object_or_404(Question, pk=pk) if pk is not None else None
+    allowed = (
+        model_admin.has_change_permission(request, question)
+        if question is not None
+        else model_admin.has_add_permission(request)
+    )
+    if not allowed:
+        raise PermissionDenied
+    if request.method != "POST":
+        if question is None:
+            return redirect("admin:quizzes_question_add")
+        return redirect("admin:quizzes_question_preview", pk=question.pk)
+    form = model_admin.get_form(request, question, change=question is not None)(
+        request.POST, request.FILES, instance=question
+    )
+    valid = form.is_valid()
+    formsets = [
+        formset_class(
+            request.POST,
+            request.FILES,
+            instance=form.instance,
+            prefix=formset_class.get_default_prefix(),
+            queryset=inline.get_queryset(request),
+        )
+        for formset_class, inline in model_admin.get_formsets_with_inlines(
+            request, question
+        )
+    ]
+    valid = all(formset.is_valid() for formset in formsets) and valid
+    if not valid:
+        errors = [
+            f"{form.fields[name].label if name in form.fields else 'Question'}: "
+            f"{message}"
+            for name, messages_ in form.errors.items()
+            for message in messages_
+        ] + [
+            f"Choices: {message}"
+            for formset in formsets
+            for message in [
+                *formset.non_form_errors(),
+                *(m for errors in formset.errors for ms in errors.values() for m in ms),
+            ]
+        ]
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": "Preview: fix these first",
+            "errors": errors,
+            "opts": model_admin.model._meta,
+        }
+        return render(
+            request, "admin/quizzes/question/preview_errors.html", context, status=400
+        )
+    with transaction.atomic():
+        saved = form.save()
+        for formset in formsets:
+            formset.instance = saved
+            formset.save()
+        response = views.question_preview(request, saved, unsaved=True)
+        transaction.set_rollback(True)
+    return response
 
 
 def question_import(model_admin, request):

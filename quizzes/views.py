@@ -31,9 +31,12 @@ REVIEW_WRONG = "wrong"
 
 
 def _attempt_for(request, pk: int, *, write: bool = False) -> Attempt:
-    """The attempt, if it is the user's own; staff may read any attempt."""
+    """The attempt, if it is the user's own; those who may view attempts in the
+    admin may read any. (Being staff is not enough: instructors are staff to
+    author content, not to read trainees' results.)"""
     attempt = get_object_or_404(Attempt, pk=pk)
-    if attempt.user_id != request.user.pk and not (request.user.is_staff and not write):
+    may_read_any = not write and request.user.has_perm("quizzes.view_attempt")
+    if attempt.user_id != request.user.pk and not may_read_any:
         raise Http404("No such attempt.")
     # The quiz is curriculum: take the cached copy instead of joining it in.
     attempt.quiz = cached(request, f"quiz:{attempt.quiz_id}", _quiz_build(attempt))
@@ -411,8 +414,11 @@ def progress(request):
     )
 
 
-def question_preview(request, question: Question) -> HttpResponse:
-    """A question as a trainee sees it, with its key: for the admin."""
+def question_preview(
+    request, question: Question, *, unsaved: bool = False
+) -> HttpResponse:
+    """A question as a trainee sees it, with its key: for the admin. `unsaved`:
+    the form's edits, written in a transaction that is rolled back."""
     if not request.user.is_staff:
         raise PermissionDenied
     form = AnswerForm(question=question)
@@ -427,6 +433,9 @@ def question_preview(request, question: Question) -> HttpResponse:
             "form": form,
             "decision": decision,
             "policy_request": _policy_request(question),
-            "admin_url": reverse("admin:quizzes_question_change", args=[question.pk]),
+            "admin_url": None
+            if unsaved
+            else reverse("admin:quizzes_question_change", args=[question.pk]),
+            "unsaved": unsaved,
         },
     )

@@ -60,3 +60,78 @@ def test_admin_can_edit_a_category_with_its_duties_inline(client, admin_user, co
     url = reverse("admin:responsibility_servicecategory_change", args=[category.pk])
     html = client.get(url).content.decode()
     assert "duties-TOTAL_FORMS" in html
+
+
+AUTHORING = [
+    "quizzes_question", "quizzes_quiz", "curriculum_topic", "responsibility_guide",
+    "exercises_exercise",
+]  # fmt: skip
+NOT_AUTHORING = [
+    "auth_user", "auth_group", "workshops_workshop", "workshops_membership",
+    "quizzes_attempt", "exercises_submission",
+]  # fmt: skip
+
+
+def test_an_instructor_authors_content_in_the_admin(client, charlie, bank):
+    client.force_login(charlie)
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    listed = {
+        model["object_name"]
+        for app in index.context["app_list"]
+        for model in app["models"]
+    }
+    assert {"Question", "Quiz", "Topic", "Guide", "Exercise"} <= listed
+    assert not listed & {"User", "Group", "Workshop", "Attempt", "Submission"}
+    for base in AUTHORING:
+        assert client.get(reverse(f"admin:{base}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:{base}_add")).status_code == 200
+    for base in NOT_AUTHORING:
+        assert client.get(reverse(f"admin:{base}_changelist")).status_code == 403
+
+
+def test_an_instructor_opens_every_authoring_change_page(client, charlie, bank):
+    from exercises.interchange import check_exercises, exercises_import
+    from tests.exercises.conftest import EXERCISES
+
+    exercises_import(document=check_exercises(EXERCISES))
+    client.force_login(charlie)
+    for base in AUTHORING:
+        app_label, model_name = base.split("_", 1)
+        model = next(
+            m
+            for m in admin.site._registry
+            if (m._meta.app_label, m._meta.model_name) == (app_label, model_name)
+        )
+        obj = model.objects.first()
+        assert obj is not None, base
+        url = reverse(f"admin:{base}_change", args=[obj.pk])
+        assert client.get(url).status_code == 200, base
+
+
+def test_an_instructor_adds_a_question_with_choices(client, charlie, bank):
+    from quizzes.models import Question
+
+    client.force_login(charlie)
+    response = client.post(
+        reverse("admin:quizzes_question_add"),
+        {
+            "slug": "by-an-instructor",
+            "type": "single",
+            "difficulty": "1",
+            "prompt": "Who patches the guest operating system of an EC2 instance?",
+            "explanation": "The customer does.",
+            "policy_kind": "identity",
+            "request_context": "{}",
+            "choices-TOTAL_FORMS": "2",
+            "choices-INITIAL_FORMS": "0",
+            "choices-0-order": "1",
+            "choices-0-text": "The customer",
+            "choices-0-is_correct": "on",
+            "choices-1-order": "2",
+            "choices-1-text": "AWS",
+        },
+    )
+    assert response.status_code == 302, response.context["errors"]
+    question = Question.objects.get(slug="by-an-instructor")
+    assert [c.is_correct for c in question.choices.order_by("order")] == [True, False]

@@ -89,3 +89,59 @@ def test_password_change_needs_login_and_works(client, alice):
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password(new)
+
+
+def test_sign_up_returns_to_the_page_asked_for(client):
+    response = client.post(
+        reverse("accounts:sign_up") + "?next=/quizzes/basics/",
+        {"username": "erin", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/quizzes/basics/"
+
+
+def test_sign_up_keeps_next_in_its_form(client):
+    html = client.get(
+        reverse("accounts:sign_up"), {"next": "/quizzes/basics/"}
+    ).content.decode()
+    assert 'name="next" value="/quizzes/basics/"' in html
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example.org/", "//evil.example.org/", "javascript:alert(1)", ""],
+)
+def test_sign_up_ignores_a_next_to_another_site(client, target):
+    response = client.post(
+        reverse("accounts:sign_up"),
+        {
+            "username": "erin",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": target,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_the_login_page_sign_up_link_carries_next(client):
+    html = client.get(
+        reverse("accounts:login"), {"next": "/quizzes/basics/?a=1&b=2"}
+    ).content.decode()
+    sign_up = reverse("accounts:sign_up")
+    assert f'href="{sign_up}?next=/quizzes/basics/%3Fa%3D1%26b%3D2"' in html
+
+
+def test_a_signed_in_visitor_to_sign_up_goes_to_next(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("accounts:sign_up"), {"next": "/quizzes/"})
+    assert response["Location"] == "/quizzes/"
+
+
+@pytest.mark.parametrize("target", ["0", "home", "quizzes"])
+def test_a_bare_word_next_is_a_relative_address_not_a_url_name(client, alice, target):
+    client.force_login(alice)
+    response = client.get(reverse("accounts:sign_up"), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == target

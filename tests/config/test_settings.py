@@ -12,11 +12,14 @@ from django.urls import path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load_settings(**env: str) -> subprocess.CompletedProcess:
+def _load_settings(
+    code: str = "import config.settings as s; print(s.DEBUG)", **env: str
+) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh interpreter with only `env` of the DJANGO_ variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     clean.pop("DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG)"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -100,6 +103,80 @@ def test_production_refuses_empty_allowed_hosts(hosts):
     )
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS must name at least one host" in result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": GOOD_KEY,
+    "DJANGO_ALLOWED_HOSTS": "trainer.example.org",
+}
+
+
+def _mailer(**env: str) -> subprocess.CompletedProcess:
+    """Prints the default mailer's backend, its options and the sender."""
+    return _load_settings(
+        "import config.settings as s; m = s.MAILERS['default']; "
+        "print(m['BACKEND']); print(sorted(m.get('OPTIONS', {}).items())); "
+        "print(s.DEFAULT_FROM_EMAIL)",
+        **env,
+    )
+
+
+def test_development_prints_email_on_the_console():
+    result = _mailer()
+    assert result.returncode == 0, result.stderr
+    assert "console.EmailBackend" in result.stdout
+
+
+def test_production_sends_email_through_the_smtp_server_of_the_environment():
+    result = _mailer(
+        **PRODUCTION,
+        DJANGO_EMAIL_HOST="smtp.example.org",
+        DJANGO_EMAIL_PORT="587",
+        DJANGO_EMAIL_HOST_USER="trainer",
+        DJANGO_EMAIL_HOST_PASSWORD="s3cret",
+        DJANGO_EMAIL_USE_TLS="true",
+        DJANGO_DEFAULT_FROM_EMAIL="Trainer <trainer@example.org>",
+    )
+    assert result.returncode == 0, result.stderr
+    backend, options, sender = result.stdout.splitlines()
+    assert backend == "django.core.mail.backends.smtp.EmailBackend"
+    for expected in [
+        "('host', 'smtp.example.org')",
+        "('port', 587)",
+        "('username', 'trainer')",
+        "('password', 's3cret')",
+        "('use_tls', True)",
+        "('use_ssl', False)",
+    ]:
+        assert expected in options
+    assert sender == "Trainer <trainer@example.org>"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_EMAIL_PORT": "smtp"}, "DJANGO_EMAIL_PORT must be a whole number"),
+        ({"DJANGO_EMAIL_PORT": "0"}, "DJANGO_EMAIL_PORT must be a port number"),
+        ({"DJANGO_EMAIL_PORT": "70000"}, "DJANGO_EMAIL_PORT must be a port number"),
+        ({"DJANGO_EMAIL_USE_TLS": "sometimes"}, "DJANGO_EMAIL_USE_TLS must be true"),
+        (
+            {"DJANGO_EMAIL_USE_TLS": "yes", "DJANGO_EMAIL_USE_SSL": "yes"},
+            "Set at most one of DJANGO_EMAIL_USE_TLS",
+        ),
+        ({"DJANGO_EMAIL_HOST": " "}, "DJANGO_EMAIL_HOST must name the SMTP server"),
+        ({"DJANGO_EMAIL_TIMEOUT_SECONDS": "0"}, "must be at least 1"),
+        ({"DJANGO_DEFAULT_FROM_EMAIL": "trainer"}, "must be an email address"),
+        (
+            {"DJANGO_PASSWORD_RESETS_PER_EMAIL": "lots"},
+            "DJANGO_PASSWORD_RESETS_PER_EMAIL must be a whole number",
+        ),
+    ],
+)
+def test_a_bad_email_setting_is_refused(env, message):
+    result = _mailer(**PRODUCTION, **env)
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_sqlite_file_database_uses_wal_and_immediate_transactions(
