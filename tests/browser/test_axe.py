@@ -132,6 +132,9 @@ PAGES: list[tuple[str, str, str, Callable | None]] = [
     ("sign-up", "anonymous", "/accounts/sign-up/", None),
     ("sign-up-errors", "anonymous", "/accounts/sign-up/", _sign_up_mismatch),
     ("join", "anonymous", "/join", None),
+    ("password-reset", "anonymous", "/accounts/password/reset/", None),
+    ("password-reset-sent", "anonymous", "/accounts/password/reset/sent/", None),
+    ("sign-up-next", "anonymous", "/accounts/sign-up/?next=/quizzes/basics/", None),
     ("password-change", "trainee", "/accounts/password/", None),
     ("password-changed", "trainee", "/accounts/password/done/", None),
     ("quizzes", "trainee", "/quizzes/", None),
@@ -197,6 +200,8 @@ PAGES: list[tuple[str, str, str, Callable | None]] = [
         None,
     ),
     ("admin-attempts", "admin", "/admin/quizzes/attempt/", None),
+    ("admin-index", "instructor", "/admin/", None),
+    ("admin-question-add", "instructor", "/admin/quizzes/question/add/", None),
 ]
 
 
