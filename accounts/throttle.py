@@ -10,7 +10,7 @@ count after the fact (a wrong join code), ``rate_limit_wait`` asks first and
 
 import ipaddress
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -48,8 +48,8 @@ def client_address(request) -> str:
 
 
 def _locked(keys: list[str]) -> dict[str, RateLimit]:
-    """The rows of ``keys`` that exist, locked until the transaction ends (in
-    one order, so two requests never wait for each other's rows)."""
+    """The rows of ``keys`` that exist, locked until the transaction ends, in
+    key order."""
     found = RateLimit.objects.select_for_update().filter(key__in=keys).order_by("key")
     return {row.key: row for row in found}
 
@@ -72,9 +72,7 @@ def _wait(limits: Sequence[Limit], rows: dict[str, RateLimit], now: datetime) ->
 def rate_limit_wait(limits: Sequence[Limit], *, now: datetime | None = None) -> int:
     """0 when every limit has room, else the seconds until the fullest one's
     window ends. Counts nothing."""
-    now = now or timezone.now()
-    found = RateLimit.objects.filter(key__in=[limit.key for limit in limits])
-    return _wait(limits, {row.key: row for row in found}, now)
+    return _wait(limits, _existing(limits), now or timezone.now())
 
 
 def _count(limits: Sequence[Limit], rows: dict[str, RateLimit], now: datetime) -> None:
@@ -88,26 +86,47 @@ def _count(limits: Sequence[Limit], rows: dict[str, RateLimit], now: datetime) -
             row.save(update_fields=["hits", "window_start"])
 
 
+def _insert_missing(keys: Sequence[str], present: Iterable[str], now: datetime) -> None:
+    """Inserts the keys not in the table yet, in key order and committed at
+    once, before any row is locked.
+
+    Inserting inside the locking transaction could deadlock on PostgreSQL
+    (found by make loadtest, ten guests joining from one address): a request
+    that did not see a key yet locked the other key first, then waited for the
+    first key, which a second request had meanwhile seen and locked, and which
+    waited for the other key in turn. With every key present before the
+    transaction, every request locks the same rows in the same order.
+    """
+    missing = sorted(set(keys) - set(present))
+    if missing:
+        RateLimit.objects.bulk_create(
+            [RateLimit(key=key, hits=0, window_start=now) for key in missing],
+            ignore_conflicts=True,  # a concurrent request's insert wins
+        )
+
+
 def _rows_locked(keys: list[str], now: datetime) -> dict[str, RateLimit]:
-    """Every key's row, created when missing, locked until the transaction ends."""
+    """Every key's row, locked until the transaction ends."""
     rows = _locked(keys)
     if len(rows) < len(set(keys)):
-        # First use of a key: insert it, letting a concurrent request's insert
-        # win (ON CONFLICT DO NOTHING), then lock every row.
-        RateLimit.objects.bulk_create(
-            [RateLimit(key=key, hits=0, window_start=now) for key in keys
-             if key not in rows],
-            ignore_conflicts=True,
-        )  # fmt: skip
+        # Pruned since _insert_missing (rare): insert it here after all.
+        _insert_missing(keys, rows, now)
         rows = _locked(keys)
     return rows
+
+
+def _existing(limits: Sequence[Limit]) -> dict[str, RateLimit]:
+    found = RateLimit.objects.filter(key__in=[limit.key for limit in limits])
+    return {row.key: row for row in found}
 
 
 def rate_limit_count(limits: Sequence[Limit], *, now: datetime | None = None) -> None:
     """Counts one use under every limit, whether or not it has room."""
     now = now or timezone.now()
+    keys = [limit.key for limit in limits]
+    _insert_missing(keys, _existing(limits), now)
     with transaction.atomic():
-        _count(limits, _rows_locked([limit.key for limit in limits], now), now)
+        _count(limits, _rows_locked(keys, now), now)
 
 
 def rate_limit_hit(limits: Sequence[Limit], *, now: datetime | None = None) -> int:
@@ -116,11 +135,14 @@ def rate_limit_hit(limits: Sequence[Limit], *, now: datetime | None = None) -> i
     now = now or timezone.now()
     # Refusing needs no lock: within a window a count only grows. Only a use
     # that may be allowed takes the rows' locks (on SQLite, the write lock).
-    wait = rate_limit_wait(limits, now=now)
+    seen = _existing(limits)
+    wait = _wait(limits, seen, now)
     if wait:
         return wait
+    keys = [limit.key for limit in limits]
+    _insert_missing(keys, seen, now)
     with transaction.atomic():
-        rows = _rows_locked([limit.key for limit in limits], now)
+        rows = _rows_locked(keys, now)
         wait = _wait(limits, rows, now)
         if not wait:
             _count(limits, rows, now)
