@@ -149,6 +149,17 @@ def rate_limit_hit(limits: Sequence[Limit], *, now: datetime | None = None) -> i
     return wait
 
 
+def rate_limit_uses(limit: Limit, *, now: datetime | None = None) -> int:
+    """How many uses the limit's key has counted in its current window."""
+    row = _existing([limit]).get(limit.key)
+    return row.hits if _current(row, limit, now or timezone.now()) else 0
+
+
+def rate_limits_clear(keys: Iterable[str]) -> None:
+    """Starts these keys afresh, as if never used."""
+    RateLimit.objects.filter(key__in=list(keys)).delete()
+
+
 def rate_limits_prune(*, older_than: timedelta, now: datetime | None = None) -> int:
     """Deletes counters whose window began more than ``older_than`` ago (pass
     the longest window in use); returns how many."""

@@ -409,7 +409,6 @@ def progress(request):
             "masteries": masteries,
             "review": selectors.review_next(masteries),
             "attempts": selectors.attempt_history(request.user),
-            "summaries": selectors.quiz_summaries(request.user),
             # Exercises and any other practice, registered by their apps.
             "practice": practice_sections(request.user),
         },

@@ -19,16 +19,19 @@ behind its NAT). So:
   networks, so one client behind the room's NAT cannot hold the others out.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from accounts.models import RateLimit
-from accounts.throttle import Limit, client_address, rate_limit_count, rate_limit_wait
+from accounts.throttle import (
+    Limit,
+    client_address,
+    rate_limit_count,
+    rate_limit_uses,
+    rate_limit_wait,
+    rate_limits_clear,
+)
 
 from .models import Workshop, WorkshopNetwork
 
@@ -79,10 +82,6 @@ def _guests_key(network_hash: str) -> str:
     return f"join:guests:{network_hash}"
 
 
-def _refused_key(workshop: Workshop) -> str:
-    return f"join:refused:{workshop.pk}"
-
-
 def join_limits(request, workshop: Workshop, *, new_account: bool) -> list[Limit]:
     """The caps on successful joins a new participant counts against: the
     workshop's a minute, and for a new guest account its network's."""
@@ -100,19 +99,20 @@ def join_limits(request, workshop: Workshop, *, new_account: bool) -> list[Limit
     return limits
 
 
+def _refused_limit(workshop: Workshop) -> Limit:
+    return Limit(
+        f"join:refused:{workshop.pk}", 0, settings.WORKSHOP_JOIN_WINDOW_SECONDS
+    )
+
+
 def join_refused_record(workshop: Workshop) -> None:
     """Counts a join a cap refused, for the instructor's dashboard."""
-    window = settings.WORKSHOP_JOIN_WINDOW_SECONDS
-    rate_limit_count([Limit(_refused_key(workshop), 0, window)])
+    rate_limit_count([_refused_limit(workshop)])
 
 
 def joins_refused(workshop: Workshop) -> int:
     """Joins the caps refused in the current window (0 when none)."""
-    window = timedelta(seconds=settings.WORKSHOP_JOIN_WINDOW_SECONDS)
-    row = RateLimit.objects.filter(key=_refused_key(workshop)).first()
-    if row is None or timezone.now() - row.window_start >= window:
-        return 0
-    return row.hits
+    return rate_limit_uses(_refused_limit(workshop))
 
 
 def guest_caps_lift(workshop: Workshop) -> None:
@@ -120,11 +120,9 @@ def guest_caps_lift(workshop: Workshop) -> None:
     workshop knows (the instructor's, and those people joined from) and the
     count of refused joins. One client behind the room's NAT that used the
     network's allowance then no longer holds the others out."""
-    keys = [
-        _guests_key(network)
-        for network in workshop.networks.values_list("network", flat=True)
-    ]
-    RateLimit.objects.filter(key__in=[*keys, _refused_key(workshop)]).delete()
+    networks = workshop.networks.values_list("network", flat=True)
+    keys = [_guests_key(network) for network in networks]
+    rate_limits_clear([*keys, _refused_limit(workshop).key])
 
 
 # --- networks a workshop knows ------------------------------------------------------

@@ -99,6 +99,16 @@ def _date(entry: dict, where: str) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def _seconds(entry: dict, where: str) -> int:
+    """A role's maximum session duration: 3,600 to 43,200 seconds."""
+    value = entry.get("MaxSessionDuration", 3_600)
+    if type(value) is not int or not 3_600 <= value <= 43_200:
+        raise DetailsError(
+            f"{where}.MaxSessionDuration", f"not 3600 to 43200 seconds: {value!r}"
+        )
+    return value
+
+
 def _account_id(data: dict) -> str:
     for key in ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"):
         for entry in data.get(key) or []:
@@ -196,10 +206,10 @@ def account_from_details(data: str | bytes | dict, *, account_id: str | None = N
         name = _field(entry, "UserName", where)
         groups = []
         for number, group in enumerate(_list(entry, "GroupList", where)):
-            if group not in account.groups:
+            if not isinstance(group, str) or group not in account.groups:
                 raise DetailsError(
                     f"{where}.GroupList[{number}]",
-                    f"group {group} is not in GroupDetailList",
+                    f"group {group!r} is not in GroupDetailList",
                 )
             groups.append(group)
         user = User(
@@ -232,7 +242,7 @@ def account_from_details(data: str | bytes | dict, *, account_id: str | None = N
                 f"{where}.AssumeRolePolicyDocument",
                 kind="trust",
             ),
-            max_session_duration=int(entry.get("MaxSessionDuration") or 3_600),
+            max_session_duration=_seconds(entry, where),
             instance_profiles=[
                 _field(profile, "InstanceProfileName", f"{where}.InstanceProfileList")
                 for profile in _list(entry, "InstanceProfileList", where)

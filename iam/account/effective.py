@@ -284,18 +284,24 @@ class Evaluator:
         self.principal = principal
         caller = _Caller(account, principal)
         self.request_principal = caller.request_principal
-        identity = caller.identity_policies()
-        self.identity = [policy for _, policy in identity]
+        # Each identity-based policy that reaches the principal, with where it
+        # is attached; and its permissions boundary, if any.
+        self.attached = caller.identity_policies()
+        self.identity = [policy for _, policy in self.attached]
         self.boundary = caller.boundary()
         self.where: dict[str, Attachment] = {
             f"identity[{index}]": attachment
-            for index, (attachment, _) in enumerate(identity)
+            for index, (attachment, _) in enumerate(self.attached)
         }
         if self.boundary:
             self.where["boundary"] = self.boundary[0]
 
-    def _decision(self, action, resource, context):
-        on_resource = _resource_policy(self.account, action, resource)
+    def _decision(self, action, resource, context, resource_policy=True):
+        on_resource = (
+            _resource_policy(self.account, action, resource)
+            if resource_policy
+            else None
+        )
         request = Request(self.request_principal, action, resource, context)
         decision = evaluate(
             request,
@@ -306,9 +312,16 @@ class Evaluator:
         return decision, on_resource
 
     def allowed(
-        self, action: str, resource: str, context: Mapping[str, Any] | None = None
+        self,
+        action: str,
+        resource: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        resource_policy: bool = True,
     ) -> bool:
-        return self._decision(action, resource, context)[0].allowed
+        """Whether the request is allowed; with ``resource_policy=False``, by
+        the principal's own side alone (its policies and boundary)."""
+        return self._decision(action, resource, context, resource_policy)[0].allowed
 
     def decide(
         self, action: str, resource: str, context: Mapping[str, Any] | None = None

@@ -18,10 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..catalog import expand_actions
-from ..evaluation import evaluate
 from ..grammar import parse_policy
-from ..request import Request
-from .effective import Evaluator, _Caller
+from .effective import Evaluator
 from .model import Account, Group, Role, User
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
@@ -258,10 +256,9 @@ def _admin_policies(account: Account) -> Iterator[Finding]:
 class _Paths:
     """Escalation paths of one principal, each step checked by ``simulate``."""
 
-    def __init__(self, account: Account, principal: str, name: str) -> None:
+    def __init__(self, account: Account, principal: str) -> None:
         self.account = account
         self.principal = principal
-        self.name = name
         self._cache: dict[tuple, bool] = {}
         self._evaluators: dict[str, Evaluator] = {}
 
@@ -314,8 +311,7 @@ def _allow_requests(policies) -> Iterator[tuple[str, str]]:
 
 
 def _grants_of(account: Account, principal: str) -> Iterator[tuple[str, str]]:
-    caller = _Caller(account, principal)
-    return _allow_requests(policy for _, policy in caller.identity_policies())
+    return _allow_requests(Evaluator(account, principal).identity)
 
 
 def _roles_assumable(paths: _Paths) -> Iterator[Role]:
@@ -328,7 +324,7 @@ def _escalations(
     account: Account, principal: str, user: User | None, role: Role | None
 ):
     name = (user or role).name
-    paths = _Paths(account, principal, name)
+    paths = _Paths(account, principal)
     if paths.is_admin():
         return
     found: list[Finding] = []
@@ -538,14 +534,8 @@ def _escalations(
 def _identity_allows_assume(paths: _Paths, role: Role) -> bool:
     """Whether the principal's own policies allow sts:AssumeRole on the role
     (after rewriting the trust policy, the trust side is the caller's)."""
-    caller = _Caller(paths.account, paths.principal)
-    boundary = caller.boundary()
-    decision = evaluate(
-        Request(caller.request_principal, "sts:AssumeRole", role.arn),
-        identity=[policy for _, policy in caller.identity_policies()],
-        boundary=boundary[1] if boundary else None,
-    )
-    return decision.allowed
+    evaluator = Evaluator(paths.account, paths.principal)
+    return evaluator.allowed("sts:AssumeRole", role.arn, resource_policy=False)
 
 
 def _version_gain(paths: _Paths, policy) -> tuple[str, tuple[str, str]] | None:
@@ -562,7 +552,7 @@ def _version_gain(paths: _Paths, policy) -> tuple[str, tuple[str, str]] | None:
             continue
         policy.default_version = version  # try it, then put the default back
         try:
-            trial = _Paths(paths.account, paths.principal, paths.name)
+            trial = _Paths(paths.account, paths.principal)
             gain = next((r for r in wanted if trial.can(*r)), None)
         finally:
             policy.default_version = current
@@ -582,7 +572,7 @@ def _group_gain(paths: _Paths, user: User, group: Group) -> tuple[str, str] | No
         return None
     user.groups.append(group.name)  # try the membership, then take it back
     try:
-        joined = _Paths(account, paths.principal, paths.name)
+        joined = _Paths(account, paths.principal)
         return next((r for r in wanted if joined.can(*r)), None)
     finally:
         user.groups.remove(group.name)

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..matching import glob
 from ..policy import NO_CONDITION
-from .effective import Evaluator, _Caller
+from .effective import Evaluator
 from .errors import AccountError
 from .findings import findings
 from .model import Account
@@ -155,8 +155,7 @@ def _candidates(account: Account, arn: str, action: str, resource: str) -> list[
     from it, and every Resource of a statement about the action that reaches the
     principal, with the account's own resources."""
     found = [resource, _instance(resource)]
-    caller = _Caller(account, arn)
-    for _, policy in caller.identity_policies():
+    for policy in Evaluator(account, arn).identity:
         for statement in policy.statements:
             if statement.effect == "Allow" and statement.matches_action(action.lower()):
                 for pattern in statement.resource or ("*",):

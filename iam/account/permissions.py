@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..evaluation import ALLOW, EXPLICIT_DENY
-from .effective import Evaluator, _Caller
+from .effective import Evaluator
 from .model import Account
 
 ALLOWED, DENIED, CONDITIONAL, NOT_ALLOWED = (
@@ -41,9 +41,9 @@ def _service(pattern: str) -> str:
 
 def permission_table(account: Account, principal: str) -> list[PermissionRow]:
     """Every grant that reaches the principal, by service, decided."""
-    caller = _Caller(account, principal)
-    policies = caller.identity_policies()
-    boundary = caller.boundary()
+    evaluator = Evaluator(account, principal)  # gathers the policies once
+    policies = evaluator.attached
+    boundary = evaluator.boundary
     denies: list[tuple[str, str]] = []  # (service, sentence)
     # (action requested, action shown, resource, where, conditional)
     grants: list[tuple[str, str, str, str, bool]] = []
@@ -74,7 +74,6 @@ def permission_table(account: Account, principal: str) -> list[PermissionRow]:
                         (request, pattern, resource, str(attachment), conditional)
                     )
     rows = []
-    evaluator = Evaluator(account, principal)
     for request, pattern, resource, where, conditional in grants:
         decision = evaluator.decide(request, resource)
         service = _service(request)

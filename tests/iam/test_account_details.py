@@ -203,6 +203,10 @@ def test_one_finding_per_method_and_principal(account):
         (lambda d: d["RoleDetailList"][3].update(
             Arn="arn:aws:iam::111122223333:role/elsewhere"),
          "RoleDetailList[3].Arn"),
+        (lambda d: d["UserDetailList"][1].update(GroupList=[["a", "list"]]),
+         "UserDetailList[1].GroupList[0]"),
+        (lambda d: d["RoleDetailList"][0].update(MaxSessionDuration="an hour"),
+         "RoleDetailList[0].MaxSessionDuration"),
         (lambda d: d["UserDetailList"][2].pop("UserName"),
          "UserDetailList[2].UserName"),
     ],
