@@ -117,6 +117,7 @@ LOCAL_APPS = [
     "quizzes",
     "exercises",
     "workshops",
+    "labs",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
