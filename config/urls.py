@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("exercises/", include("exercises.urls")),
     path("", include("workshops.urls")),
+    path("labs/", include("labs.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""The practice account's console pages (labs/console.py)."""
+
+urlpatterns: list = []
