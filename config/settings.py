@@ -193,6 +193,15 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
+    # A trainee's last check result as rendered on the exercise page
+    # (exercises/views.py): a result never changes, so it is rendered once per
+    # process, not on every visit. A few KB each; the oldest go first.
+    "results": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "results",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

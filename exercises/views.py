@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.throttle import Limit, client_address, rate_limit_hit
-from curriculum.cache import cached
+from curriculum.cache import cached, current_version
 
 from . import selectors
 from .forms import PolicyForm, SimulatorForm
@@ -72,7 +74,24 @@ def _page(request, exercise: Exercise, *, text: str, submission=None, **extra):
         "hidden_tests": 0 if predict else sum(not t.visible for t in tests),
         **extra,
     }
+    if submission is not None and "form_errors" not in context:
+        context["results_html"] = _results_html(request, exercise, submission)
     return render(request, "exercises/exercise_detail.html", context, status=status)
+
+
+def _results_html(request, exercise: Exercise, submission: Submission) -> str:
+    """A submission's result as the page shows it, rendered once per process: a
+    result never changes, and a large one costs a millisecond to render."""
+    store = caches["results"]
+    key = f"{current_version(request)}:{submission.pk}"
+    html = store.get(key)
+    if html is None:
+        html = render_to_string(
+            "exercises/includes/results.html",
+            {"result": submission.grade_result, "exercise": exercise},
+        )
+        store.set(key, html)
+    return html
 
 
 def _hints(exercise: Exercise, progress: ExerciseProgress | None) -> dict:

@@ -257,3 +257,21 @@ def test_problems_and_findings_carry_their_inline_markers(client, alice, exercis
     assert 'data-diagnostic data-line="8"' in html
     assert 'data-severity="error"' in html
     assert 'data-message="' in html
+
+
+def test_the_page_shows_the_result_of_the_submission_on_it(client, alice, exercises):
+    # Results are rendered once per submission and kept (exercises/views.py):
+    # each visit must still show the result of the submission it displays.
+    client.force_login(alice)
+    check = reverse("exercises:check", args=["own-password"])
+    page_url = reverse("exercises:exercise", args=["own-password"])
+    client.post(check, {"policy": '{"first": 1}'})
+    for _ in range(2):
+        html = client.get(page_url).content.decode()
+        assert "Your policy is not valid yet" in html
+    client.post(check, {"policy": OWN_PASSWORD_REFERENCE})
+    html = client.get(page_url).content.decode()
+    assert "✔ Correct" in html and "Your policy is not valid yet" not in html
+    first = Submission.objects.order_by("pk").first()
+    html = client.get(page_url, {"restore": first.pk}).content.decode()
+    assert "Your policy is not valid yet" in html and "✔ Correct" not in html

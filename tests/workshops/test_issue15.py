@@ -262,6 +262,45 @@ def test_an_exercise_on_a_joined_workshops_agenda_links_back(
     assert "Back to the workshop" not in client.get(url).content.decode()
 
 
+def test_an_exercise_links_back_to_the_workshop_joined_last_never_a_draft(
+    client, workshop, exercises, alice, charlie
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workshops.models import Membership
+    from workshops.services import workshop_create, workshop_open
+
+    later = workshop_open(
+        workshop=workshop_create(
+            title="Policies, day two",
+            created_by=charlie,
+            contents=[exercises["read-reports"]],
+        )
+    )
+    draft = workshop_create(
+        title="Not yet open", created_by=charlie, contents=[exercises["read-reports"]]
+    )
+    membership_join(workshop=workshop, user=alice)
+    membership_join(workshop=later, user=alice)
+    # Joined last, but a draft: never the way back.
+    Membership.objects.create(
+        workshop=draft, user=alice, joined_at=timezone.now() + timedelta(hours=1)
+    )
+    Membership.objects.filter(workshop=later).update(
+        joined_at=timezone.now() + timedelta(minutes=1)
+    )
+    url = reverse("exercises:exercise", args=["read-reports"])
+    client.force_login(alice)
+    page = client.get(url).content.decode()
+    assert "Part of the workshop “Policies, day two”" in page
+    assert reverse("workshops:agenda", args=[later.pk]) in page
+    workshop_close(workshop=later)
+    page = client.get(url).content.decode()
+    assert "Done in the workshop “Policies, day two”, now closed." in page
+
+
 # --- success rates and Markdown on the dashboard ------------------------------------
 
 
