@@ -3,7 +3,9 @@
 FILE is the JSON of ``aws iam get-account-authorization-details``.
 
 - ``simulate`` reads JSON lines on stdin, each ``{"principal": ARN, "action":
-  ..., "resource": ..., "context": {...}}``, and answers each with one JSON line:
+  ..., "resource": ..., "context": {...}}`` (and for a role, optionally
+  ``"session_policy"``: the policy its session was assumed with), and answers
+  each with one JSON line:
   the decision, the statements that applied and which attachment allowed or
   denied (``allowed_by``/``denied_by``: policy, its ARN, where it is attached),
   or ``{"error": ...}`` for a bad line, after which it goes on.
@@ -63,7 +65,12 @@ def _line(account, line: str) -> dict:
     context = data.get("context") or None
     try:
         decision = simulate(
-            account, data["principal"], data["action"], data["resource"], context
+            account,
+            data["principal"],
+            data["action"],
+            data["resource"],
+            context,
+            session_policy=data.get("session_policy"),
         )
     except AccountError as error:
         return {"error": error.message, "code": error.code}

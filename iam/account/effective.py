@@ -19,9 +19,20 @@ from typing import Any
 from ..evaluation import Decision, StatementTrace, evaluate
 from ..grammar import parse_policy
 from ..policy import Policy
+from ..problems import PolicyError
 from ..request import Request
-from .errors import NO_SUCH_ENTITY, NOT_POSSIBLE_IN_IAM, AccountError
-from .model import Account, Role, User
+from .errors import (
+    MALFORMED_POLICY_DOCUMENT,
+    NO_SUCH_ENTITY,
+    NOT_POSSIBLE_IN_IAM,
+    VALIDATION_ERROR,
+    AccountError,
+)
+from .model import Account, Role, User, _malformed
+
+# AssumeRole's Policy parameter: at most 2,048 characters of plain text (the
+# packed, compressed size has its own limit, which this does not model).
+SESSION_POLICY_CHARS = 2_048
 
 _ASSUME = ("sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity")
 
@@ -274,12 +285,43 @@ def _deciding(decision: Decision, where: dict[str, Attachment]) -> tuple[Decidin
     return tuple(found)
 
 
+def _session(caller: _Caller, document: str | Mapping[str, Any]):
+    """The session policy passed when the caller's role was assumed."""
+    if caller.role is None:
+        raise AccountError(
+            NOT_POSSIBLE_IN_IAM,
+            "A session policy is passed when a role is assumed, and only a role "
+            "session has one: ask about a role (or its assumed-role session).",
+        )
+    if isinstance(document, str) and len(document) > SESSION_POLICY_CHARS:
+        raise AccountError(
+            VALIDATION_ERROR,
+            f"The session policy is {len(document):,} characters; AssumeRole takes "
+            f"at most {SESSION_POLICY_CHARS:,}.",
+        )
+    try:
+        policy = parse_policy(document, kind="session")
+    except PolicyError as error:
+        raise _malformed(error, MALFORMED_POLICY_DOCUMENT) from None
+    where = f"passed when role {caller.role.name} was assumed"
+    return Attachment("the session policy", where), policy
+
+
 class Evaluator:
     """Decides requests of one principal: its policies are gathered once, so
     a table or a search of many requests pays for that once. Build a new one
-    after the account changes."""
+    after the account changes.
 
-    def __init__(self, account: Account, principal: str) -> None:
+    ``session_policy`` (a role's principal only) is the policy passed when the
+    role was assumed: it limits the session to what both it and the role's
+    policies allow, except where a resource policy names the session itself."""
+
+    def __init__(
+        self,
+        account: Account,
+        principal: str,
+        session_policy: str | Mapping[str, Any] | None = None,
+    ) -> None:
         self.account = account
         self.principal = principal
         caller = _Caller(account, principal)
@@ -295,6 +337,11 @@ class Evaluator:
         }
         if self.boundary:
             self.where["boundary"] = self.boundary[0]
+        self.session = (
+            None if session_policy is None else _session(caller, session_policy)
+        )
+        if self.session:
+            self.where["session"] = self.session[0]
 
     def _decision(self, action, resource, context, resource_policy=True):
         on_resource = (
@@ -307,6 +354,7 @@ class Evaluator:
             request,
             identity=self.identity,
             boundary=self.boundary[1] if self.boundary else None,
+            session=self.session[1] if self.session else None,
             resource_policy=on_resource[1] if on_resource else None,
         )
         return decision, on_resource
@@ -339,10 +387,14 @@ def simulate(
     action: str,
     resource: str,
     context: Mapping[str, Any] | None = None,
+    *,
+    session_policy: str | Mapping[str, Any] | None = None,
 ) -> AccountDecision:
     """Decides a request of one of the account's principals with every policy
-    that applies: its own, its groups', its boundary, the resource's."""
-    return Evaluator(account, principal).decide(action, resource, context)
+    that applies: its own, its groups', its boundary, the resource's, and for a
+    role's session the session policy it was assumed with, if any."""
+    evaluator = Evaluator(account, principal, session_policy)
+    return evaluator.decide(action, resource, context)
 
 
 def who_can(
