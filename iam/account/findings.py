@@ -261,6 +261,7 @@ class _Paths:
         self.principal = principal
         self._cache: dict[tuple, bool] = {}
         self._evaluators: dict[str, Evaluator] = {}
+        self.assumable: list[Role] | None = None
 
     def can(self, action: str, resource: str, context=None, *, who=None) -> bool:
         who = who or self.principal
@@ -314,17 +315,21 @@ def _grants_of(account: Account, principal: str) -> Iterator[tuple[str, str]]:
     return _allow_requests(Evaluator(account, principal).identity)
 
 
-def _roles_assumable(paths: _Paths) -> Iterator[Role]:
-    for role in paths.account.roles.values():
-        if role.arn != paths.principal and paths.can("sts:AssumeRole", role.arn):
-            yield role
+def _roles_assumable(paths: _Paths) -> list[Role]:
+    """The roles the principal may assume (its policies and the trust policy
+    both allowing), worked out once per principal."""
+    if paths.assumable is None:
+        paths.assumable = [
+            role
+            for role in paths.account.roles.values()
+            if role.arn != paths.principal and paths.can("sts:AssumeRole", role.arn)
+        ]
+    return paths.assumable
 
 
-def _escalations(
-    account: Account, principal: str, user: User | None, role: Role | None
-):
+def _escalations(paths: _Paths, user: User | None, role: Role | None):
+    account, principal = paths.account, paths.principal
     name = (user or role).name
-    paths = _Paths(account, principal)
     if paths.is_admin():
         return
     found: list[Finding] = []
@@ -431,7 +436,7 @@ def _escalations(
 
     # 6-11. Attach or write a policy where it reaches the principal: on itself,
     # on one of its groups, or on a role it can assume.
-    assumable = list(_roles_assumable(paths))
+    assumable = _roles_assumable(paths)
     holders = [(kind, holder, "", []) for kind, holder in own]
     holders += [("group", g, f", of which {name} is a member", []) for g in groups]
     holders += [
@@ -589,16 +594,81 @@ def _trusted_services(role: Role) -> set[str]:
     return services
 
 
+# How many roles a chain of sts:AssumeRole may go through (AWS has no limit on
+# chaining, only on a chained session's length: one hour).
+CHAIN_HOPS = 4
+
+
 def findings(account: Account, *, now: datetime | None = None) -> list[Finding]:
-    """Every finding on the account: CIS checks first, then escalation paths."""
+    """Every finding on the account: CIS checks first, then escalation paths,
+    each principal's own and those it reaches by assuming roles."""
     now = now or account.clock()
     found = list(_cis(account, now))
-    paths: list[Finding] = []
+    principals = {
+        user.arn: _Paths(account, user.arn) for user in account.users.values()
+    }
+    principals |= {
+        role.arn: _Paths(account, role.arn) for role in account.roles.values()
+    }
+    direct: dict[str, list[Finding]] = {}
     for user in account.users.values():
-        paths.extend(_escalations(account, user.arn, user, None))
+        direct[user.arn] = list(_escalations(principals[user.arn], user, None))
     for role in account.roles.values():
-        paths.extend(_escalations(account, role.arn, None, role))
+        direct[role.arn] = list(_escalations(principals[role.arn], None, role))
+    paths: list[Finding] = []
+    for arn, principal in principals.items():
+        paths.extend(direct[arn])
+        paths.extend(_through_roles(principal, principals, direct))
     return found + _one_per_method(paths)
+
+
+def _through_roles(
+    paths: _Paths, principals: dict[str, _Paths], direct: dict[str, list[Finding]]
+) -> Iterator[Finding]:
+    """Paths that start by assuming roles, one after another (as PMapper follows
+    its graph's edges): to a role with full administrative access, or to a role
+    that has an escalation path of its own. A principal with full access has
+    nothing to escalate to, and a role already reached is not visited again."""
+    if paths.is_admin():
+        return
+    name = paths.principal.rsplit("/", 1)[-1]
+    own = {finding.code for finding in direct[paths.principal]}
+    seen = {paths.principal}
+    frontier: list[tuple[Role, list[str]]] = [
+        (role, [f"{name} assumes role {role.name}"]) for role in _roles_assumable(paths)
+    ]
+    for _hop in range(CHAIN_HOPS):
+        following: list[tuple[Role, list[str]]] = []
+        for role, steps in frontier:
+            if role.arn in seen:
+                continue
+            seen.add(role.arn)
+            reached = principals[role.arn]
+            chain = " then ".join(step.split(" assumes ", 1)[1] for step in steps)
+            if reached.is_admin():
+                yield Finding(
+                    "privilege-escalation-assume-role",
+                    HIGH,
+                    paths.principal,
+                    f"{name} can assume {chain}, which has full administrative access.",
+                    (*steps, f"as {role.name}, {name} can do anything"),
+                )
+                continue
+            for finding in direct[role.arn]:
+                if finding.code in own:
+                    continue  # the principal has the same method itself
+                yield Finding(
+                    finding.code,
+                    HIGH,
+                    paths.principal,
+                    f"{name} can assume {chain}, and then: {finding.message}",
+                    (*steps, *finding.steps),
+                )
+            following += [
+                (next_role, [*steps, f"{role.name} assumes role {next_role.name}"])
+                for next_role in _roles_assumable(reached)
+            ]
+        frontier = following
 
 
 def _one_per_method(paths: list[Finding]) -> list[Finding]:

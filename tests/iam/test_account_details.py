@@ -175,6 +175,28 @@ def test_no_decoy_is_reported(all_paths, user):
     assert user not in all_paths
 
 
+def test_the_chain_of_roles_is_followed_to_its_admin_end(account):
+    # privesc-AssumeRole: starting-role is trusted by intermediate-role, which
+    # ending-role trusts; ending-role has privesc-AssumeRole-high-priv-policy
+    # ("*" on "*"). The roles have no policies of their own: in one account a
+    # trust policy naming the role is enough to assume it.
+    role = f"arn:aws:iam::{ID}:role/privesc-AssumeRole-starting-role"
+    found = [
+        f
+        for f in findings(account)
+        if f.principal == role and f.code == "privilege-escalation-assume-role"
+    ]
+    assert len(found) == 1
+    assert found[0].steps == (
+        "privesc-AssumeRole-starting-role assumes role "
+        "privesc-AssumeRole-intermediate-role",
+        "privesc-AssumeRole-intermediate-role assumes role "
+        "privesc-AssumeRole-ending-role",
+        "as privesc-AssumeRole-ending-role, privesc-AssumeRole-starting-role can "
+        "do anything",
+    )
+
+
 def test_one_finding_per_method_and_principal(account):
     found = [
         f

@@ -383,3 +383,83 @@ def test_ec2_takes_a_role_only_through_an_instance_profile(account):
     assert "pass-role-ec2" not in _escalations(account)
     account.add_role_to_instance_profile("RunnerProfile", "Runner")
     assert "pass-role-ec2" in _escalations(account)
+
+
+# --- chains of roles ------------------------------------------------------------------
+
+
+def _chain(account, *, last_policy=None, second_hop_trusted=True):
+    """dev can assume role First, which can assume role Second."""
+    dev = account.create_user("dev")
+    account.put_inline_policy("user", "dev", "Hop", _policy(_allow("sts:AssumeRole")))
+    first = account.create_role("First", _trust({"AWS": dev.arn}))
+    account.put_inline_policy("role", "First", "Hop", _policy(_allow("sts:AssumeRole")))
+    trusted = first.arn if second_hop_trusted else f"arn:aws:iam::{ID}:user/nobody"
+    if not second_hop_trusted:
+        account.create_user("nobody")
+    account.create_role("Second", _trust({"AWS": trusted}))
+    account.put_inline_policy(
+        "role", "Second", "Power", last_policy or _policy(_allow("*"))
+    )
+    return dev
+
+
+def test_a_chain_of_roles_to_full_access_is_a_path(account):
+    dev = _chain(account)
+    found = [
+        f
+        for f in findings(account, now=NOW)
+        if f.principal == dev.arn and f.code == "privilege-escalation-assume-role"
+    ]
+    assert len(found) == 1
+    assert found[0].steps == (
+        "dev assumes role First",
+        "First assumes role Second",
+        "as Second, dev can do anything",
+    )
+    assert "role First then role Second, which has full administrative" in (
+        found[0].message
+    )
+
+
+def test_a_chain_that_a_trust_policy_breaks_is_no_path(account):
+    dev = _chain(account, second_hop_trusted=False)
+    assert "privilege-escalation-assume-role" not in _codes(account, dev.arn)
+
+
+def test_a_chain_that_a_deny_breaks_is_no_path(account):
+    dev = _chain(account)
+    account.put_inline_policy(
+        "role", "First", "NoHop", _policy(_deny("sts:AssumeRole"))
+    )
+    assert "privilege-escalation-assume-role" not in _codes(account, dev.arn)
+
+
+def test_a_chain_to_a_role_with_its_own_method_carries_that_method(account):
+    # Second cannot do everything, but may create an access key for admin.
+    account.create_user("admin")
+    account.put_inline_policy("user", "admin", "All", _policy(_allow("*")))
+    dev = _chain(account, last_policy=_policy(_allow("iam:CreateAccessKey")))
+    found = [
+        f
+        for f in findings(account, now=NOW)
+        if f.principal == dev.arn and f.code == "privilege-escalation-create-access-key"
+    ]
+    assert len(found) == 1
+    assert found[0].steps[:2] == ("dev assumes role First", "First assumes role Second")
+    assert "Second calls iam:CreateAccessKey for user admin" in found[0].steps
+
+
+def test_roles_that_trust_each_other_end_the_search(account):
+    dev = account.create_user("dev")
+    account.put_inline_policy("user", "dev", "Hop", _policy(_allow("sts:AssumeRole")))
+    account.create_role("A", _trust({"AWS": dev.arn}))
+    account.create_role("B", _trust({"AWS": f"arn:aws:iam::{ID}:role/A"}))
+    account.update_assume_role_policy(
+        "A", _trust({"AWS": [dev.arn, f"arn:aws:iam::{ID}:role/B"]})
+    )
+    for name in ("A", "B"):
+        account.put_inline_policy(
+            "role", name, "Hop", _policy(_allow("sts:AssumeRole"))
+        )
+    assert "privilege-escalation-assume-role" not in _codes(account, dev.arn)
