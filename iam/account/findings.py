@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..catalog import expand_actions
@@ -253,12 +253,33 @@ def _admin_policies(account: Account) -> Iterator[Finding]:
 # --- privilege escalation -------------------------------------------------------------
 
 
-class _Paths:
-    """Escalation paths of one principal, each step checked by ``simulate``."""
+def attacker_context(now: datetime) -> dict[str, Any]:
+    """What a request made now, with fresh credentials, over TLS, carries: the
+    keys a principal cannot help sending. A condition on them is met (or not)
+    as it would be for a real attacker; a condition on anything else (an
+    address, MFA, a tag) is taken as not met, so it blocks a step."""
+    when = now.astimezone(UTC).replace(microsecond=0)
+    return {
+        "aws:CurrentTime": when.isoformat().replace("+00:00", "Z"),
+        "aws:EpochTime": str(int(when.timestamp())),
+        "aws:TokenIssueTime": (when - timedelta(minutes=5))
+        .isoformat()
+        .replace("+00:00", "Z"),
+        "aws:SecureTransport": "true",
+    }
 
-    def __init__(self, account: Account, principal: str) -> None:
+
+class _Paths:
+    """Escalation paths of one principal, each step checked by ``simulate``
+    with the context of a request made now (``attacker_context``)."""
+
+    def __init__(
+        self, account: Account, principal: str, now: datetime | None = None
+    ) -> None:
         self.account = account
         self.principal = principal
+        self.now = now or account.clock()
+        self._base = attacker_context(self.now)
         self._cache: dict[tuple, bool] = {}
         self._evaluators: dict[str, Evaluator] = {}
         self.assumable: list[Role] | None = None
@@ -270,7 +291,9 @@ class _Paths:
             evaluator = self._evaluators.get(who)
             if evaluator is None:
                 evaluator = self._evaluators[who] = Evaluator(self.account, who)
-            self._cache[key] = evaluator.allowed(action, resource, context)
+            self._cache[key] = evaluator.allowed(
+                action, resource, {**self._base, **(context or {})}
+            )
         return self._cache[key]
 
     def is_admin(self, who: str | None = None) -> bool:
@@ -557,7 +580,7 @@ def _version_gain(paths: _Paths, policy) -> tuple[str, tuple[str, str]] | None:
             continue
         policy.default_version = version  # try it, then put the default back
         try:
-            trial = _Paths(paths.account, paths.principal)
+            trial = _Paths(paths.account, paths.principal, paths.now)
             gain = next((r for r in wanted if trial.can(*r)), None)
         finally:
             policy.default_version = current
@@ -577,7 +600,7 @@ def _group_gain(paths: _Paths, user: User, group: Group) -> tuple[str, str] | No
         return None
     user.groups.append(group.name)  # try the membership, then take it back
     try:
-        joined = _Paths(account, paths.principal)
+        joined = _Paths(account, paths.principal, paths.now)
         return next((r for r in wanted if joined.can(*r)), None)
     finally:
         user.groups.remove(group.name)
@@ -605,10 +628,10 @@ def findings(account: Account, *, now: datetime | None = None) -> list[Finding]:
     now = now or account.clock()
     found = list(_cis(account, now))
     principals = {
-        user.arn: _Paths(account, user.arn) for user in account.users.values()
+        user.arn: _Paths(account, user.arn, now) for user in account.users.values()
     }
     principals |= {
-        role.arn: _Paths(account, role.arn) for role in account.roles.values()
+        role.arn: _Paths(account, role.arn, now) for role in account.roles.values()
     }
     direct: dict[str, list[Finding]] = {}
     for user in account.users.values():

@@ -155,6 +155,8 @@ def all_paths(account) -> dict[str, set[str]]:
         ("privesc-sageMakerCreateTrainingJobPassRole-user", "pass-role-sagemaker"),
         ("privesc-codeBuildCreateProjectPassRole-user", "pass-role-codebuild"),
         ("fn2-exploitableResourceConstraint-user", "create-policy-version"),
+        # Its Allow needs a token issued after 2020: any token issued now is.
+        ("fn3-exploitableConditionConstraint-user", "create-policy-version"),
     ],
 )  # fmt: skip
 def test_each_vulnerable_user_has_its_path(all_paths, user, expected):

@@ -463,3 +463,43 @@ def test_roles_that_trust_each_other_end_the_search(account):
             "role", name, "Hop", _policy(_allow("sts:AssumeRole"))
         )
     assert "privilege-escalation-assume-role" not in _codes(account, dev.arn)
+
+
+# --- conditions an attacker meets ------------------------------------------------
+
+
+def _policy_writer(account, condition):
+    """bob may rewrite the policy attached to him, under ``condition``."""
+    bob = account.create_user("bob")
+    policy = account.create_policy("BobTools", _policy(_allow("s3:ListAllMyBuckets")))
+    account.attach_policy("user", "bob", policy.arn)
+    account.put_inline_policy(
+        "user",
+        "bob",
+        "Rewrite",
+        _policy(_allow("iam:CreatePolicyVersion", policy.arn, Condition=condition)),
+    )
+    return bob
+
+
+@pytest.mark.parametrize(
+    ("condition", "open_"),
+    [
+        # Met by every request made now, with fresh credentials, over TLS.
+        ({"DateGreaterThan": {"aws:TokenIssueTime": "2020-01-01T00:00:01Z"}}, True),
+        ({"DateGreaterThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}, True),
+        ({"Bool": {"aws:SecureTransport": "true"}}, True),
+        # Not met by such a request.
+        ({"DateLessThan": {"aws:TokenIssueTime": "2020-01-01T00:00:01Z"}}, False),
+        ({"DateLessThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}, False),
+        # Nothing says the attacker has these: taken as not met.
+        ({"Bool": {"aws:MultiFactorAuthPresent": "true"}}, False),
+        ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, False),
+    ],
+)
+def test_a_condition_opens_a_path_only_when_a_request_made_now_meets_it(
+    account, condition, open_
+):
+    bob = _policy_writer(account, condition)
+    found = "privilege-escalation-create-policy-version" in _codes(account, bob.arn)
+    assert found is open_
