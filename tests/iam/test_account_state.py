@@ -109,7 +109,10 @@ def test_a_real_accounts_state_round_trips():
         (lambda s: s["users"][0]["access_keys"][0].update(status="On"), "status"),
         (lambda s: s["users"][0].update(created="yesterday"), "not a date"),
         (lambda s: s["users"][0].update(groups=["Nobody"]), "unknown group Nobody"),
-        (lambda s: s["roles"][0].update(managed=["arn:aws:iam::1:policy/X"]), "unknown"),  # noqa: E501
+        (
+            lambda s: s["roles"][0].update(managed=["arn:aws:iam::1:policy/X"]),
+            "unknown",
+        ),  # noqa: E501
         (lambda s: s["policies"][0].update(default_version="v9"), "no version v9"),
         (lambda s: s.update(id="12"), "state.id"),
     ],
