@@ -59,6 +59,8 @@ class AccountForm(forms.Form):
         self.account = account
         self.target = target
         self.kind = kind  # user, group or role, on an identity's page
+        # Several forms share a page: their fields' ids must differ.
+        kwargs.setdefault("auto_id", f"id_{self.op}_%s")
         super().__init__(*args, **kwargs)
 
     def apply(self, account: Account) -> str:
@@ -174,7 +176,7 @@ class _ChoiceOfNames(AccountForm):
 
 class AddUserToGroupForm(_ChoiceOfNames):
     op = "add_to_group"
-    name = forms.CharField(label="Group", max_length=128, widget=forms.Select)
+    name = forms.CharField(label="Group to join", max_length=128, widget=forms.Select)
 
     def names(self) -> list[str]:
         return sorted(self.account.groups)
@@ -357,7 +359,7 @@ class InlinePolicyForm(AccountForm):
 
 class AddMemberForm(_ChoiceOfNames):
     op = "add_member"
-    name = forms.CharField(label="User", max_length=128, widget=forms.Select)
+    name = forms.CharField(label="User to add", max_length=128, widget=forms.Select)
 
     def names(self) -> list[str]:
         return sorted(self.account.users)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -127,10 +128,22 @@ def account(request, pk: int):
             "resources": sorted(
                 account_.resources.values(), key=lambda r: (r.kind, r.name)
             ),
-            "history": list(reversed(console.practice.history)),
+            "history": _history(console.practice.history),
             "lab": console.practice.lab,
         },
     )
+
+
+def _history(entries: list[dict]) -> list[dict]:
+    """Newest first, each with its time as a datetime (None if unreadable)."""
+    shown = []
+    for entry in reversed(entries):
+        try:
+            at = datetime.fromisoformat(entry.get("at", ""))
+        except (TypeError, ValueError):
+            at = None
+        shown.append({"at": at, "call": entry.get("call", "")})
+    return shown
 
 
 @login_required
@@ -326,6 +339,10 @@ def _identity_page(request, pk: int, name: str, kind: str) -> HttpResponse:
         context["simulation"], wait = _simulation(request, console, identity.arn)
     if kind == "user":
         context["memberships"] = identity.groups
+        context["through_groups"] = [
+            (group_name, _attached(console, console.account.group(group_name).managed))
+            for group_name in identity.groups
+        ]
     if kind == "role":
         context["trust"] = _pretty(identity.trust)
     response = render_page(

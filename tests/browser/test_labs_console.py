@@ -1,0 +1,81 @@
+"""A trainee builds an auditors group in their practice account and asks the
+simulator what a member may do (issue 16)."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.sessions import sign_in
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+# docs/screenshots/practice-account.png is rewritten only when asked
+# (UPDATE_SCREENSHOTS=1), so that a test run leaves the working tree clean.
+SCREENSHOTS = ROOT / (
+    "docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else "test-artifacts"
+)
+
+
+@pytest.fixture
+def trainee(transactional_db, django_user_model):
+    return django_user_model.objects.create_user("erin", password="x" * 12)
+
+
+def test_group_policy_reaches_a_member_and_the_simulator_says_why(
+    live_server, trainee, page
+):
+    sign_in(page.context, live_server.url, trainee)
+    page.goto(live_server.url + "/labs/account/")
+    expect(page.get_by_role("heading", name="My practice account")).to_be_visible()
+
+    # A group, with an AWS managed policy found by searching its name.
+    page.get_by_text("Create a group").click()
+    page.get_by_label("Group name").fill("Auditors")
+    page.get_by_role("button", name="Create the group").click()
+    expect(page.get_by_role("heading", name="Group Auditors")).to_be_visible()
+    page.get_by_role("link", name="Attach a policy").click()
+    page.get_by_label("Search AWS managed policies").fill("AmazonS3ReadOnly")
+    page.get_by_role("button", name="Search").click()
+    row = page.get_by_role("listitem").filter(has_text="AmazonS3ReadOnlyAccess")
+    row.get_by_role("button", name="Attach").click()
+    expect(page.get_by_text("iam:AttachGroupPolicy Auditors")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="AmazonS3ReadOnlyAccess", exact=True)
+    ).to_be_visible()
+
+    # A user, put in the group from the user's page.
+    page.get_by_role("link", name="My practice account").click()
+    page.get_by_text("Create a user").click()
+    page.get_by_label("User name").fill("bob")
+    page.get_by_role("button", name="Create the user").click()
+    expect(page.get_by_role("heading", name="User bob")).to_be_visible()
+    page.get_by_label("Group to join").select_option("Auditors")
+    page.get_by_role("button", name="Add to the group").click()
+    expect(page.get_by_role("link", name="Auditors")).to_be_visible()
+
+    # Can bob read a report? Yes, through the group's policy, and it says so.
+    page.get_by_label("Action").fill("s3:GetObject")
+    page.get_by_label("Resource ARN").fill("arn:aws:s3:::reports/q1.csv")
+    page.get_by_role("button", name="Ask").click()
+    answer = page.locator("#simulator [role=status]")
+    expect(answer).to_contain_text("Allowed")
+    expect(answer).to_contain_text("AmazonS3ReadOnlyAccess")
+    expect(answer).to_contain_text(re.compile(r"group Auditors, of which bob"))
+    # The form keeps the question.
+    expect(page.get_by_label("Action")).to_have_value("s3:GetObject")
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "practice-account.png", full_page=True)
+
+    # On a phone, the account page shows its lists one above the other.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("link", name="My practice account").click()
+    expect(page.get_by_role("link", name="bob")).to_be_visible()
+    expect(page.get_by_role("link", name="See every finding")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "practice-account-phone.png", full_page=True)
