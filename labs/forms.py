@@ -588,9 +588,17 @@ class SimulatorForm(forms.Form):
 
     def clean_context(self) -> dict:
         try:
-            return parse_context(self.cleaned_data["context"])
+            context = parse_context(self.cleaned_data["context"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
+        for key, value in context.items():
+            values = value if isinstance(value, list) else [value]
+            if not all(isinstance(v, str | int | float | bool) for v in values):
+                raise forms.ValidationError(
+                    f"The value of {key} must be a string, a number, true or "
+                    "false, or a list of them."
+                )
+        return context
 
 
 class PolicySearchForm(forms.Form):

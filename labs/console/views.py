@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -134,6 +135,12 @@ def account(request, pk: int):
     )
 
 
+def _owner_only(console: Console) -> None:
+    """Pages that only create or reset: a viewer has nothing to see there."""
+    if not console.can_change:
+        raise PermissionDenied("Only the account's owner can do this.")
+
+
 def _history(entries: list[dict]) -> list[dict]:
     """Newest first, each with its time as a datetime (None if unreadable)."""
     shown = []
@@ -153,6 +160,7 @@ def reset(request, pk: int):
     """The sandbox's reset, after a confirmation. A lab's account is reset
     from the lab's page."""
     console = console_for(request, pk)
+    _owner_only(console)
     if console.practice.lab_id is not None:
         raise Http404("A lab's account is reset from the lab's page.")
     if request.method == "POST":
@@ -519,6 +527,8 @@ def inline(request, pk: int, kind: str, name: str, policy_name: str = ""):
     identity = find_or_gone(request, _find(console, kind), name)
     if policy_name and policy_name not in identity.inline:
         raise missing(request)
+    if not policy_name:
+        _owner_only(console)
     document = identity.inline.get(policy_name) if policy_name else STARTER_POLICY
     return _editor_page(
         request,
@@ -547,6 +557,7 @@ def inline(request, pk: int, kind: str, name: str, policy_name: str = ""):
 @handles_gone
 def role_new(request, pk: int):
     console = console_for(request, pk)
+    _owner_only(console)
     return _editor_page(
         request,
         console,
@@ -594,6 +605,7 @@ def role_trust(request, pk: int, name: str):
 @handles_gone
 def policy_new(request, pk: int):
     console = console_for(request, pk)
+    _owner_only(console)
     return _editor_page(
         request,
         console,
@@ -666,6 +678,7 @@ def policy_version_new(request, pk: int, ref: str):
     found = find_or_gone(request, console.account.managed_policy, arn)
     if found.aws_managed:
         raise Http404("Only AWS changes an AWS managed policy.")
+    _owner_only(console)
     return _editor_page(
         request,
         console,

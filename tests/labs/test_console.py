@@ -7,6 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from iam.account import Account
+from iam.account.state import account_to_state
 from labs.models import PracticeAccount
 from labs.services import account_load
 from tests.labs.conftest import change
@@ -121,7 +123,10 @@ def test_staff_viewer_reads_but_cannot_change(client, viewer, sandbox):
     client.force_login(viewer)
     pages = _pages(sandbox)
     for address in pages:
-        if address.endswith(("/reset/", "/new-role/", "/new-policy/")):
+        if address.endswith(("/reset/", "/new-role/", "/new-policy/", "/new/")) or (
+            address.endswith("/new-inline-policy/")
+        ):
+            assert client.get(address).status_code == 403, address
             continue
         response = client.get(address)
         assert response.status_code == 200, address
@@ -180,13 +185,8 @@ def test_a_labs_account_links_back_to_its_lab_and_has_no_reset(
         slug="lock-root", title="Lock down root", summary="s", brief="b"
     )
     practice = PracticeAccount.objects.create(
-        user=alice, lab=lab, state=PracticeAccount.objects.none().first() or {}
+        user=alice, lab=lab, state=account_to_state(Account("111122223333"))
     )
-    from iam.account import Account
-    from iam.account.state import account_to_state
-
-    practice.state = account_to_state(Account("111122223333"))
-    practice.save()
     client.force_login(alice)
     html = client.get(url("account", practice)).content.decode()
     assert 'href="/labs/lock-root/"' in html
@@ -622,6 +622,11 @@ def test_simulator_input_errors_are_explained(client, alice, sandbox):
     assert "An action is service:Name" in html
     assert "A resource is an ARN" in html
     assert "Not valid JSON" in html
+    response = client.get(
+        url("user", sandbox, "bob"),
+        {"action": "s3:GetObject", "resource": "*", "context": '{"k": {"a": 1}}'},
+    )
+    assert "The value of k must be a string" in response.content.decode()
 
 
 def test_permission_table_by_service_with_reasons(client, alice, sandbox):
@@ -694,3 +699,39 @@ def test_findings_are_rate_limited(client, alice, sandbox, monkeypatch):
     # The account page still opens, without the summary.
     html = client.get(url("account", sandbox)).content.decode()
     assert "Not counted just now" in html
+
+
+def test_posts_need_the_csrf_token(alice, sandbox):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = post(client, url("account", sandbox), "create_user", name="bob")
+    assert response.status_code == 403
+    assert "bob" not in state(sandbox).users
+
+
+def test_inline_policy_names_with_url_characters(client, alice, sandbox):
+    change(sandbox, ("create_user", "bob"))
+    client.force_login(alice)
+    client.post(
+        url("user_inline_new", sandbox, "bob"),
+        {"op": "inline_put", "policy_name": "a#b%c;d", "document": READ_REPORTS},
+    )
+    assert "a#b%c;d" in state(sandbox).users["bob"].inline
+    html = client.get(url("user", sandbox, "bob")).content.decode()
+    edit = url("user_inline", sandbox, "bob", "a#b%c;d")
+    assert edit in html
+    assert client.get(edit).status_code == 200
+
+
+def test_too_long_input_is_a_form_error_not_a_crash(client, alice, sandbox):
+    client.force_login(alice)
+    response = post(client, url("account", sandbox), "create_user", name="x" * 200)
+    assert response.status_code == 422
+    assert "at most 128 characters" in response.content.decode()
+    response = client.post(
+        url("policy_new", sandbox),
+        {"op": "create_policy", "name": "Huge", "document": " " * 30_000},
+    )
+    assert response.status_code == 422
