@@ -214,7 +214,7 @@ def findings(request, pk: int):
         {
             "finding": finding,
             "title": _finding_title(finding.code),
-            "who": finding.principal.rsplit(":", 1)[-1],
+            "who": finding.principal.rsplit(":", 1)[-1].replace("/", " ", 1),
             "url": _principal_url(console, finding.principal),
             "escalation": finding.code.startswith("privilege-escalation"),
         }
@@ -545,7 +545,7 @@ def inline(request, pk: int, kind: str, name: str, policy_name: str = ""):
                 if policy_name
                 else f"A new inline policy for {kind} {name}"
             ),
-            "back": (console.url(kind, name), f"{kind.title()} {name}"),
+            "back": (console.url(kind, name), f"{kind} {name}"),
             "button": "Save the inline policy",
             "kind": kind,
         },
@@ -570,7 +570,7 @@ def role_new(request, pk: int):
         },
         context={
             "heading": "Create a role",
-            "back": (console.url("account"), "The account"),
+            "back": (console.url("account"), "the account"),
             "button": "Create the role",
             "intro": "labs/console/includes/role_intro.html",
         },
@@ -593,7 +593,7 @@ def role_trust(request, pk: int, name: str):
         initial={"trust": _pretty(role_.trust)},
         context={
             "heading": f"Trust policy of role {name}",
-            "back": (console.url("role", name), f"Role {name}"),
+            "back": (console.url("role", name), f"role {name}"),
             "button": "Save the trust policy",
             "intro": "labs/console/includes/role_intro.html",
         },
@@ -614,7 +614,7 @@ def policy_new(request, pk: int):
         initial={"document": STARTER_POLICY, "path": "/"},
         context={
             "heading": "Create a customer managed policy",
-            "back": (console.url("account"), "The account"),
+            "back": (console.url("account"), "the account"),
             "button": "Create the policy",
         },
     )
@@ -689,7 +689,7 @@ def policy_version_new(request, pk: int, ref: str):
         initial={"document": _pretty(found.document), "set_as_default": True},
         context={
             "heading": f"A new version of {found.name}",
-            "back": (policy_url(pk, arn), f"Policy {found.name}"),
+            "back": (policy_url(pk, arn), f"policy {found.name}"),
             "button": "Create the version",
         },
     )

@@ -79,3 +79,44 @@ def test_group_policy_reaches_a_member_and_the_simulator_says_why(
     expect(page.get_by_role("link", name="See every finding")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "practice-account-phone.png", full_page=True)
+
+
+def test_inline_policy_with_the_editor_refused_then_saved(live_server, trainee, page):
+    """The exercises' policy editor on a console page: a malformed policy is
+    refused with IAM's code and the text stays in the editor."""
+    from labs.services import account_change, sandbox_for
+
+    practice = sandbox_for(trainee)
+    with account_change(practice, "test setup") as account:
+        account.create_user("bob")
+    sign_in(page.context, live_server.url, trainee)
+    page.goto(f"{live_server.url}/labs/accounts/{practice.pk}/users/bob/")
+    page.get_by_role("link", name="Add an inline policy").click()
+    expect(page.get_by_role("button", name="Format")).to_be_visible()
+    page.get_by_label("Policy name").fill("ReadReports")
+    broken = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]}'
+    page.get_by_label("Policy document").fill(broken)
+    page.get_by_role("button", name="Save the inline policy").click()
+    expect(page.get_by_role("alert").first).to_contain_text("MalformedPolicyDocument")
+    expect(page.get_by_label("Policy name")).to_have_value("ReadReports")
+    kept = page.locator("textarea[data-editor=policy]")
+    expect(kept).to_have_value(re.compile(r"^\s*" + re.escape(broken) + r"\s*$"))
+
+    fixed = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}'
+    )
+    page.get_by_label("Policy document").fill(fixed)
+    page.get_by_role("button", name="Save the inline policy").click()
+    expect(page.get_by_role("heading", name="User bob")).to_be_visible()
+    expect(page.get_by_role("link", name="ReadReports")).to_be_visible()
+    page.get_by_role("link", name="ReadReports").click()
+    expect(page.get_by_role("button", name="Format")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "practice-account-inline.png", full_page=True)
+
+    # The policy is attached to the user directly: the findings say so.
+    page.goto(f"{live_server.url}/labs/accounts/{practice.pk}/findings/")
+    expect(page.get_by_role("heading", name="The root user has no MFA")).to_be_visible()
+    expect(page.get_by_text("bob has policies attached directly")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "practice-account-findings.png", full_page=True)
