@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from iam.account import AccountError, simulate
-from iam.account.managed import aws_managed_names
+from iam.account.managed import aws_managed_arn, aws_managed_names
 from iam.account.permissions import permission_table
 
 from .. import forms as f
@@ -416,13 +416,13 @@ def attach(request, pk: int, kind: str, name: str):
             return outcome.response
     search = f.PolicySearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    results: list[str] = []
+    results: list[tuple[str, str | None]] = []
     total = 0
     if query:
         folded = query.casefold()
         matches = [n for n in aws_managed_names() if folded in n.casefold()]
         total = len(matches)
-        results = matches[:SEARCH_RESULTS]
+        results = [(n, aws_managed_arn(n)) for n in matches[:SEARCH_RESULTS]]
     identity = _find(console, kind)(name)
     own = [
         policy for policy in console.account.policies.values() if not policy.aws_managed

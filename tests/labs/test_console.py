@@ -735,3 +735,69 @@ def test_too_long_input_is_a_form_error_not_a_crash(client, alice, sandbox):
         {"op": "create_policy", "name": "Huge", "document": " " * 30_000},
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("kind", ["group", "role"])
+def test_group_and_role_policies_and_deletion(client, alice, sandbox, kind):
+    change(sandbox, ("create_group", "team"), ("create_role", "team", TRUST_EC2))
+    client.force_login(alice)
+    page = url(kind, sandbox, "team")
+    client.post(
+        url(f"{kind}_inline_new", sandbox, "team"),
+        {"op": "inline_put", "policy_name": "Reports", "document": READ_REPORTS},
+    )
+    post(client, url(f"{kind}_attach", sandbox, "team"), "attach", arn=S3_READ)
+    identity = getattr(state(sandbox), f"{kind}s")["team"]
+    assert identity.managed == [S3_READ] and "Reports" in identity.inline
+    response = post(client, page, "delete")
+    assert "DeleteConflict" in response.content.decode()
+    post(client, page, "detach", arn=S3_READ)
+    post(client, page, "inline_delete", policy_name="Reports")
+    assert post(client, page, "delete")["Location"] == url("account", sandbox)
+    assert "team" not in getattr(state(sandbox), f"{kind}s")
+
+
+def test_a_groups_has_no_boundary_but_a_roles_has(client, alice, sandbox):
+    change(sandbox, ("create_group", "team"), ("create_role", "app", TRUST_EC2))
+    client.force_login(alice)
+    response = post(
+        client, url("group_attach", sandbox, "team"), "boundary", arn=S3_READ
+    )
+    assert response.status_code == 400  # no such form on a group's page
+    post(client, url("role_attach", sandbox, "app"), "boundary", arn=S3_READ)
+    assert state(sandbox).roles["app"].boundary == S3_READ
+    html = client.get(url("role", sandbox, "app")).content.decode()
+    assert "Remove the boundary" in html
+
+
+def test_a_customer_policy_with_a_path_has_its_own_page(client, alice, sandbox):
+    client.force_login(alice)
+    response = client.post(
+        url("policy_new", sandbox),
+        {
+            "op": "create_policy",
+            "name": "ReadReports",
+            "path": "/audit/",
+            "document": READ_REPORTS,
+        },
+    )
+    assert response["Location"] == url("policy", sandbox, "customer/audit/ReadReports")
+    html = client.get(response["Location"]).content.decode()
+    assert f"arn:aws:iam::{state(sandbox).id}:policy/audit/ReadReports" in html
+
+
+@pytest.mark.parametrize("kind", ["kms-key", "sqs-queue"])
+def test_keys_and_queues(client, alice, sandbox, kind):
+    client.force_login(alice)
+    post(client, url("account", sandbox), "create_resource", kind=kind, name="orders")
+    assert client.get(url("resource", sandbox, kind, "orders")).status_code == 200
+    assert [r.kind for r in state(sandbox).resources.values()] == [kind]
+
+
+def test_aws_managed_policy_page_shows_its_document_read_only(client, alice, sandbox):
+    client.force_login(alice)
+    html = client.get(url("policy", sandbox, "aws/AmazonS3ReadOnlyAccess")).content
+    html = html.decode()
+    assert "s3:Get*" in html
+    assert "only AWS changes it" in html
+    assert "Create a new version" not in html
