@@ -15,6 +15,8 @@ from django import forms
 from curriculum.forms import parse_context
 from iam.account import Account
 from iam.account.managed import aws_managed_arn
+from iam.grammar import parse_policy
+from iam.problems import PolicyError, Problem
 
 MAX_DOCUMENT_CHARS = 20_000  # IAM's largest policy is 10,240 characters
 RESOURCE_KINDS = [
@@ -52,6 +54,23 @@ class AccountForm(forms.Form):
 
     op: ClassVar[str]
     shown_field: ClassVar[str] = "document"  # a policy, shown read-only to viewers
+    policy_kind: ClassVar[str] = "identity"  # how the engine reads that policy
+
+    def editor_id(self) -> str:
+        """The id of the policy's textarea (the editor's fallback)."""
+        return self[self.shown_field].id_for_label
+
+    def policy_problems(self) -> list[Problem]:
+        """Every problem of the policy typed in this form, with its line and
+        column, for the editor to mark; none when it parses (or is absent)."""
+        text = self.data.get(self.shown_field) if self.is_bound else None
+        if not text or self.shown_field not in self.fields:
+            return []
+        try:
+            parse_policy(text, kind=self.policy_kind)
+        except PolicyError as error:
+            return error.problems
+        return []
 
     def __init__(
         self, *args, account: Account, target: str = "", kind: str = "", **kwargs
@@ -392,6 +411,7 @@ def _duration_field() -> forms.IntegerField:
 class CreateRoleForm(AccountForm):
     op = "create_role"
     shown_field = "trust"
+    policy_kind = "trust"
     name = _name_field(
         "Role name", "Letters, digits and + = , . @ _ - (up to 64 characters)."
     )
@@ -415,6 +435,7 @@ class CreateRoleForm(AccountForm):
 class TrustPolicyForm(AccountForm):
     op = "trust"
     shown_field = "trust"
+    policy_kind = "trust"
     trust = policy_field("Trust policy: who may assume the role")
 
     def apply(self, account: Account) -> str:
@@ -531,6 +552,7 @@ class ResourcePolicyForm(AccountForm):
     """``target`` is the resource's ARN."""
 
     op = "resource_policy"
+    policy_kind = "resource"
     document = policy_field("Resource policy")
 
     def apply(self, account: Account) -> str:

@@ -98,7 +98,12 @@ def test_inline_policy_with_the_editor_refused_then_saved(live_server, trainee, 
     page.get_by_label("Policy document").fill(broken)
     page.get_by_role("button", name="Save the inline policy").click()
     expect(page.get_by_role("alert").first).to_contain_text("MalformedPolicyDocument")
+    expect(
+        page.get_by_role("link", name=re.compile(r"line 1, column")).first
+    ).to_be_visible()
     expect(page.get_by_label("Policy name")).to_have_value("ReadReports")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "practice-account-refused.png", full_page=True)
     kept = page.locator("textarea[data-editor=policy]")
     expect(kept).to_have_value(re.compile(r"^\s*" + re.escape(broken) + r"\s*$"))
 

@@ -382,6 +382,9 @@ def test_a_malformed_policy_keeps_the_typed_text(client, alice, sandbox):
     html = response.content.decode()
     assert "MalformedPolicyDocument" in html
     assert "Statement&quot;: [{&quot;Effect&quot;: &quot;Allow&quot;" in html
+    # Each problem is pinned to its line, for the editor to mark.
+    assert 'data-diagnostic data-line="1"' in html
+    assert 'href="#id_create_policy_document"' in html
     assert not any(not p.aws_managed for p in state(sandbox).policies.values())
 
 
