@@ -198,7 +198,9 @@ class AddUserToGroupForm(_ChoiceOfNames):
     name = forms.CharField(label="Group to join", max_length=128, widget=forms.Select)
 
     def names(self) -> list[str]:
-        return sorted(self.account.groups)
+        user = self.account.users.get(self.target)
+        joined = set(user.groups) if user else set()
+        return sorted(name for name in self.account.groups if name not in joined)
 
     def apply(self, account: Account) -> str:
         account.add_user_to_group(self.cleaned_data["name"], self.target)
@@ -381,7 +383,11 @@ class AddMemberForm(_ChoiceOfNames):
     name = forms.CharField(label="User to add", max_length=128, widget=forms.Select)
 
     def names(self) -> list[str]:
-        return sorted(self.account.users)
+        return sorted(
+            name
+            for name, user in self.account.users.items()
+            if self.target not in user.groups
+        )
 
     def apply(self, account: Account) -> str:
         account.add_user_to_group(self.target, self.cleaned_data["name"])

@@ -804,3 +804,19 @@ def test_aws_managed_policy_page_shows_its_document_read_only(client, alice, san
     assert "s3:Get*" in html
     assert "only AWS changes it" in html
     assert "Create a new version" not in html
+
+
+def test_the_group_choice_lists_only_groups_not_joined(client, alice, sandbox):
+    change(
+        sandbox,
+        ("create_user", "bob"),
+        ("create_group", "Auditors"),
+        ("create_group", "Developers"),
+        ("add_user_to_group", "Auditors", "bob"),
+    )
+    client.force_login(alice)
+    form = client.get(url("user", sandbox, "bob")).context["forms"]["add_to_group"]
+    assert form.names() == ["Developers"]
+    change(sandbox, ("add_user_to_group", "Developers", "bob"))
+    html = client.get(url("user", sandbox, "bob")).content.decode()
+    assert "bob is in every group of the account" in html
