@@ -629,6 +629,12 @@ class SimulatorForm(forms.Form):
         return context
 
 
+class WhoCanForm(SimulatorForm):
+    """Every principal allowed one request: the same fields, asked of all."""
+
+    prefix = "who"
+
+
 class PolicySearchForm(forms.Form):
     q = forms.CharField(
         label="Search AWS managed policies",

@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from iam.account import AccountError, simulate
+from iam.account import AccountError, simulate, who_can
 from iam.account.managed import aws_managed_arn, aws_managed_names
 from iam.account.permissions import permission_table
 
@@ -102,12 +102,13 @@ def account(request, pk: int):
         if outcome.response:
             return outcome.response
     forms = outcome.forms if outcome else page_forms(console, ACCOUNT_FORMS)
+    who, wait = _who_can(request, console)
     found = findings_of(request, console)
     summary = None
     if not isinstance(found, int):
         summary = Counter(finding.severity for finding in found)
     account_ = console.account
-    return render_page(
+    response = render_page(
         request,
         "labs/console/account.html",
         console,
@@ -131,8 +132,41 @@ def account(request, pk: int):
             ),
             "history": _history(console.practice.history),
             "lab": console.practice.lab,
+            "who": who,
         },
     )
+    if wait:
+        response.status_code = 429
+        response["Retry-After"] = str(wait)
+    return response
+
+
+def _who_can(request, console: Console) -> tuple[dict, int]:
+    """The "Who can ...?" form and, when asked, every principal allowed."""
+    if "who-action" not in request.GET:
+        return {"form": f.WhoCanForm()}, 0
+    form = f.WhoCanForm(request.GET)
+    if not form.is_valid():
+        return {"form": form}, 0
+    wait = throttled(request, "simulate", SIMULATIONS_PER_MINUTE)
+    if wait:
+        return {"form": form, "error": too_many(wait, "simulations")}, wait
+    data = form.cleaned_data
+    allowed = who_can(
+        console.account, data["action"], data["resource"], data["context"]
+    )
+    return {
+        "form": form,
+        "asked": True,
+        "allowed": [
+            {
+                "who": decision.principal.rsplit(":", 1)[-1].replace("/", " ", 1),
+                "url": _principal_url(console, decision.principal),
+                "explanation": decision.explain(),
+            }
+            for decision in allowed
+        ],
+    }, 0
 
 
 def _owner_only(console: Console) -> None:

@@ -820,3 +820,19 @@ def test_the_group_choice_lists_only_groups_not_joined(client, alice, sandbox):
     change(sandbox, ("add_user_to_group", "Developers", "bob"))
     html = client.get(url("user", sandbox, "bob")).content.decode()
     assert "bob is in every group of the account" in html
+
+
+def test_who_can_lists_root_and_the_groups_member(client, alice, sandbox):
+    _auditors(sandbox)
+    change(sandbox, ("create_user", "carol"))
+    client.force_login(alice)
+    response = client.get(
+        url("account", sandbox),
+        {"who-action": "s3:GetObject", "who-resource": "arn:aws:s3:::reports/q1.csv"},
+    )
+    rows = response.context["who"]["allowed"]
+    assert [row["who"] for row in rows] == ["root", "user bob"]
+    assert "group Auditors" in rows[1]["explanation"]
+    html = response.content.decode()
+    assert "2 principals allowed" in html
+    assert 'value="s3:GetObject"' in html
