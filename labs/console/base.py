@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -141,7 +141,6 @@ class Outcome:
     response: HttpResponse | None = None  # a redirect, when done
     failed: AccountForm | None = None
     done: AccountForm | None = None  # a form whose result the page shows once
-    extra: dict = field(default_factory=dict)
 
 
 def page_forms(
@@ -160,7 +159,6 @@ def page_forms(
             target=target,
             kind=kind,
             initial=initial.get(cls.op),
-            prefix=None,
         )
         for cls in classes
     }

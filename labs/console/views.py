@@ -535,20 +535,19 @@ STARTER_POLICY = json.dumps(
 )
 
 
-def _starter_trust(account_id: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "ec2.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        },
-        indent=2,
-    )
+STARTER_TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    },
+    indent=2,
+)
 
 
 @login_required
@@ -598,7 +597,7 @@ def role_new(request, pk: int):
         f.CreateRoleForm,
         next_url=lambda form: console.url("role", form.cleaned_data["name"]),
         initial={
-            "trust": _starter_trust(console.account.id),
+            "trust": STARTER_TRUST,
             "path": "/",
             "max_session_duration": 3600,
         },
