@@ -125,3 +125,73 @@ def test_inline_policy_with_the_editor_refused_then_saved(live_server, trainee, 
     expect(page.get_by_role("heading", name="The root user has no MFA")).to_be_visible()
     expect(page.get_by_text("bob has policies attached directly")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "practice-account-findings.png", full_page=True)
+
+
+def _built(practice):
+    """An account with one of everything the console shows."""
+    from labs.services import account_change
+
+    s3_read = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    read_reports = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}'
+    )
+    trust = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": '
+        '{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'
+    )
+    with account_change(practice, "test setup") as account:
+        account.create_group("Auditors")
+        account.attach_policy("group", "Auditors", s3_read)
+        account.create_user("bob")
+        account.add_user_to_group("Auditors", "bob")
+        account.create_access_key("bob")
+        account.put_inline_policy("user", "bob", "ReadReports", read_reports)
+        account.create_role("app", trust)
+        account.put_permissions_boundary("role", "app", s3_read)
+        account.create_policy("ReadReports", read_reports)
+        account.create_resource("s3-bucket", "reports")
+
+
+AXE_PAGES = [
+    ("account", "", None),
+    ("account-who-can", "?who-action=s3:GetObject&who-resource=*", None),
+    ("findings", "findings/", None),
+    ("user", "users/bob/", None),
+    (
+        "user-simulated",
+        "users/bob/?action=s3:GetObject&resource=arn:aws:s3:::reports/q1.csv",
+        None,
+    ),
+    ("user-simulator-errors", "users/bob/?action=x&resource=y", None),
+    ("group", "groups/Auditors/", None),
+    ("role", "roles/app/", None),
+    ("attach", "users/bob/attach/?q=ReadOnly", None),
+    ("policy", "policies/customer/ReadReports/", None),
+    ("inline", "users/bob/inline-policies/ReadReports/", None),
+    ("role-new", "new-role/", None),
+    ("resource", "resources/s3-bucket/reports/", None),
+    ("refused", "", "create_user"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "refuse"), [pytest.param(p, r, id=n) for n, p, r in AXE_PAGES]
+)
+def test_console_pages_have_no_axe_violations(live_server, trainee, page, path, refuse):
+    from labs.services import sandbox_for
+    from tests.browser.test_axe import AXE, OPTIONS, _drop_exempt
+
+    practice = sandbox_for(trainee)
+    _built(practice)
+    sign_in(page.context, live_server.url, trainee)
+    response = page.goto(f"{live_server.url}/labs/accounts/{practice.pk}/{path}")
+    assert response.status < 500
+    if refuse:  # a name IAM refuses: the form shows its error
+        page.get_by_text("Create a user").click()
+        page.get_by_label("User name").fill("BOB")
+        page.get_by_role("button", name="Create the user").click()
+        expect(page.get_by_text("EntityAlreadyExists")).to_be_visible()
+    results = AXE.run(page, options=OPTIONS)
+    _drop_exempt(page, results.response["violations"])
+    assert results.violations_count == 0, results.generate_report()
