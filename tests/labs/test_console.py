@@ -212,7 +212,11 @@ def test_root_mfa_and_root_access_keys(client, alice, sandbox):
     assert state(sandbox).root.mfa
     response = post(client, address, "root_key_create")
     key = state(sandbox).root.access_keys[0]
+    secret = response.context["done"].secret[1]
     assert key.id in response.content.decode()
+    assert secret in response.content.decode()
+    assert secret not in json.dumps(sandbox.state)
+    assert secret not in client.get(address).content.decode()
     post(client, address, "root_key_delete", key_id=key.id)
     assert not state(sandbox).root.access_keys
 
