@@ -7,14 +7,16 @@ same account do not lose each other's work, and a call the engine refuses
 
 from __future__ import annotations
 
+import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
 
-from iam.account import Account
+from iam.account import Account, AccountError
+from iam.account.errors import LIMIT_EXCEEDED
 from iam.account.state import account_from_state, account_to_state
 
 from .models import PracticeAccount
@@ -66,3 +68,91 @@ def account_change(practice: PracticeAccount, call: str) -> Iterator[Account]:
         ][-HISTORY_KEPT:]
         locked.save(update_fields=["state", "history", "updated_at"])
     practice.state, practice.history = locked.state, locked.history
+
+
+# --- what one practice account may hold -------------------------------------------
+
+# The trainer's own caps, well under IAM's quotas, so that one trainee cannot fill
+# the disk or make every page slow. They are not AWS's limits, and the message
+# says so.
+ACCOUNT_CAPS = {
+    "users": 50,
+    "groups": 30,
+    "roles": 30,
+    "customer managed policies": 30,
+    "resources": 20,
+}
+STATE_MAX_BYTES = 300_000
+
+
+def account_counts(account: Account) -> dict[str, int]:
+    """How many of each capped kind of entity the account holds."""
+    return {
+        "users": len(account.users),
+        "groups": len(account.groups),
+        "roles": len(account.roles),
+        "customer managed policies": sum(
+            1 for policy in account.policies.values() if not policy.aws_managed
+        ),
+        "resources": len(account.resources),
+    }
+
+
+def account_caps_check(account: Account, before: dict[str, int]) -> None:
+    """Refuse a change that took the account past one of the trainer's caps
+    (``before`` is ``account_counts`` from before the change). A count already
+    over its cap may still go down."""
+    for kind, count in account_counts(account).items():
+        cap = ACCOUNT_CAPS[kind]
+        if count > cap and count > before.get(kind, 0):
+            raise AccountError(
+                LIMIT_EXCEEDED,
+                f"A practice account holds at most {cap} {kind}. This is the "
+                "trainer's limit, not AWS's: delete one you no longer need first.",
+            )
+    size = len(json.dumps(account_to_state(account), separators=(",", ":")))
+    if size > STATE_MAX_BYTES:
+        raise AccountError(
+            LIMIT_EXCEEDED,
+            f"The practice account would take {size:,} bytes; the trainer keeps "
+            f"at most {STATE_MAX_BYTES:,}. Delete some policies or entities first.",
+        )
+
+
+def sandbox_reset(practice: PracticeAccount) -> None:
+    """Empty the sandbox: a fresh account with the same id and root email. The
+    history is kept, with the reset in it."""
+    with transaction.atomic():
+        locked = PracticeAccount.objects.select_for_update().get(pk=practice.pk)
+        old = account_load(locked)
+        locked.state = account_to_state(Account(old.id, root_email=old.root.email))
+        locked.history = [
+            *locked.history,
+            {
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "call": "Reset the account: everything in it was deleted",
+            },
+        ][-HISTORY_KEPT:]
+        locked.save(update_fields=["state", "history", "updated_at"])
+    practice.state, practice.history = locked.state, locked.history
+
+
+def account_apply(practice: PracticeAccount, change: Callable[[Account], str]) -> str:
+    """Like ``account_change``, for a change that names itself: ``change``
+    makes its calls on the locked account and returns the history line. A
+    change that takes the account past the trainer's caps saves nothing
+    (``AccountError`` with code LimitExceeded)."""
+    with transaction.atomic():
+        locked = PracticeAccount.objects.select_for_update().get(pk=practice.pk)
+        account = account_load(locked)
+        before = account_counts(account)
+        call = change(account)
+        account_caps_check(account, before)
+        locked.state = account_to_state(account)
+        locked.history = [
+            *locked.history,
+            {"at": datetime.now(UTC).isoformat(timespec="seconds"), "call": call},
+        ][-HISTORY_KEPT:]
+        locked.save(update_fields=["state", "history", "updated_at"])
+    practice.state, practice.history = locked.state, locked.history
+    return call

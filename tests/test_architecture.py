@@ -38,6 +38,7 @@ LAYERS: dict[str, set[str]] = {
     # Sort questions are keyed by responsibility's categories and services.
     "quizzes": {"responsibility"},
     "exercises": {"curriculum"},
+    "labs": {"curriculum"},
     "workshops": {"quizzes", "exercises"},
     "config": {"workshops"},
 }

@@ -95,6 +95,11 @@ def _args_for(pattern, world) -> list:
         "category_slug": "container",
         "area_slug": "guest-os",
         "uidb64": "MQ",
+        # The practice account console's entities (labs/console_urls.py).
+        "name": "bob",
+        "kind": "s3-bucket",
+        "ref": "aws/AmazonS3ReadOnlyAccess",
+        "policy_name": "ReadReports",
     }
     names = re.findall(r"<(?:\w+:)?(\w+)>", str(pattern))
     return [values[name] for name in names]
