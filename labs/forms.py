@@ -14,6 +14,7 @@ from django import forms
 
 from curriculum.forms import parse_context
 from iam.account import Account
+from iam.account.effective import SESSION_POLICY_CHARS
 from iam.account.managed import aws_managed_arn
 from iam.grammar import parse_policy
 from iam.problems import PolicyError, Problem
@@ -627,6 +628,20 @@ class SimulatorForm(forms.Form):
                     "false, or a list of them."
                 )
         return context
+
+
+class RoleSimulatorForm(SimulatorForm):
+    """A request made in a session of the role, which may have been assumed
+    with a session policy."""
+
+    session_policy = forms.CharField(
+        label="Session policy (optional)",
+        required=False,
+        max_length=SESSION_POLICY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text="The policy passed to AssumeRole, if any: the session can do "
+        "only what both it and the role's policies allow.",
+    )
 
 
 class WhoCanForm(SimulatorForm):

@@ -316,12 +316,16 @@ def _attached(console: Console, arns: list[str]) -> list[dict]:
     return found
 
 
-def _simulation(request, console: Console, principal: str) -> tuple[dict, int]:
+def _simulation(
+    request, console: Console, principal: str, kind: str
+) -> tuple[dict, int]:
     """The simulator's form and, when asked, its decision; and the seconds to
-    wait when this user has simulated too much (0 otherwise)."""
+    wait when this user has simulated too much (0 otherwise). A role's form
+    also takes the session policy its session was assumed with."""
+    form_class = f.RoleSimulatorForm if kind == "role" else f.SimulatorForm
     if "action" not in request.GET:
-        return {"form": f.SimulatorForm()}, 0
-    form = f.SimulatorForm(request.GET)
+        return {"form": form_class()}, 0
+    form = form_class(request.GET)
     if not form.is_valid():
         return {"form": form}, 0
     wait = throttled(request, "simulate", SIMULATIONS_PER_MINUTE)
@@ -335,6 +339,7 @@ def _simulation(request, console: Console, principal: str) -> tuple[dict, int]:
             data["action"],
             data["resource"],
             data["context"],
+            session_policy=data.get("session_policy") or None,
         )
     except AccountError as error:
         return {"form": form, "error": f"{error.code}: {error.message}"}, 0
@@ -378,7 +383,7 @@ def _identity_page(request, pk: int, name: str, kind: str) -> HttpResponse:
         context["members"] = console.account.members(name)
     else:
         context["permissions"] = permission_table(console.account, identity.arn)
-        context["simulation"], wait = _simulation(request, console, identity.arn)
+        context["simulation"], wait = _simulation(request, console, identity.arn, kind)
     if kind == "user":
         context["memberships"] = identity.groups
         context["through_groups"] = [

@@ -636,6 +636,50 @@ def test_simulator_input_errors_are_explained(client, alice, sandbox):
     assert "The value of k must be a string" in response.content.decode()
 
 
+def test_a_roles_simulator_takes_a_session_policy(client, alice, sandbox):
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "ec2.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+    change(
+        sandbox,
+        ("create_role", "Builder", trust),
+        ("attach_policy", "role", "Builder", S3_READ),
+    )
+    client.force_login(alice)
+    ask = {"action": "s3:GetObject", "resource": "arn:aws:s3:::reports/q1.csv"}
+    html = client.get(url("role", sandbox, "Builder"), ask).content.decode()
+    assert "✔ Allowed" in html and "Session policy (optional)" in html
+    session = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}
+            ],
+        }
+    )
+    html = client.get(
+        url("role", sandbox, "Builder"), {**ask, "session_policy": session}
+    ).content.decode()
+    assert "✘ Denied" in html and "session policy" in html
+    html = client.get(
+        url("role", sandbox, "Builder"), {**ask, "session_policy": "{"}
+    ).content.decode()
+    assert "MalformedPolicyDocument" in html
+    # A user has no session policy to give.
+    _auditors(sandbox)
+    html = client.get(url("user", sandbox, "bob"), ask).content.decode()
+    assert "Session policy (optional)" not in html
+
+
 def test_permission_table_by_service_with_reasons(client, alice, sandbox):
     _auditors(sandbox)
     client.force_login(alice)
