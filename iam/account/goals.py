@@ -284,7 +284,10 @@ def _can(account: Account, value: dict, goal: dict) -> GoalResult:
 
 
 def _cannot(account: Account, value: dict, goal: dict) -> GoalResult:
-    arn = _arn(account, value["principal"])
+    try:
+        arn = _arn(account, value["principal"])
+    except AccountError:  # a deleted user or role can do nothing at all
+        return GoalResult(goal, True, describe(goal))
     evaluator = Evaluator(account, arn)
     action = value["action"]
     for resource in _candidates(account, arn, action, value.get("resource", "*")):
