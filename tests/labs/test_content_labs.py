@@ -74,6 +74,8 @@ def test_a_shipped_lab_is_well_formed(slug):
     assert set(lab) <= LAB_KEYS
     assert set(lab["topics"]) <= QUIZ_TOPICS
     assert lab["hints"], "every lab has hints"
+    assert all(isinstance(hint, str) for hint in lab["hints"])
+    assert all(isinstance(lab[key], str) for key in ("title", "summary", "brief"))
     assert lab["source"].startswith("https://docs.aws.amazon.com/")
     validate_goals(lab["goals"])
 
