@@ -61,7 +61,8 @@ def lab_rows(user, *, include_unpublished: bool = False) -> list[LabRow]:
 
 def practice_records(user) -> list[PracticeRecord]:
     """Published labs with the user's record on each (solved or not, checks
-    made, goals met at best), for the progress page: two queries."""
+    made, and the score: 1 once solved, else the share of goals met at the
+    latest check), for the progress page: two queries."""
     labs = Lab.objects.filter(is_published=True).only("slug", "title")
     mine = {
         p.lab_id: p
