@@ -84,3 +84,15 @@ def practice_records(user) -> list[PracticeRecord]:
             )
         )
     return records
+
+
+def failing_goals(practice: PracticeAccount) -> list[str]:
+    """The goals, in sentences, that the latest check of an unsolved lab found
+    unmet (none once solved or before any check)."""
+    if practice.solved_at or not practice.last_check:
+        return []
+    return [
+        goal["sentence"]
+        for goal in practice.last_check.get("goals", [])
+        if not goal.get("passed")
+    ]

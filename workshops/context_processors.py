@@ -1,9 +1,11 @@
 """
-A way back to the workshop from the pages of a quiz or an exercise done in it.
+A way back to the workshop from the pages of a quiz, an exercise or a lab done
+in it.
 
-Quizzes and exercises never import workshops, and their views need not know
+Quizzes, exercises and labs never import workshops, and their views need not know
 them: this context processor, listed in settings, looks at which page is being
-rendered and, only on a quiz review or an exercise page, finds the workshop.
+rendered and, only on a quiz review, an exercise page or a lab page, finds the
+workshop.
 base.html shows the note when there is one. Everywhere else it costs nothing:
 the value is lazy and decided by the URL's name before any query.
 """
@@ -55,9 +57,11 @@ def _for_attempt(user, attempt_pk: int) -> WorkshopReturn | None:
     )
 
 
-def _for_exercise(user, slug: str) -> WorkshopReturn | None:
+def _for_exercise(user, slug: str, *, kind: str = "exercise") -> WorkshopReturn | None:
     row = (
-        Workshop.objects.filter(memberships__user=user, items__exercise__slug=slug)
+        Workshop.objects.filter(
+            memberships__user=user, **{f"items__{kind}__slug": slug}
+        )
         .exclude(state=WorkshopState.DRAFT)
         .order_by("-memberships__joined_at")
         .values_list("pk", "title", "state")
@@ -82,6 +86,8 @@ def _find(request) -> WorkshopReturn | None:
         return _for_attempt(user, match.kwargs["pk"])
     if match.namespace == "exercises" and match.url_name in _EXERCISE_PAGES:
         return _for_exercise(user, match.kwargs["slug"])
+    if match.namespace == "labs" and match.url_name == "lab":
+        return _for_exercise(user, match.kwargs["slug"], kind="lab")
     return None
 
 
