@@ -43,19 +43,16 @@ class LabRow:
 
 
 def lab_rows(user, *, include_unpublished: bool = False) -> list[LabRow]:
-    """Labs with the user's account on each (None for a guest), in two
-    queries."""
+    """Labs with the user's account on each, in two queries."""
     labs = Lab.objects.prefetch_related("topics")
     if not include_unpublished:
         labs = labs.filter(is_published=True)
-    mine = {}
-    if user.is_authenticated:
-        mine = {
-            p.lab_id: p
-            for p in PracticeAccount.objects.filter(user=user, lab__isnull=False).defer(
-                "state", "history"
-            )
-        }
+    mine = {
+        p.lab_id: p
+        for p in PracticeAccount.objects.filter(user=user, lab__isnull=False).defer(
+            "state", "history"
+        )
+    }
     return [LabRow(lab, mine.get(lab.pk)) for lab in labs]
 
 

@@ -54,6 +54,7 @@ def _sandbox_url() -> str | None:
 
 
 @require_GET
+@login_required
 def lab_list(request):
     rows = selectors.lab_rows(request.user, include_unpublished=request.user.is_staff)
     return render(
@@ -80,11 +81,7 @@ def _goal_sentences(lab: Lab) -> list[str]:
 
 
 def _page(request, lab: Lab, *, status: int = 200):
-    practice = (
-        lab_account_for(user=request.user, lab=lab)
-        if request.user.is_authenticated
-        else None
-    )
+    practice = lab_account_for(user=request.user, lab=lab)
     shown = _hints_shown(request, lab)
     context = {
         "lab": lab,
@@ -101,6 +98,7 @@ def _page(request, lab: Lab, *, status: int = 200):
 
 
 @require_GET
+@login_required
 def lab_detail(request, slug: str):
     return _page(request, _lab(request, slug))
 
