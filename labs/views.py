@@ -35,13 +35,13 @@ def _lab(request, slug: str) -> Lab:
     return lab
 
 
-def account_url(practice: PracticeAccount | None) -> str | None:
-    """The console's overview of a practice account, once the console's pages
-    are installed (labs:account)."""
+def account_url(practice: PracticeAccount | None, page: str = "account") -> str | None:
+    """A console page of a practice account (``labs:account``, its overview, or
+    ``labs:findings``), once the console's pages are installed."""
     if practice is None:
         return None
     try:
-        return reverse("labs:account", args=[practice.pk])
+        return reverse(f"labs:{page}", args=[practice.pk])
     except NoReverseMatch:
         return None
 
@@ -88,6 +88,7 @@ def _page(request, lab: Lab, *, status: int = 200):
         "practice": practice,
         "status": selectors.lab_status(practice),
         "account_url": account_url(practice),
+        "findings_url": account_url(practice, "findings"),
         "goals": _goal_sentences(lab),
         "hints": lab.hints[:shown],
         "hints_left": len(lab.hints) - shown,

@@ -222,3 +222,16 @@ def test_the_navigation_links_to_the_labs(client, alice, group_lab):
     page = client.get(reverse("labs:index")).content.decode()
     assert f'href="{reverse("labs:index")}">Labs</a>' in page
     assert 'aria-current="page' in page
+
+
+def test_the_lab_page_links_to_the_console_once_it_exists(opened, client, monkeypatch):
+    from labs import views
+
+    page = client.get(LAB).content.decode()
+    assert "Your account for this lab is open." in page
+    monkeypatch.setattr(
+        views, "reverse", lambda name, args=(): f"/console/{name}/{args[0]}/"
+    )
+    page = client.get(LAB).content.decode()
+    assert f'href="/console/labs:account/{opened.pk}/">Open the lab' in page
+    assert f'href="/console/labs:findings/{opened.pk}/">See its findings' in page
