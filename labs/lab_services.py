@@ -18,7 +18,7 @@ from typing import TypedDict
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from iam.account.goals import GoalResult, check_goals, describe
+from iam.account.goals import GoalError, GoalResult, check_goals, describe
 from iam.account.state import account_to_state
 
 from .models import Lab, PracticeAccount
@@ -136,7 +136,7 @@ def _record(results: list[GoalResult]) -> CheckRecord:
 def _sentence(goal: dict) -> str:
     try:
         return describe(goal)
-    except Exception:  # a goal an administrator wrote wrongly  # noqa: BLE001
+    except (GoalError, KeyError, TypeError, AttributeError):  # written wrongly
         return str(goal)
 
 
