@@ -196,11 +196,26 @@ def _split(operation: Any) -> tuple[str, dict]:
     return name, args
 
 
+# Arguments that are not text; every other argument of a call is text.
+_NOT_TEXT = {
+    "enabled": (bool,),
+    "set_as_default": (bool,),
+    "max_session_duration": (int,),
+}
+
+
 def _call(account: Account, name: str, args: dict) -> None:
     args = dict(args)
     for key in _DOCUMENTS:
         if isinstance(args.get(key), dict):
             args[key] = json.dumps(args[key], indent=2)
+    for key, value in args.items():
+        kinds = _NOT_TEXT.get(key, (str,))
+        if key == "document" and name == "put_resource_policy":
+            kinds = (str, type(None))  # None removes a bucket's or queue's policy
+        if not isinstance(value, kinds) or (int in kinds and isinstance(value, bool)):
+            wanted = " or ".join(kind.__name__ for kind in kinds)
+            raise ValueError(f"{key} must be {wanted}, not {type(value).__name__}")
     method = getattr(account, name)
     try:
         inspect.signature(method).bind(**args)

@@ -56,6 +56,10 @@ def test_operations_call_the_accounts_methods_in_order():
           {"lab_access_key": {"user": "bob", "id": "AKIAAAAAAAAAAAAAAAAA",
                               "created_days_ago": -3}}], 2, "number of days"),
         ([{"lab_password_used": {"user": "bob", "days_ago": 1}}], 1, "NoSuchEntity"),
+        ([{"delete_policy": {"arn": 5}}], 1, "arn must be str, not int"),
+        ([{"set_root_mfa": {"enabled": "yes"}}], 1, "enabled must be bool"),
+        ([{"create_role": {"name": "R", "trust": "{}", "max_session_duration": True}}],
+         1, "max_session_duration must be int"),
     ],
 )  # fmt: skip
 def test_a_failing_operation_is_named_by_its_place_and_the_engines_message(
