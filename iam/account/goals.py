@@ -202,10 +202,13 @@ def _split(goal: Any) -> tuple[str, Any]:
         )
     if isinstance(value, dict) and not isinstance(value.get("context", {}), dict):
         raise GoalError(f"goal {kind}: context is a mapping of condition keys")
+    texts = [k for k in needs if k != "count"]
+    if isinstance(value, dict):
+        texts += [k for k in ("resource", "group") if k in value]
     if isinstance(value, dict) and any(
-        not isinstance(value[k], str) or not value[k] for k in needs if k != "count"
+        not isinstance(value[k], str) or not value[k] for k in texts
     ):
-        raise GoalError(f"goal {kind}: {', '.join(needs)} are texts")
+        raise GoalError(f"goal {kind}: {', '.join(texts)} are texts")
     return kind, value
 
 

@@ -246,6 +246,9 @@ def test_cannot_holds_for_a_user_that_was_deleted(account):
         {"can_assume": {"role": "App", "principal": "x", "context": "wrong"}},
         {"no_active_keys_older_than": "ninety"},
         {"boundary": {"principal": "user/bob"}},
+        {"can": {"principal": "user/bob", "action": "s3:GetObject", "resource": 5}},
+        {"cannot": {"principal": "user/bob", "action": "s3:Get*", "resource": None}},
+        {"no_finding": {"code": "privilege-escalation", "group": ["Admins"]}},
     ],
 )
 def test_new_goal_kinds_written_wrongly_are_refused(goal):
