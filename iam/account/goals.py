@@ -46,7 +46,7 @@ from typing import Any
 from ..evaluation import evaluate_policy
 from ..matching import glob
 from ..policy import NO_CONDITION
-from ..request import Request
+from ..request import Request, checked_items
 from .effective import Evaluator
 from .errors import AccountError
 from .findings import findings
@@ -202,6 +202,11 @@ def _split(goal: Any) -> tuple[str, Any]:
         )
     if isinstance(value, dict) and not isinstance(value.get("context", {}), dict):
         raise GoalError(f"goal {kind}: context is a mapping of condition keys")
+    if isinstance(value, dict) and value.get("context"):
+        try:
+            checked_items(value["context"])
+        except TypeError as error:
+            raise GoalError(f"goal {kind}: {error}") from None
     texts = [k for k in needs if k != "count"]
     if isinstance(value, dict):
         texts += [k for k in ("resource", "group") if k in value]

@@ -249,6 +249,13 @@ def test_cannot_holds_for_a_user_that_was_deleted(account):
         {"can": {"principal": "user/bob", "action": "s3:GetObject", "resource": 5}},
         {"cannot": {"principal": "user/bob", "action": "s3:Get*", "resource": None}},
         {"no_finding": {"code": "privilege-escalation", "group": ["Admins"]}},
+        {
+            "can_assume": {
+                "role": "App",
+                "principal": "111122223333",
+                "context": {"sts:ExternalId": {"nested": "map"}},
+            }
+        },
     ],
 )
 def test_new_goal_kinds_written_wrongly_are_refused(goal):
