@@ -12,6 +12,7 @@ NAVIGATION = {
     "guides": "responsibility:guides",
     "quizzes": "quizzes:list",
     "exercises": "exercises:list",
+    "labs": "labs:index",
     "join": "workshops:join",
     "progress": "quizzes:progress",
     "workshops": "workshops:list",

@@ -79,6 +79,12 @@ class PracticeAccount(models.Model):
         help_text="What the trainee did, newest last: {at, call, ok, message}.",
     )
     checks = models.PositiveIntegerField(default=0)
+    last_check = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The goals as the latest Check found them (labs/lab_services.py); "
+        "none before the first check or after starting over.",
+    )
     solved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

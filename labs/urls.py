@@ -8,4 +8,8 @@ app_name = "labs"
 urlpatterns = [
     *console_urls.urlpatterns,
     path("", views.lab_list, name="index"),
+    path("<slug:slug>/", views.lab_detail, name="lab"),
+    path("<slug:slug>/open/", views.lab_open, name="open"),
+    path("<slug:slug>/check/", views.lab_check_view, name="check"),
+    path("<slug:slug>/reset/", views.lab_reset, name="reset"),
 ]

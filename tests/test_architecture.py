@@ -6,11 +6,12 @@ model relations or in migrations.
                  ^      ^
                  curriculum        topics, content, the cache, shared helpers
                  ^        ^
-       responsibility    exercises
+       responsibility    exercises, labs
                  ^        ^
              quizzes      |
                  ^        |
-                 workshops         links attempts and submissions it owns
+                 workshops         links attempts and submissions it owns,
+                                   reads lab accounts
                  ^
                  config
 
@@ -38,8 +39,9 @@ LAYERS: dict[str, set[str]] = {
     # Sort questions are keyed by responsibility's categories and services.
     "quizzes": {"responsibility"},
     "exercises": {"curriculum"},
+    # Practice accounts and labs: the engine's account, topics, rate limits.
     "labs": {"curriculum"},
-    "workshops": {"quizzes", "exercises"},
+    "workshops": {"quizzes", "exercises", "labs"},
     "config": {"workshops"},
 }
 

@@ -6,7 +6,7 @@ from .models import AgendaItem, GuestProfile, Membership, Workshop
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 1
-    fields = ["order", "quiz", "exercise", "unlocked_at"]
+    fields = ["order", "quiz", "exercise", "lab", "unlocked_at"]
 
 
 class MembershipInline(admin.TabularInline):

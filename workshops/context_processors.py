@@ -1,11 +1,12 @@
 """
-A way back to the workshop from the pages of a quiz or an exercise done in it.
+A way back to the workshop from the pages of a quiz, an exercise or a lab done
+in it.
 
-Quizzes and exercises never import workshops, and their views need not know
+Quizzes, exercises and labs never import workshops, and their views need not know
 them: this context processor, listed in settings, looks at which page is being
-rendered and, only on a quiz review or an exercise page, finds the workshop.
-base.html shows the note when there is one. Everywhere else it costs nothing:
-the value is lazy and decided by the URL's name before any query.
+rendered and, only on a quiz review, an exercise page or a lab page, finds the
+workshop. base.html shows the note when there is one. Everywhere else it costs
+nothing: the value is lazy and decided by the URL's name before any query.
 """
 
 from dataclasses import dataclass
@@ -62,13 +63,15 @@ _USER, _SLUG = -7_331, "\0slug"
 
 
 @cache
-def _exercise_sql() -> tuple[str, tuple[int, int, int]]:
-    """The query of ``_for_exercise``, compiled by the ORM once per process, and
-    where its three parameters go: an exercise page then pays for running it
-    (0.05 ms), not for compiling it (0.6 ms, on the page that the load test's
-    attackers reload nonstop)."""
+def _item_sql(kind: str) -> tuple[str, tuple[int, int, int]]:
+    """The query of ``_for_item``, compiled by the ORM once per process and kind
+    of item (exercise, lab), and where its three parameters go: a page then pays
+    for running it (0.05 ms), not for compiling it (0.6 ms, on the exercise page
+    that the load test's attackers reload nonstop)."""
     query = (
-        Workshop.objects.filter(memberships__user=_USER, items__exercise__slug=_SLUG)
+        Workshop.objects.filter(
+            memberships__user=_USER, **{f"items__{kind}__slug": _SLUG}
+        )
         .exclude(state=WorkshopState.DRAFT)
         .order_by("-memberships__joined_at")
         .values_list("pk", "title", "state")[:1]
@@ -80,10 +83,10 @@ def _exercise_sql() -> tuple[str, tuple[int, int, int]]:
     return sql, tuple(params.index(value) for value in stand_ins)
 
 
-def _for_exercise(user, slug: str) -> WorkshopReturn | None:
-    """The workshop, not a draft, whose agenda has this exercise and that the
-    user joined last."""
-    sql, places = _exercise_sql()
+def _for_item(user, slug: str, kind: str) -> WorkshopReturn | None:
+    """The workshop, not a draft, whose agenda has this exercise or lab (``kind``)
+    and that the user joined last."""
+    sql, places = _item_sql(kind)
     values = (user.pk, slug, WorkshopState.DRAFT.value)
     params = [None] * len(values)
     for place, value in zip(places, values, strict=True):
@@ -109,7 +112,9 @@ def _find(request) -> WorkshopReturn | None:
     if match.namespace == "quizzes" and match.url_name == "review":
         return _for_attempt(user, match.kwargs["pk"])
     if match.namespace == "exercises" and match.url_name in _EXERCISE_PAGES:
-        return _for_exercise(user, match.kwargs["slug"])
+        return _for_item(user, match.kwargs["slug"], "exercise")
+    if match.namespace == "labs" and match.url_name == "lab":
+        return _for_item(user, match.kwargs["slug"], "lab")
     return None
 
 

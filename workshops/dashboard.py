@@ -2,7 +2,8 @@
 The live dashboard and a trainee's own progress in a workshop.
 
 The dashboard runs a fixed number of queries whatever the number of trainees:
-one per kind of record (members, attempts, answers, submissions), aggregated here.
+one per kind of record (members, attempts, answers, submissions, lab accounts),
+aggregated here.
 """
 
 import hashlib
@@ -13,9 +14,12 @@ from functools import cached_property
 from django.contrib.auth.models import User
 
 from exercises.models import Submission
+from labs.models import PracticeAccount
+from labs.selectors import failing_goals, lab_score
 from quizzes.models import Attempt, AttemptStatus, as_percent
 
 from .misconceptions import (
+    MISCONCEPTIONS_SHOWN,
     Misconception,
     workshop_policy_misconceptions,
     workshop_wrong_answers,
@@ -113,19 +117,73 @@ def _submission_rows(workshop: Workshop, user_ids=None) -> list[tuple]:
     return list(submissions.values_list("user_id", "exercise_id", "score", "correct"))
 
 
-def _cell_for(cells_quiz, cells_exercise, user_id: int, item: AgendaItem) -> Cell:
+def _lab_accounts(
+    workshop: Workshop, items: list[AgendaItem], user_ids=None
+) -> list[PracticeAccount]:
+    """The members' accounts for the labs on the agenda: one query, none when
+    the agenda has no lab."""
+    lab_ids = [item.lab_id for item in items if item.lab_id]
+    if not lab_ids:
+        return []
+    accounts = PracticeAccount.objects.filter(
+        lab_id__in=lab_ids, user__workshop_memberships__workshop=workshop
+    ).only("user_id", "lab_id", "solved_at", "last_check")
+    if user_ids is not None:
+        accounts = accounts.filter(user_id__in=user_ids)
+    return list(accounts)
+
+
+def _lab_cells(
+    workshop: Workshop, accounts: list[PracticeAccount]
+) -> dict[tuple[int, int], Cell]:
+    """A lab is passed once every goal was met at a check; until then its score
+    is the share of goals the latest check found met."""
+    unsolved = FAILED if workshop.is_closed else IN_PROGRESS
+    cells = {}
+    for account in accounts:
+        checked = account.solved_at or account.last_check
+        score = round(100 * lab_score(account), 1) if checked else None
+        status = PASSED if account.solved_at else unsolved
+        cells[(account.user_id, account.lab_id)] = Cell(status, score)
+    return cells
+
+
+def _cell_for(
+    cells_quiz, cells_exercise, user_id: int, item: AgendaItem, cells_lab=None
+) -> Cell:
     if item.quiz_id:
         return cells_quiz.get((user_id, item.quiz_id), EMPTY)
+    if item.lab_id:
+        return (cells_lab or {}).get((user_id, item.lab_id), EMPTY)
     return cells_exercise.get((user_id, item.exercise_id), EMPTY)
 
 
 def trainee_cells(workshop: Workshop, user: User) -> list[tuple[AgendaItem, Cell]]:
-    """A trainee's own state on each agenda item, in three queries."""
-    items = list(workshop.items.select_related("quiz", "exercise"))
+    """A trainee's own state on each agenda item, in four queries."""
+    items = list(workshop.items.select_related("quiz", "exercise", "lab"))
     quiz_cells = _quiz_cells(workshop, [user.pk])
     exercise_cells = _exercise_cells(workshop, _submission_rows(workshop, [user.pk]))
+    lab_cells = _lab_cells(workshop, _lab_accounts(workshop, items, [user.pk]))
     return [
-        (item, _cell_for(quiz_cells, exercise_cells, user.pk, item)) for item in items
+        (item, _cell_for(quiz_cells, exercise_cells, user.pk, item, lab_cells))
+        for item in items
+    ]
+
+
+def workshop_failing_goals(
+    items: list[AgendaItem], accounts: list[PracticeAccount]
+) -> list[Misconception]:
+    """The lab goals most often unmet at the trainees' latest checks."""
+    titles = {item.lab_id: item.title for item in items if item.lab_id}
+    counts: Counter = Counter()
+    for account in accounts:
+        for sentence in set(failing_goals(account)):
+            counts[(account.lab_id, sentence)] += 1
+    return [
+        Misconception(
+            item_title=titles.get(lab_id, ""), context="", text=text, trainees=n
+        )
+        for (lab_id, text), n in counts.most_common(MISCONCEPTIONS_SHOWN)
     ]
 
 
@@ -181,7 +239,7 @@ class ItemStats:
     @property
     def finished(self) -> int:
         """Trainees done with the item: passed, or failed (a quiz submitted below
-        its pass mark, an exercise unsolved when the workshop closed)."""
+        its pass mark, an exercise or a lab unsolved when the workshop closed)."""
         return self.passed + self.counts[FAILED.key]
 
     @property
@@ -206,6 +264,7 @@ class Dashboard:
     wrong_answers: list[Misconception]
     counterexamples: list[Misconception]
     findings: list[Misconception]
+    failing_goals: list[Misconception] = field(default_factory=list)
 
     @property
     def leaderboard(self) -> list[TraineeRow]:
@@ -224,7 +283,7 @@ def workshop_dashboard(workshop: Workshop) -> Dashboard:
     agenda items, success per item, the commonest wrong answers, counterexamples
     and lint findings.
     """
-    items = list(workshop.items.select_related("quiz", "exercise"))
+    items = list(workshop.items.select_related("quiz", "exercise", "lab"))
     members = list(
         Membership.objects.filter(workshop=workshop).select_related(
             "user", "user__guest_profile"
@@ -233,11 +292,15 @@ def workshop_dashboard(workshop: Workshop) -> Dashboard:
     quiz_cells = _quiz_cells(workshop)
     submission_rows = _submission_rows(workshop)
     exercise_cells = _exercise_cells(workshop, submission_rows)
+    lab_accounts = _lab_accounts(workshop, items)
+    lab_cells = _lab_cells(workshop, lab_accounts)
     stats = [ItemStats(item) for item in items]
     rows = []
     for membership in members:
         user = membership.user
-        cells = [_cell_for(quiz_cells, exercise_cells, user.pk, i) for i in items]
+        cells = [
+            _cell_for(quiz_cells, exercise_cells, user.pk, i, lab_cells) for i in items
+        ]
         for stat, cell in zip(stats, cells, strict=True):
             stat.counts[cell.status.key] += 1
             if cell.score is not None:
@@ -261,4 +324,5 @@ def workshop_dashboard(workshop: Workshop) -> Dashboard:
         wrong_answers=workshop_wrong_answers(workshop, items),
         counterexamples=counterexamples,
         findings=findings,
+        failing_goals=workshop_failing_goals(items, lab_accounts),
     )

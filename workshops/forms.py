@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.names import clean_name
 from exercises.models import Exercise
+from labs.models import Lab
 from quizzes.models import Quiz
 
 from .models import CODE_LENGTH, Workshop, code_normalise
@@ -67,7 +68,8 @@ class WorkshopForm(forms.ModelForm):
 
 
 def content_choices() -> list:
-    """Quizzes and exercises a workshop can use, grouped, as "quiz:<pk>" values."""
+    """Quizzes, exercises and labs a workshop can use, grouped, as "quiz:<pk>"
+    values."""
     quizzes = [
         (f"quiz:{q.pk}", q.title) for q in Quiz.objects.filter(is_published=True)
     ]
@@ -75,15 +77,20 @@ def content_choices() -> list:
         (f"exercise:{e.pk}", e.title)
         for e in Exercise.objects.filter(is_published=True)
     ]
+    labs = [
+        (f"lab:{lab.pk}", lab.title) for lab in Lab.objects.filter(is_published=True)
+    ]
     return [
         ("", "(none)"),
         ("Quizzes", quizzes),
         ("Policy exercises", exercises),
+        ("Labs", labs),
     ]
 
 
 class AgendaItemForm(forms.Form):
-    """One line of the agenda: pick a quiz or an exercise; leave empty to drop it."""
+    """One line of the agenda: pick a quiz, an exercise or a lab; leave empty to
+    drop it."""
 
     content = forms.ChoiceField(required=False)
 
@@ -107,28 +114,33 @@ class BaseAgendaFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "choices": self.choices}
 
-    def contents(self) -> list[Quiz | Exercise]:
-        """The chosen quizzes and exercises, in order, without repeats."""
+    def contents(self) -> list[Quiz | Exercise | Lab]:
+        """The chosen quizzes, exercises and labs, in order, without repeats."""
         values = [f.cleaned_data.get("content") for f in self.forms]
         values = [v for v in values if v]
-        quiz_ids = [int(v.split(":")[1]) for v in values if v.startswith("quiz:")]
-        exercise_ids = [int(v.split(":")[1]) for v in values if v.startswith("exer")]
-        quizzes = Quiz.objects.in_bulk(quiz_ids)
-        exercises = Exercise.objects.in_bulk(exercise_ids)
+        ids = {"quiz": [], "exercise": [], "lab": []}
+        for value in values:
+            kind, pk = value.split(":")
+            ids[kind].append(int(pk))
+        found = {
+            "quiz": Quiz.objects.in_bulk(ids["quiz"]),
+            "exercise": Exercise.objects.in_bulk(ids["exercise"]),
+            "lab": Lab.objects.in_bulk(ids["lab"]),
+        }
         chosen, seen = [], set()
         for value in values:
             if value in seen:
                 continue
             seen.add(value)
             kind, pk = value.split(":")
-            chosen.append((quizzes if kind == "quiz" else exercises)[int(pk)])
+            chosen.append(found[kind][int(pk)])
         return chosen
 
     def clean(self):
         if any(self.errors):
             return
         if not any(f.cleaned_data.get("content") for f in self.forms):
-            raise forms.ValidationError("Choose at least one quiz or exercise.")
+            raise forms.ValidationError("Choose at least one quiz, exercise or lab.")
 
 
 AGENDA_MAX = 30
@@ -174,8 +186,11 @@ def agenda_rearranged(data) -> tuple[list[str], str] | None:
     return rows, f"{other}:{direction}"
 
 
+def _choice_value(item) -> str:
+    if item.quiz_id:
+        return f"quiz:{item.quiz_id}"
+    return f"lab:{item.lab_id}" if item.lab_id else f"exercise:{item.exercise_id}"
+
+
 def agenda_initial(workshop: Workshop) -> list[dict]:
-    return [
-        {"content": f"quiz:{i.quiz_id}" if i.quiz_id else f"exercise:{i.exercise_id}"}
-        for i in workshop.items.all()
-    ]
+    return [{"content": _choice_value(i)} for i in workshop.items.all()]

@@ -119,7 +119,7 @@ class Workshop(models.Model):
 
 class AgendaItem(models.Model):
     """
-    One step of a workshop's agenda: a quiz or a policy exercise, in order.
+    One step of a workshop's agenda: a quiz, a policy exercise or a lab, in order.
 
     Trainees can open an item in the workshop once the instructor unlocks it.
     """
@@ -142,21 +142,32 @@ class AgendaItem(models.Model):
         on_delete=models.PROTECT,
         related_name="agenda_items",
     )
+    lab = models.ForeignKey(
+        "labs.Lab",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
     unlocked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(quiz__isnull=False, exercise__isnull=True)
-                | Q(quiz__isnull=True, exercise__isnull=False),
-                name="agenda_item_is_a_quiz_or_an_exercise",
+                condition=Q(quiz__isnull=False, exercise__isnull=True, lab__isnull=True)
+                | Q(quiz__isnull=True, exercise__isnull=False, lab__isnull=True)
+                | Q(quiz__isnull=True, exercise__isnull=True, lab__isnull=False),
+                name="agenda_item_is_one_quiz_exercise_or_lab",
             ),
             models.UniqueConstraint(
                 fields=["workshop", "quiz"], name="quiz_once_per_workshop"
             ),
             models.UniqueConstraint(
                 fields=["workshop", "exercise"], name="exercise_once_per_workshop"
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "lab"], name="lab_once_per_workshop"
             ),
         ]
 
@@ -168,13 +179,21 @@ class AgendaItem(models.Model):
         return self.quiz_id is not None
 
     @property
+    def is_lab(self) -> bool:
+        return self.lab_id is not None
+
+    @property
     def kind_label(self) -> str:
-        return "Quiz" if self.is_quiz else "Policy exercise"
+        if self.is_quiz:
+            return "Quiz"
+        return "Lab" if self.is_lab else "Policy exercise"
 
     @property
     def content(self):
-        """The quiz or the exercise."""
-        return self.quiz if self.is_quiz else self.exercise
+        """The quiz, the exercise or the lab."""
+        if self.is_quiz:
+            return self.quiz
+        return self.lab if self.is_lab else self.exercise
 
     @property
     def title(self) -> str:

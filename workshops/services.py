@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from accounts.groups import TRAINEES
 from accounts.names import clean_name
 from exercises.models import Exercise
+from labs.models import Lab
 from quizzes.models import Attempt, AttemptStatus, Quiz
 from quizzes.services import attempt_submit
 
@@ -49,11 +50,11 @@ def workshop_create(
     created_by: User,
     date=None,
     show_leaderboard: bool = False,
-    contents: Iterable[Quiz | Exercise] = (),
+    contents: Iterable[Quiz | Exercise | Lab] = (),
 ) -> Workshop:
     """
     Create a draft workshop run by `created_by`, with a fresh join code and the
-    given quizzes and exercises as its agenda, in order.
+    given quizzes, exercises and labs as its agenda, in order.
     """
     for _ in range(CODE_TRIES):
         try:
@@ -76,7 +77,9 @@ def workshop_create(
 
 
 @transaction.atomic
-def agenda_set(*, workshop: Workshop, contents: Iterable[Quiz | Exercise]) -> None:
+def agenda_set(
+    *, workshop: Workshop, contents: Iterable[Quiz | Exercise | Lab]
+) -> None:
     """
     Make the agenda exactly `contents`, in that order. An item kept from the old
     agenda keeps its unlocked state; a closed workshop's agenda cannot change.
@@ -84,12 +87,17 @@ def agenda_set(*, workshop: Workshop, contents: Iterable[Quiz | Exercise]) -> No
     if workshop.is_closed:
         raise WorkshopError("A closed workshop's agenda cannot change.")
     old = {
-        (item.quiz_id, item.exercise_id): item
+        (item.quiz_id, item.exercise_id, item.lab_id): item
         for item in workshop.items.select_for_update()
     }
     wanted = []
     for content in contents:
-        key = (content.pk, None) if isinstance(content, Quiz) else (None, content.pk)
+        if isinstance(content, Quiz):
+            key = (content.pk, None, None)
+        elif isinstance(content, Lab):
+            key = (None, None, content.pk)
+        else:
+            key = (None, content.pk, None)
         if key not in wanted:
             wanted.append(key)
     workshop.items.exclude(
@@ -99,7 +107,11 @@ def agenda_set(*, workshop: Workshop, contents: Iterable[Quiz | Exercise]) -> No
         item = old.get(key)
         if item is None:
             AgendaItem.objects.create(
-                workshop=workshop, order=order, quiz_id=key[0], exercise_id=key[1]
+                workshop=workshop,
+                order=order,
+                quiz_id=key[0],
+                exercise_id=key[1],
+                lab_id=key[2],
             )
         elif item.order != order:
             item.order = order
@@ -122,7 +134,9 @@ def workshop_open(*, workshop: Workshop, now: datetime | None = None) -> Worksho
             f"Only a draft can be opened; this one is {workshop.state}."
         )
     if not workshop.items.exists():
-        raise WorkshopError("Add at least one quiz or exercise to the agenda first.")
+        raise WorkshopError(
+            "Add at least one quiz, exercise or lab to the agenda first."
+        )
     workshop.state = WorkshopState.OPEN
     workshop.opened_at = now or timezone.now()
     workshop.save(update_fields=["state", "opened_at"])
@@ -222,7 +236,8 @@ def workshop_duplicate(*, workshop: Workshop, created_by: User) -> Workshop:
         created_by=created_by,
         show_leaderboard=workshop.show_leaderboard,
         contents=[
-            item.content for item in workshop.items.select_related("quiz", "exercise")
+            item.content
+            for item in workshop.items.select_related("quiz", "exercise", "lab")
         ],
     )
     copy.instructors.add(*workshop.instructors.all())

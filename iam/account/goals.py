@@ -12,12 +12,28 @@ A goal is data (a lab's YAML), one key naming its kind:
     {"mfa": {"user": "bob"}}
     {"no_finding": {"code": "privilege-escalation", "group": "Developers"}}
     {"no_active_keys_older_than": 90}
+    {"not_in_group": {"user": "intern", "group": "Admins"}}
+    {"no_access_keys": {"user": "app-server"}}
+    {"access_key_inactive": {"user": "ci", "key": "AKIA..."}}   # or deleted
+    {"access_key_deleted": {"user": "ci", "key": "AKIA..."}}
+    {"active_access_keys": {"user": "ci", "count": 1}}
+    {"can_assume": {"role": "AppServer", "principal": "ec2.amazonaws.com"}}
+    {"cannot_assume": {"role": "Partner", "principal": "111122223333",
+                       "context": {"sts:ExternalId": "wrong"}}}
+    {"instance_profile": {"role": "AppServer"}}
+    {"boundary": {"principal": "user/maria", "policy": "arn:aws:iam::...:policy/B"}}
 
 ``check_goals`` answers each with whether it holds and, when it does not, a
 sentence and, for can/cannot, the request that shows it (a counterexample).
 A principal is written ``user/NAME``, ``role/NAME`` or ``root``. A Resource with a
 wildcard means "some resource it covers" for ``can`` (one is made up from it)
 and "any resource" for ``cannot``, whose default is every resource.
+
+``can_assume``/``cannot_assume`` ask whether a principal may call
+``sts:AssumeRole`` on a role: a principal outside the account (a service such as
+``ec2.amazonaws.com``, an account id, another account's ARN) is judged by the
+role's trust policy alone, as AWS does for it; ``user/NAME`` or ``role/NAME`` of
+the account by its own policies and the trust policy together.
 """
 
 from __future__ import annotations
@@ -27,8 +43,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from ..evaluation import evaluate_policy
 from ..matching import glob
 from ..policy import NO_CONDITION
+from ..request import Request, checked_items
 from .effective import Evaluator
 from .errors import AccountError
 from .findings import findings
@@ -44,6 +62,15 @@ _KINDS = (
     "mfa",
     "no_finding",
     "no_active_keys_older_than",
+    "not_in_group",
+    "no_access_keys",
+    "access_key_inactive",
+    "access_key_deleted",
+    "active_access_keys",
+    "can_assume",
+    "cannot_assume",
+    "instance_profile",
+    "boundary",
 )
 
 
@@ -92,6 +119,35 @@ def describe(goal: dict) -> str:
     if kind == "no_finding":
         where = f" for members of group {value['group']}" if "group" in value else ""
         return f"no {value['code']} finding{where}"
+    if kind == "not_in_group":
+        return f"{value['user']} is not a member of group {value['group']}"
+    if kind == "no_access_keys":
+        return f"{value['user']} has no access keys"
+    if kind == "access_key_inactive":
+        return f"{value['user']}'s access key {value['key']} is inactive or deleted"
+    if kind == "access_key_deleted":
+        return f"{value['user']}'s access key {value['key']} is deleted"
+    if kind == "active_access_keys":
+        count = int(value["count"])
+        keys = "key" if count == 1 else "keys"
+        return f"{value['user']} has exactly {count} active access {keys}"
+    if kind in ("can_assume", "cannot_assume"):
+        verb = "can" if kind == "can_assume" else "cannot"
+        when = ""
+        if value.get("context"):
+            pairs = ", ".join(f"{k} = {v}" for k, v in value["context"].items())
+            when = f" when {pairs}"
+        else:
+            when = " with no condition keys in the request"
+        who = _name(value["principal"]) if "/" in value["principal"] else (
+            value["principal"]
+        )  # fmt: skip
+        return f"{who} {verb} assume role {value['role']}{when}"
+    if kind == "instance_profile":
+        return f"role {value['role']} is in an instance profile"
+    if kind == "boundary":
+        name = value["policy"].rsplit("/", 1)[-1]
+        return f"{_name(value['principal'])} has the permissions boundary {name}"
     return f"no active access key older than {value} days"
 
 
@@ -107,6 +163,15 @@ def _split(goal: Any) -> tuple[str, Any]:
         "in_group": ("user", "group"),
         "mfa": ("user",),
         "no_finding": ("code",),
+        "not_in_group": ("user", "group"),
+        "no_access_keys": ("user",),
+        "access_key_inactive": ("user", "key"),
+        "access_key_deleted": ("user", "key"),
+        "active_access_keys": ("user", "count"),
+        "can_assume": ("role", "principal"),
+        "cannot_assume": ("role", "principal"),
+        "instance_profile": ("role",),
+        "boundary": ("principal", "policy"),
     }.get(kind, ())
     if needs and (not isinstance(value, dict) or any(k not in value for k in needs)):
         raise GoalError(f"goal {kind} needs {', '.join(needs)}")
@@ -119,7 +184,46 @@ def _split(goal: Any) -> tuple[str, Any]:
         "all",
     ):
         raise GoalError("no_inline_policies is users, groups, roles or all")
+    if kind == "no_active_keys_older_than" and (
+        isinstance(value, bool) or not isinstance(value, int) or value < 0
+    ):
+        raise GoalError("no_active_keys_older_than is a number of days")
+    if kind == "active_access_keys" and (
+        isinstance(value["count"], bool)
+        or not isinstance(value["count"], int)
+        or not 0 <= value["count"] <= 2
+    ):
+        raise GoalError("active_access_keys needs a count of 0, 1 or 2")
+    if kind in ("can", "cannot", "boundary") and not _principal_written(
+        value["principal"]
+    ):
+        raise GoalError(
+            f"a principal is user/NAME, role/NAME or root: {value['principal']!r}"
+        )
+    if isinstance(value, dict) and not isinstance(value.get("context", {}), dict):
+        raise GoalError(f"goal {kind}: context is a mapping of condition keys")
+    if isinstance(value, dict) and value.get("context"):
+        try:
+            checked_items(value["context"])
+        except TypeError as error:
+            raise GoalError(f"goal {kind}: {error}") from None
+    texts = [k for k in needs if k != "count"]
+    if isinstance(value, dict):
+        texts += [k for k in ("resource", "group") if k in value]
+    if isinstance(value, dict) and any(
+        not isinstance(value[k], str) or not value[k] for k in texts
+    ):
+        raise GoalError(f"goal {kind}: {', '.join(texts)} are texts")
     return kind, value
+
+
+def _principal_written(principal: object) -> bool:
+    if principal == "root":
+        return True
+    if not isinstance(principal, str):
+        return False
+    kind, _, name = principal.partition("/")
+    return kind in ("user", "role") and bool(name)
 
 
 def validate_goals(goals: Iterable[Any]) -> None:
@@ -188,7 +292,10 @@ def _can(account: Account, value: dict, goal: dict) -> GoalResult:
 
 
 def _cannot(account: Account, value: dict, goal: dict) -> GoalResult:
-    arn = _arn(account, value["principal"])
+    try:
+        arn = _arn(account, value["principal"])
+    except AccountError:  # a deleted user or role can do nothing at all
+        return GoalResult(goal, True, describe(goal))
     evaluator = Evaluator(account, arn)
     action = value["action"]
     for resource in _candidates(account, arn, action, value.get("resource", "*")):
@@ -281,6 +388,8 @@ def _check(account: Account, goal: dict) -> GoalResult:
             text = f"{first.message}{more}" + (f" Steps: {steps}." if steps else "")
             return GoalResult(goal, False, text)
         return GoalResult(goal, True, describe(goal))
+    if kind in _MORE:
+        return _MORE[kind](account, value, goal)
     limit = timedelta(days=int(value))
     now = account.clock()
     old = [
@@ -292,6 +401,134 @@ def _check(account: Account, goal: dict) -> GoalResult:
     if old:
         return GoalResult(goal, False, "Active keys too old: " + ", ".join(old) + ".")
     return GoalResult(goal, True, describe(goal))
+
+
+def _keys_of(account: Account, value: dict):
+    return account.user(value["user"]).access_keys
+
+
+def _not_in_group(account: Account, value: dict, goal: dict) -> GoalResult:
+    user = account.users.get(value["user"])
+    if user is not None and value["group"] in user.groups:
+        return GoalResult(
+            goal, False, f"{value['user']} is still a member of group {value['group']}."
+        )
+    return GoalResult(goal, True, describe(goal))
+
+
+def _no_access_keys(account: Account, value: dict, goal: dict) -> GoalResult:
+    user = account.users.get(value["user"])
+    keys = user.access_keys if user is not None else []
+    if keys:
+        listed = ", ".join(f"{key.id} ({key.status})" for key in keys)
+        return GoalResult(
+            goal, False, f"{value['user']} still has access keys: {listed}."
+        )
+    return GoalResult(goal, True, describe(goal))
+
+
+def _key_inactive(account: Account, value: dict, goal: dict) -> GoalResult:
+    user = account.users.get(value["user"])
+    keys = user.access_keys if user is not None else []
+    if any(key.id == value["key"] and key.active for key in keys):
+        return GoalResult(
+            goal,
+            False,
+            f"{value['user']}'s access key {value['key']} is still active: anyone "
+            "holding its secret can still sign requests with it.",
+        )
+    return GoalResult(goal, True, describe(goal))
+
+
+def _key_deleted(account: Account, value: dict, goal: dict) -> GoalResult:
+    user = account.users.get(value["user"])
+    keys = user.access_keys if user is not None else []
+    for key in keys:
+        if key.id == value["key"]:
+            return GoalResult(
+                goal,
+                False,
+                f"{value['user']}'s access key {value['key']} still exists "
+                f"({key.status}).",
+            )
+    return GoalResult(goal, True, describe(goal))
+
+
+def _active_keys(account: Account, value: dict, goal: dict) -> GoalResult:
+    active = [key.id for key in _keys_of(account, value) if key.active]
+    if len(active) != value["count"]:
+        listed = ", ".join(active) or "none"
+        return GoalResult(
+            goal,
+            False,
+            f"{value['user']} has {len(active)} active access key"
+            f"{'' if len(active) == 1 else 's'} ({listed}), not {value['count']}.",
+        )
+    return GoalResult(goal, True, describe(goal))
+
+
+def _assume(account: Account, value: dict, goal: dict, *, want: bool) -> GoalResult:
+    role = account.role(value["role"])
+    context = value.get("context")
+    principal = value["principal"]
+    kind = principal.partition("/")[0]
+    if principal == "root" or (kind in ("user", "role") and "/" in principal):
+        arn = _arn(account, principal)
+        decision = Evaluator(account, arn).decide("sts:AssumeRole", role.arn, context)
+        allowed, why = decision.allowed, decision.explain()
+    else:
+        decision = evaluate_policy(
+            role.trust_policy(),
+            Request(principal, "sts:AssumeRole", role.arn, context),
+        )
+        allowed, why = decision.allowed, decision.reason
+        arn = principal
+    request = {**_request(arn, "sts:AssumeRole", role.arn), "context": context or {}}
+    if allowed == want:
+        return GoalResult(goal, True, describe(goal))
+    if want:
+        text = f"{principal} cannot assume role {role.name} yet. {why}"
+    else:
+        text = f"{principal} can still assume role {role.name}. {why}"
+    return GoalResult(goal, False, text, request)
+
+
+def _instance_profile(account: Account, value: dict, goal: dict) -> GoalResult:
+    role = account.role(value["role"])
+    if role.instance_profiles:
+        return GoalResult(goal, True, describe(goal))
+    return GoalResult(
+        goal,
+        False,
+        f"Role {role.name} is in no instance profile, so no EC2 instance can use it.",
+    )
+
+
+def _boundary(account: Account, value: dict, goal: dict) -> GoalResult:
+    kind, _, name = value["principal"].partition("/")
+    identity = account.user(name) if kind == "user" else account.role(name)
+    if identity.boundary == value["policy"]:
+        return GoalResult(goal, True, describe(goal))
+    now = identity.boundary.rsplit("/", 1)[-1] if identity.boundary else "none"
+    return GoalResult(
+        goal,
+        False,
+        f"{kind} {name}'s permissions boundary is {now}, not "
+        f"{value['policy'].rsplit('/', 1)[-1]}.",
+    )
+
+
+_MORE = {
+    "not_in_group": _not_in_group,
+    "no_access_keys": _no_access_keys,
+    "access_key_inactive": _key_inactive,
+    "access_key_deleted": _key_deleted,
+    "active_access_keys": _active_keys,
+    "can_assume": lambda a, v, g: _assume(a, v, g, want=True),
+    "cannot_assume": lambda a, v, g: _assume(a, v, g, want=False),
+    "instance_profile": _instance_profile,
+    "boundary": _boundary,
+}
 
 
 def check_goals(account: Account, goals: Iterable[dict]) -> list[GoalResult]:

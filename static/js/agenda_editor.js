@@ -1,7 +1,7 @@
 // The agenda editor, in place. Without JavaScript, "Move up", "Move down" and
 // "Add a row" send the form and the server returns it rearranged; here they act
 // at once, and rows can also be dragged by their handle. Rows stay where they
-// are in the page: what moves is the chosen quiz or exercise, so each select
+// are in the page: what moves is the chosen quiz, exercise or lab, so each select
 // keeps its name (agenda-N-content), its label ("Item N") and its buttons.
 (function () {
   "use strict";

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_content_apps_load_after_the_content_they_refer_to():
     apps = [loader.app for loader in content_loaders()]
-    assert apps == ["responsibility", "quizzes", "exercises"]
+    assert apps == ["responsibility", "quizzes", "exercises", "labs"]
 
 
 def test_a_bad_question_file_stops_the_load_naming_it_and_writes_nothing(

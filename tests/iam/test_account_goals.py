@@ -148,3 +148,116 @@ def test_a_deleted_identity_fails_its_goal_with_a_message(account):
 def test_goals_written_wrongly_are_refused_for_the_author(goal):
     with pytest.raises(GoalError):
         validate_goals([goal])
+
+
+# --- goal kinds the labs need -------------------------------------------------
+
+
+def _trust(principal: dict, condition: dict | None = None) -> str:
+    statement = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+    if condition:
+        statement["Condition"] = condition
+    return _policy(statement)
+
+
+def test_not_in_group_fails_while_the_user_is_a_member(account):
+    goal = {"not_in_group": {"user": "bob", "group": "Auditors"}}
+    assert _one(account, goal).passed
+    account.add_user_to_group("Auditors", "bob")
+    result = _one(account, goal)
+    assert not result.passed
+    assert "still a member" in result.message
+
+
+def test_access_key_goals_follow_the_key_through_rotation(account):
+    old, _ = account.create_access_key("bob")
+    inactive = {"access_key_inactive": {"user": "bob", "key": old.id}}
+    deleted = {"access_key_deleted": {"user": "bob", "key": old.id}}
+    one = {"active_access_keys": {"user": "bob", "count": 1}}
+    none = {"no_access_keys": {"user": "bob"}}
+    assert [r.passed for r in check_goals(account, [inactive, deleted, one, none])] == [
+        False, False, True, False]  # fmt: skip
+    account.create_access_key("bob")
+    account.update_access_key("bob", old.id, "Inactive")
+    assert [r.passed for r in check_goals(account, [inactive, deleted, one])] == [
+        True, False, True]  # fmt: skip
+    account.delete_access_key("bob", old.id)
+    assert all(r.passed for r in check_goals(account, [inactive, deleted, one]))
+    assert not _one(account, none).passed
+
+
+def test_can_assume_judges_a_service_by_the_trust_policy(account):
+    account.create_role("App", _trust({"Service": "ec2.amazonaws.com"}))
+    ec2 = {"can_assume": {"role": "App", "principal": "ec2.amazonaws.com"}}
+    lam = {"cannot_assume": {"role": "App", "principal": "lambda.amazonaws.com"}}
+    assert _one(account, ec2).passed
+    assert _one(account, lam).passed
+    assert not _one(account, {"can_assume": {
+        "role": "App", "principal": "lambda.amazonaws.com"}}).passed  # fmt: skip
+
+
+def test_cannot_assume_without_the_external_id_shows_the_request(account):
+    account.create_role("Partner", _trust({"AWS": "arn:aws:iam::111122223333:root"}))
+    without = {"cannot_assume": {"role": "Partner", "principal": "111122223333"}}
+    result = _one(account, without)
+    assert not result.passed
+    assert result.request["action"] == "sts:AssumeRole"
+    account.update_assume_role_policy("Partner", _trust(
+        {"AWS": "arn:aws:iam::111122223333:root"},
+        {"StringEquals": {"sts:ExternalId": "Partner-7731"}},
+    ))  # fmt: skip
+    assert _one(account, without).passed
+    right = {"can_assume": {"role": "Partner", "principal": "111122223333",
+                            "context": {"sts:ExternalId": "Partner-7731"}}}  # fmt: skip
+    assert _one(account, right).passed
+
+
+def test_a_missing_role_fails_can_assume_without_stopping_the_check(account):
+    [result] = check_goals(account, [{"can_assume": {
+        "role": "Nope", "principal": "ec2.amazonaws.com"}}])  # fmt: skip
+    assert not result.passed
+    assert "Nope" in result.message
+
+
+def test_instance_profile_and_boundary_goals(account):
+    account.create_role("App", _trust({"Service": "ec2.amazonaws.com"}))
+    profile = {"instance_profile": {"role": "App"}}
+    boundary = {"boundary": {"principal": "user/bob", "policy": S3_READ}}
+    assert not _one(account, profile).passed
+    assert not _one(account, boundary).passed
+    account.add_role_to_instance_profile("AppProfile", "App")
+    account.put_permissions_boundary("user", "bob", S3_READ)
+    assert _one(account, profile).passed
+    assert _one(account, boundary).passed
+
+
+def test_cannot_holds_for_a_user_that_was_deleted(account):
+    goal = {"cannot": {"principal": "user/gone", "action": "s3:GetObject"}}
+    assert _one(account, goal).passed
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        {"active_access_keys": {"user": "bob", "count": 3}},
+        {"active_access_keys": {"user": "bob", "count": "1"}},
+        {"can_assume": {"role": "App"}},
+        {"cannot": {"principal": "group/Auditors", "action": "s3:GetObject"}},
+        {"can_assume": {"role": "App", "principal": "x", "context": "wrong"}},
+        {"no_active_keys_older_than": "ninety"},
+        {"boundary": {"principal": "user/bob"}},
+        {"can": {"principal": "user/bob", "action": "s3:GetObject", "resource": 5}},
+        {"cannot": {"principal": "user/bob", "action": "s3:Get*", "resource": None}},
+        {"no_finding": {"code": "privilege-escalation", "group": ["Admins"]}},
+        {
+            "can_assume": {
+                "role": "App",
+                "principal": "111122223333",
+                "context": {"sts:ExternalId": {"nested": "map"}},
+            }
+        },
+    ],
+)
+def test_new_goal_kinds_written_wrongly_are_refused(goal):
+    with pytest.raises(GoalError):
+        validate_goals([goal])

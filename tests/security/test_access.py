@@ -116,6 +116,10 @@ SLUGS = {
     "exercises:predict": "own-password",
     "exercises:simulate": "own-password",
     "exercises:hint": "own-password",
+    "labs:lab": "any-lab",
+    "labs:open": "any-lab",
+    "labs:check": "any-lab",
+    "labs:reset": "any-lab",
 }
 
 

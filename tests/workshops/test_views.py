@@ -152,7 +152,7 @@ def test_an_empty_agenda_is_refused(client, charlie, quiz):
     }
     response = client.post(reverse("workshops:create"), data)
     assert response.status_code == 422
-    assert "Choose at least one quiz or exercise" in response.content.decode()
+    assert "Choose at least one quiz, exercise or lab" in response.content.decode()
     assert not Workshop.objects.exists()
 
 

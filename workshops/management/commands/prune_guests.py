@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.throttle import rate_limits_prune
 from exercises.models import Submission
+from labs.models import PracticeAccount
 from quizzes.models import Attempt, AttemptStatus
 
 from ...throttling import DAY
@@ -31,13 +32,16 @@ def _longest_window() -> timedelta:
 def prunable_guests(*, older_than_days: int, now=None):
     """
     Guests who joined more than `older_than_days` ago, never set a password, and
-    have no submitted quiz attempt and no exercise submission.
+    have no submitted quiz attempt, no exercise submission and no checked lab.
     """
     cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
     submitted = Attempt.objects.filter(
         user=OuterRef("pk"), status=AttemptStatus.SUBMITTED
     )
     submissions = Submission.objects.filter(user=OuterRef("pk"))
+    checked_labs = PracticeAccount.objects.filter(
+        user=OuterRef("pk"), lab__isnull=False, checks__gt=0
+    )
     return (
         User.objects.filter(
             guest_profile__isnull=False,
@@ -48,6 +52,7 @@ def prunable_guests(*, older_than_days: int, now=None):
         )
         .exclude(Exists(submitted))
         .exclude(Exists(submissions))
+        .exclude(Exists(checked_labs))
         .select_related("guest_profile")
         .order_by("pk")
     )
@@ -56,8 +61,8 @@ def prunable_guests(*, older_than_days: int, now=None):
 class Command(BaseCommand):
     help = (
         "Remove guest accounts (joined a workshop with only a name) older than "
-        "--older-than days that never set a password and have no submitted quiz "
-        "and no exercise submission. Says what it removed."
+        "--older-than days that never set a password and have no submitted quiz, "
+        "no exercise submission and no checked lab. Says what it removed."
     )
 
     def add_arguments(self, parser):
