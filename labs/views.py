@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.throttle import Limit, client_address, rate_limit_hit
@@ -36,21 +36,11 @@ def _lab(request, slug: str) -> Lab:
 
 
 def account_url(practice: PracticeAccount | None, page: str = "account") -> str | None:
-    """A console page of a practice account (``labs:account``, its overview, or
-    ``labs:findings``), once the console's pages are installed."""
+    """A console page of a practice account: ``labs:account``, its overview, or
+    ``labs:findings``."""
     if practice is None:
         return None
-    try:
-        return reverse(f"labs:{page}", args=[practice.pk])
-    except NoReverseMatch:
-        return None
-
-
-def _sandbox_url() -> str | None:
-    try:
-        return reverse("labs:sandbox")
-    except NoReverseMatch:
-        return None
+    return reverse(f"labs:{page}", args=[practice.pk])
 
 
 @require_GET
@@ -60,7 +50,7 @@ def lab_list(request):
     return render(
         request,
         "labs/lab_list.html",
-        {"rows": rows, "sandbox_url": _sandbox_url()},
+        {"rows": rows, "sandbox_url": reverse("labs:sandbox")},
     )
 
 
@@ -113,11 +103,7 @@ def lab_open(request, slug: str):
     except LabError as error:
         messages.error(request, str(error))
         return redirect(lab)
-    url = account_url(practice)
-    if url:
-        return redirect(url)
-    messages.success(request, "Your account for this lab is open.")
-    return redirect(lab)
+    return redirect(account_url(practice))
 
 
 def _throttled(request) -> int:
