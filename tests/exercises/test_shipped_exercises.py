@@ -9,6 +9,7 @@ from django.core.management import call_command
 from exercises.grading import grade_policy, grade_prediction
 from exercises.interchange import EXERCISES_FILE
 from exercises.models import Exercise, ExerciseKind
+from labs.models import Lab
 from quizzes.models import Question, Quiz, Topic
 from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
 from tests.pathological import RED_TEAM_DENY, submissions
@@ -27,7 +28,8 @@ def shipped(django_db_setup, django_db_blocker):
         call_command("load_content", verbosity=0)
     yield
     with django_db_blocker.unblock():
-        for model in (Exercise, Quiz, Question, Topic, Guide, Service, ServiceCategory):
+        models = (Lab, Exercise, Quiz, Question, Topic, Guide, Service, ServiceCategory)
+        for model in models:
             model.objects.all().delete()
         ResponsibilityArea.objects.all().delete()
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from labs.models import Lab
 from quizzes.grading import grade, policy_decision, sort_items
 from quizzes.models import Question, QuestionType, Quiz, Topic
 from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
@@ -17,7 +18,7 @@ def shipped(django_db_setup, django_db_blocker):
         call_command("load_content", verbosity=0)
     yield
     with django_db_blocker.unblock():
-        for model in (Quiz, Question, Topic, Guide, Service, ServiceCategory):
+        for model in (Lab, Quiz, Question, Topic, Guide, Service, ServiceCategory):
             model.objects.all().delete()
         ResponsibilityArea.objects.all().delete()
 
