@@ -20,7 +20,7 @@ from curriculum.files import (
     read_document,
     strip_lines,
 )
-from curriculum.loading import Upsert, shipped_file_load
+from curriculum.loading import Upsert, shipped_files_load
 from curriculum.models import Difficulty, Topic
 
 from .models import Exercise, ExerciseKind, ExercisePolicyKind, Hint, TestRequest
@@ -35,7 +35,9 @@ TEST_KEYS = {
     "expected", "visible",
 }  # fmt: skip
 
-EXERCISES_FILE = Path(__file__).resolve().parent / "content" / "exercises.yaml"
+# The shipped exercises are every *.yaml file here, read in order of name.
+EXERCISES_DIR = Path(__file__).resolve().parent / "content"
+EXERCISES_FILE = EXERCISES_DIR / "exercises.yaml"
 
 
 def read_exercises(data: bytes | str, *, format: str) -> dict:
@@ -177,13 +179,17 @@ def exercises_import(*, document: dict, update: bool = True) -> Counter:
 
 def exercises_load(*, update: bool = False) -> Counter:
     """
-    Load the exercises shipped in exercises/content/ (see curriculum.loading):
-    a bad file raises ContentLoadError naming it, and nothing is written.
+    Load the exercises shipped in exercises/content/, every *.yaml file in order
+    of name (see curriculum.loading): a bad file, or a slug two files share,
+    raises ContentLoadError naming the file, and nothing is written.
     """
-    return shipped_file_load(
-        EXERCISES_FILE,
-        read=lambda data: check_exercises(read_exercises(data, format="yaml")),
+    return shipped_files_load(
+        sorted(EXERCISES_DIR.glob("*.yaml")),
+        read=lambda data: read_exercises(data, format="yaml"),
+        # Exercises refer only to topics, in the database by now.
+        check=lambda document, merged: check_exercises(document),
         write=exercises_import,
+        sections=("exercises",),
         update=update,
     )
 

@@ -26,7 +26,7 @@ from curriculum.files import (
     strip_lines,
 )
 from curriculum.files import read_document as read_file
-from curriculum.loading import Upsert, shipped_file_load
+from curriculum.loading import Upsert, shipped_files_load
 from responsibility.models import (
     Guide,
     ResponsibilityArea,
@@ -54,13 +54,15 @@ from .validation import ChoiceSpec, question_problems
 # The question file's public names, including those of the shared reader that the
 # admin and the commands import from here.
 __all__ = [
-    "FORMATS", "LINE", "QUESTIONS_FILE", "ImportFileError",
+    "FORMATS", "LINE", "QUESTIONS_DIR", "QUESTIONS_FILE", "ImportFileError",
     "ImportProblem", "check_document", "dump_document", "guess_format",
     "questions_export", "questions_import", "questions_load", "read_document",
     "strip_lines",
 ]  # fmt: skip
 
-QUESTIONS_FILE = Path(__file__).resolve().parent / "content" / "questions.yaml"
+# The shipped bank is every *.yaml file here, read in order of name.
+QUESTIONS_DIR = Path(__file__).resolve().parent / "content"
+QUESTIONS_FILE = QUESTIONS_DIR / "questions.yaml"
 FORMATS = ("yaml", "json", "gift")
 
 QUESTION_KEYS = {
@@ -107,19 +109,22 @@ def read_document(data: bytes | str, *, format: str, key: str = "questions") -> 
 # --- checking ---------------------------------------------------------------
 
 
+def _slugs(entries: object) -> set:
+    if not isinstance(entries, list):
+        return set()
+    return {e.get("slug") for e in entries if isinstance(e, dict)}
+
+
 class _Checker:
-    def __init__(self, document: dict) -> None:
+    def __init__(self, document: dict, context: dict) -> None:
         self.document = document
+        self.context = context
         self.problems: list[ImportProblem] = []
         self.topic_slugs = set(Topic.objects.values_list("slug", flat=True))
-        self.topic_slugs |= {
-            t.get("slug") for t in document.get("topics") or [] if isinstance(t, dict)
-        }
-        self.question_slugs = {
-            q.get("slug")
-            for q in document.get("questions") or []
-            if isinstance(q, dict)
-        }
+        self.topic_slugs |= _slugs(document.get("topics"))
+        self.topic_slugs |= _slugs(context.get("topics"))
+        self.question_slugs = _slugs(document.get("questions"))
+        self.question_slugs |= _slugs(context.get("questions"))
         self.area_slugs = set(ResponsibilityArea.objects.values_list("slug", flat=True))
         self.category_slugs = set(
             ServiceCategory.objects.values_list("slug", flat=True)
@@ -169,6 +174,9 @@ class _Checker:
 
     def check_topics(self):
         names = dict(Topic.objects.values_list("name", "slug"))
+        for topic in self.context.get("topics") or []:
+            if isinstance(topic, dict) and isinstance(topic.get("name"), str):
+                names.setdefault(topic["name"], topic.get("slug"))
         for topic in self.entries("topics", TOPIC_KEYS, "Topic"):
             line = topic.get(LINE)
             self.text(topic, "name", line, "A topic", limit=100)
@@ -318,9 +326,13 @@ def _existing_question_slugs() -> set[str]:
     return set(Question.objects.values_list("slug", flat=True))
 
 
-def check_document(document: dict) -> dict:
-    """Check every part of a document; raise ImportFileError listing every problem."""
-    checker = _Checker(document)
+def check_document(document: dict, context: dict | None = None) -> dict:
+    """
+    Check every part of a document; raise ImportFileError listing every problem.
+    References may also point to the topics and questions of `context`, the
+    document of every shipped file this one is loaded with.
+    """
+    checker = _Checker(document, context or {})
     checker.check_topics()
     checker.check_questions()
     checker.check_quizzes()
@@ -463,13 +475,17 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
 
 def questions_load(*, update: bool = False) -> Counter:
     """
-    Load the question bank shipped in quizzes/content/ (see curriculum.loading):
-    a bad file raises ContentLoadError naming it, and nothing is written.
+    Load the question bank shipped in quizzes/content/, every *.yaml file in order
+    of name, as one bank (see curriculum.loading): a question may use a topic
+    another file defines. A bad file raises ContentLoadError naming it, and
+    nothing is written.
     """
-    return shipped_file_load(
-        QUESTIONS_FILE,
-        read=lambda data: check_document(read_document(data, format="yaml")),
+    return shipped_files_load(
+        sorted(QUESTIONS_DIR.glob("*.yaml")),
+        read=lambda data: read_document(data, format="yaml"),
+        check=check_document,
         write=questions_import,
+        sections=("topics", "questions", "quizzes"),
         update=update,
     )
 
