@@ -22,13 +22,14 @@ from curriculum.files import (
 )
 from curriculum.loading import Upsert, shipped_files_load
 from curriculum.models import Difficulty, Topic
+from curriculum.sources import source_problem
 
 from .models import Exercise, ExerciseKind, ExercisePolicyKind, Hint, TestRequest
 from .validation import exercise_problems
 
 EXERCISE_KEYS = {
     "slug", "title", "kind", "policy_kind", "difficulty", "topics", "scenario",
-    "starter", "reference", "hints", "tests", "samples", "order",
+    "starter", "reference", "hints", "tests", "samples", "order", "source",
 }  # fmt: skip
 TEST_KEYS = {
     "label", "principal", "action", "resource", "context", "resource_account",
@@ -71,6 +72,8 @@ def check_exercises(document: dict) -> dict:
         for key in ("title", "scenario", "reference"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 add(f"An exercise needs a non-empty '{key}' text.")
+        if "source" in entry and (found := source_problem(entry["source"])):
+            add(f"Exercise '{slug}': {found}")
         if not isinstance(entry.get("starter", ""), str):
             add("starter must be text.")
         if entry.get("kind") not in ExerciseKind.values:
@@ -142,6 +145,7 @@ def exercises_import(*, document: dict, update: bool = True) -> Counter:
             "starter": entry.get("starter", ""),
             "reference": entry["reference"],
             "order": entry.get("order", order),
+            "source": entry.get("source", ""),
         }
         with upsert.row(
             Exercise, {"slug": entry["slug"]}, values, parts=_exercise_parts
@@ -212,6 +216,7 @@ def exercises_export(*, exercises=None) -> dict:
                 "scenario": e.scenario,
                 "starter": e.starter,
                 "reference": e.reference,
+                **({"source": e.source} if e.source else {}),
                 "hints": [h.text for h in e.hints.all()],
                 "tests": [
                     {

@@ -27,6 +27,7 @@ from curriculum.files import (
 )
 from curriculum.files import read_document as read_file
 from curriculum.loading import Upsert, shipped_files_load
+from curriculum.sources import source_problem
 from responsibility.models import (
     Guide,
     ResponsibilityArea,
@@ -68,7 +69,7 @@ FORMATS = ("yaml", "json", "gift")
 QUESTION_KEYS = {
     "slug", "type", "prompt", "explanation", "difficulty", "topics", "choices",
     "answer", "sort_category", "sort_service", "sort_areas", "policy",
-    "policy_kind", "request", "accepted_answers",
+    "policy_kind", "request", "accepted_answers", "source",
 }  # fmt: skip
 TOPIC_KEYS = {"slug", "name", "description", "guide", "category", "area"}
 QUIZ_KEYS = {
@@ -207,6 +208,8 @@ class _Checker:
             return
         self.text(q, "prompt", line, "A question")
         self.text(q, "explanation", line, "A question")
+        if "source" in q and (problem := source_problem(q["source"])):
+            self.add(line, f"Question '{q.get('slug')}': {problem}")
         if q.get("difficulty", 1) not in Difficulty.values:
             self.add(line, "difficulty must be 1, 2 or 3.")
         topics = q.get("topics") or []
@@ -419,6 +422,7 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
                 "request_resource": request.get("resource", ""),
                 "request_context": request.get("context") or {},
                 "accepted_answers": "\n".join(entry.get("accepted_answers") or []),
+                "source": entry.get("source", ""),
             },
             parts=_question_parts,
         ) as (question, written):
@@ -524,6 +528,8 @@ def _question_entry(question: Question) -> dict:
             }
         case QuestionType.SHORT:
             entry["accepted_answers"] = question.accepted_answer_list
+    if question.source:
+        entry["source"] = question.source
     return entry
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from curriculum.loading import ContentLoadError
+from curriculum.sources import source_problem
 
 from .models import Owner
 
@@ -53,6 +54,8 @@ def _read_guide(path: Path) -> dict:
         raise ContentError(f"{path.name}: unreadable front matter: {exc}") from exc
     if not isinstance(meta, dict):
         raise ContentError(f"{path.name}: front matter must be a mapping")
+    if "source" in meta and (problem := source_problem(meta["source"])):
+        raise ContentError(f"{path.name}: {meta.get('slug')}: {problem}")
     return {**meta, "body": body.strip() + "\n"}
 
 
@@ -155,6 +158,8 @@ def read_content(directory: Path = CONTENT_DIR) -> Content:
         _check_duties(category.get("duties", {}), area_slugs, where)
     for service in content.services:
         name = service_file[id(service)]
+        if "source" in service and (problem := source_problem(service["source"])):
+            raise ContentError(f"{name}: {service['slug']}: {problem}")
         if service["category"] not in category_slugs:
             raise ContentError(
                 f"{name}: {service['slug']}: unknown category {service['category']!r}"

@@ -258,3 +258,49 @@ def test_a_services_file_that_is_not_yaml_is_refused_naming_it(tmp_path):
     (directory / "services-more.yaml").write_text("- slug: [unclosed\n")
     with pytest.raises(ContentError, match="^services-more.yaml: "):
         read_content(directory)
+
+
+def test_a_service_and_a_guide_carry_their_source(db, tmp_path):
+    directory = _copy_content(tmp_path)
+    (directory / "services-more.yaml").write_text(
+        SERVICE.format(slug="fargate", category="container")
+        + "  source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/\n"
+    )
+    guide = directory / "guides" / "roles.md"
+    guide.write_text(
+        "---\nslug: roles\ntitle: Roles\norder: 99\nsummary: S\n"
+        "source: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html\n"
+        "---\nBody.\n"
+    )
+    content_load(directory=directory)
+    assert Service.objects.get(slug="fargate").source == (
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/"
+    )
+    assert Service.objects.get(slug="ec2").source == ""
+    assert Guide.objects.get(slug="roles").source == (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html"
+    )
+
+
+def test_a_service_with_an_http_source_is_refused_naming_file_and_slug(tmp_path):
+    directory = _copy_content(tmp_path)
+    (directory / "services-more.yaml").write_text(
+        SERVICE.format(slug="fargate", category="container")
+        + "  source: http://docs.aws.amazon.com/AmazonECS/\n"
+    )
+    with pytest.raises(
+        ContentError, match="^services-more.yaml: fargate: source must be an https URL"
+    ):
+        read_content(directory)
+
+
+def test_a_guide_with_an_http_source_is_refused_naming_file_and_slug(tmp_path):
+    directory = _copy_content(tmp_path)
+    (directory / "guides" / "roles.md").write_text(
+        "---\nslug: roles\ntitle: Roles\norder: 99\nsummary: S\n"
+        "source: http://docs.aws.amazon.com/IAM/\n---\nBody.\n"
+    )
+    with pytest.raises(
+        ContentError, match="^roles.md: roles: source must be an https URL"
+    ):
+        read_content(directory)
