@@ -2,8 +2,11 @@
 Reading the curriculum content that ships in `responsibility/content/`.
 
 Areas, categories (with their duties), services (with their overrides) are YAML;
-guides are Markdown files with a YAML front matter block. Reading checks the
-references between files, so a typo fails loudly before anything is written.
+services may be split over `services.yaml` and `services-*.yaml`. Guides are
+Markdown files with a YAML front matter block. Guides and services may name their
+`source`, the AWS page they follow (for a service, the page behind its
+placement). Reading checks the references between files, so a typo fails loudly
+before anything is written.
 """
 
 from dataclasses import dataclass, field
