@@ -72,23 +72,64 @@ def content_load_all(*, update: bool = False) -> Counter:
     return counts
 
 
-def shipped_file_load(
-    path: Path,
+def shipped_files_load(
+    paths: list[Path],
     *,
     read: Callable[[bytes], dict],
+    check: Callable[[dict, dict], dict],
     write: Callable[..., Counter],
+    sections: tuple[str, ...],
     update: bool,
 ) -> Counter:
     """
-    Load one shipped file: `read` decodes and checks its bytes into a document,
-    `write(document=..., update=...)` writes it. A bad file raises
-    ContentLoadError naming the file and every problem, before anything is written.
+    Load an app's shipped files as one document. `read` decodes each file's bytes;
+    the lists of `sections` are merged in the order of `paths`, a slug repeated
+    across files is refused naming both; `check(document, merged)` checks each
+    file, resolving its references against `merged`, so an entry in one file may
+    use what another defines. `write(document=..., update=...)` writes the merged,
+    checked document. A bad file raises ContentLoadError naming the file and every
+    problem, before anything is written.
     """
-    try:
-        document = read(path.read_bytes())
-    except ImportFileError as exc:
-        raise ContentLoadError(f"{path.name}:\n{exc}") from exc
-    return write(document=document, update=update)
+    documents: dict[Path, dict] = {}
+    for path in paths:
+        try:
+            documents[path] = read(path.read_bytes())
+        except ImportFileError as exc:
+            raise ContentLoadError(f"{path.name}:\n{exc}") from exc
+    merged = documents_merge(documents, sections=sections)
+    checked: dict = {section: [] for section in sections}
+    for path, document in documents.items():
+        try:
+            clean = check(document, merged)
+        except ImportFileError as exc:
+            raise ContentLoadError(f"{path.name}:\n{exc}") from exc
+        for section in sections:
+            checked[section].extend(clean.get(section) or [])
+    return write(document=checked, update=update)
+
+
+def documents_merge(documents: dict[Path, dict], *, sections: tuple[str, ...]) -> dict:
+    """
+    One document holding the entries of every file's `sections`, in file order.
+    A slug that a section of an earlier file already has raises ContentLoadError
+    naming both files; what is not a list or a mapping is left to the checks.
+    """
+    merged: dict = {section: [] for section in sections}
+    for section in sections:
+        owners: dict[str, Path] = {}
+        for path, document in documents.items():
+            entries = document.get(section)
+            if not isinstance(entries, list):
+                continue
+            for entry in entries:
+                slug = entry.get("slug") if isinstance(entry, dict) else None
+                if isinstance(slug, str) and owners.setdefault(slug, path) != path:
+                    raise ContentLoadError(
+                        f"{path.name}:\nThe slug '{slug}' ({section}) is already "
+                        f"in {owners[slug].name}."
+                    )
+            merged[section].extend(entries)
+    return merged
 
 
 class Upsert:

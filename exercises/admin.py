@@ -20,7 +20,7 @@ class ExerciseForm(forms.ModelForm):
         model = Exercise
         fields = [
             "slug", "title", "kind", "policy_kind", "difficulty", "topics",
-            "scenario", "starter", "reference", "order", "is_published",
+            "scenario", "source", "starter", "reference", "order", "is_published",
         ]  # fmt: skip
 
 
@@ -141,7 +141,7 @@ class ExerciseAdmin(admin.ModelAdmin):
                     ]
                 },
             ),
-            ("Task", {"fields": ["scenario", "starter", "reference"]}),
+            ("Task", {"fields": ["scenario", "source", "starter", "reference"]}),
             ("Statistics", {"fields": ["statistics"]}),
         ]
 

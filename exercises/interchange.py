@@ -20,22 +20,25 @@ from curriculum.files import (
     read_document,
     strip_lines,
 )
-from curriculum.loading import Upsert, shipped_file_load
+from curriculum.loading import Upsert, shipped_files_load
 from curriculum.models import Difficulty, Topic
+from curriculum.sources import source_problem
 
 from .models import Exercise, ExerciseKind, ExercisePolicyKind, Hint, TestRequest
 from .validation import exercise_problems
 
 EXERCISE_KEYS = {
     "slug", "title", "kind", "policy_kind", "difficulty", "topics", "scenario",
-    "starter", "reference", "hints", "tests", "samples", "order",
+    "starter", "reference", "hints", "tests", "samples", "order", "source",
 }  # fmt: skip
 TEST_KEYS = {
     "label", "principal", "action", "resource", "context", "resource_account",
     "expected", "visible",
 }  # fmt: skip
 
-EXERCISES_FILE = Path(__file__).resolve().parent / "content" / "exercises.yaml"
+# The shipped exercises are every *.yaml file here, read in order of name.
+EXERCISES_DIR = Path(__file__).resolve().parent / "content"
+EXERCISES_FILE = EXERCISES_DIR / "exercises.yaml"
 
 
 def read_exercises(data: bytes | str, *, format: str) -> dict:
@@ -69,6 +72,8 @@ def check_exercises(document: dict) -> dict:
         for key in ("title", "scenario", "reference"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 add(f"An exercise needs a non-empty '{key}' text.")
+        if "source" in entry and (found := source_problem(entry["source"])):
+            add(f"Exercise '{slug}': {found}")
         if not isinstance(entry.get("starter", ""), str):
             add("starter must be text.")
         if entry.get("kind") not in ExerciseKind.values:
@@ -140,6 +145,7 @@ def exercises_import(*, document: dict, update: bool = True) -> Counter:
             "starter": entry.get("starter", ""),
             "reference": entry["reference"],
             "order": entry.get("order", order),
+            "source": entry.get("source", ""),
         }
         with upsert.row(
             Exercise, {"slug": entry["slug"]}, values, parts=_exercise_parts
@@ -177,13 +183,17 @@ def exercises_import(*, document: dict, update: bool = True) -> Counter:
 
 def exercises_load(*, update: bool = False) -> Counter:
     """
-    Load the exercises shipped in exercises/content/ (see curriculum.loading):
-    a bad file raises ContentLoadError naming it, and nothing is written.
+    Load the exercises shipped in exercises/content/, every *.yaml file in order
+    of name (see curriculum.loading): a bad file, or a slug two files share,
+    raises ContentLoadError naming the file, and nothing is written.
     """
-    return shipped_file_load(
-        EXERCISES_FILE,
-        read=lambda data: check_exercises(read_exercises(data, format="yaml")),
+    return shipped_files_load(
+        sorted(EXERCISES_DIR.glob("*.yaml")),
+        read=lambda data: read_exercises(data, format="yaml"),
+        # Exercises refer only to topics, in the database by now.
+        check=lambda document, merged: check_exercises(document),
         write=exercises_import,
+        sections=("exercises",),
         update=update,
     )
 
@@ -206,6 +216,7 @@ def exercises_export(*, exercises=None) -> dict:
                 "scenario": e.scenario,
                 "starter": e.starter,
                 "reference": e.reference,
+                **({"source": e.source} if e.source else {}),
                 "hints": [h.text for h in e.hints.all()],
                 "tests": [
                     {

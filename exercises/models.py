@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 
 from curriculum.models import Difficulty, SluggedModel, Topic
+from curriculum.sources import source_field
 from iam import KIND_LABELS
 
 MAX_POLICY_CHARS = 10_000
@@ -59,6 +60,7 @@ class Exercise(SluggedModel):
     reference = models.TextField(
         help_text="The intended policy. Never shown to trainees."
     )
+    source = source_field()
     order = models.PositiveSmallIntegerField(default=0)
     is_published = models.BooleanField("published", default=True)
 

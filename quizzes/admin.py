@@ -81,7 +81,7 @@ class QuestionForm(forms.ModelForm):
             "slug", "type", "difficulty", "topics", "prompt", "explanation",
             "true_false_answer", "sort_category", "sort_service", "sort_areas",
             "policy_document", "policy_kind", "request_principal", "request_action",
-            "request_resource", "request_context", "accepted_answers",
+            "request_resource", "request_context", "accepted_answers", "source",
         ]  # fmt: skip
 
     def clean(self):
@@ -163,7 +163,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     fieldsets = [
         (None, {"fields": ["slug", "type", "difficulty", "topics", "preview_link"]}),
-        ("Question", {"fields": ["prompt", "explanation"]}),
+        ("Question", {"fields": ["prompt", "explanation", "source"]}),
         (
             "True or false",
             {

@@ -26,7 +26,8 @@ from curriculum.files import (
     strip_lines,
 )
 from curriculum.files import read_document as read_file
-from curriculum.loading import Upsert, shipped_file_load
+from curriculum.loading import Upsert, shipped_files_load
+from curriculum.sources import source_problem
 from responsibility.models import (
     Guide,
     ResponsibilityArea,
@@ -54,19 +55,21 @@ from .validation import ChoiceSpec, question_problems
 # The question file's public names, including those of the shared reader that the
 # admin and the commands import from here.
 __all__ = [
-    "FORMATS", "LINE", "QUESTIONS_FILE", "ImportFileError",
+    "FORMATS", "LINE", "QUESTIONS_DIR", "QUESTIONS_FILE", "ImportFileError",
     "ImportProblem", "check_document", "dump_document", "guess_format",
     "questions_export", "questions_import", "questions_load", "read_document",
     "strip_lines",
 ]  # fmt: skip
 
-QUESTIONS_FILE = Path(__file__).resolve().parent / "content" / "questions.yaml"
+# The shipped bank is every *.yaml file here, read in order of name.
+QUESTIONS_DIR = Path(__file__).resolve().parent / "content"
+QUESTIONS_FILE = QUESTIONS_DIR / "questions.yaml"
 FORMATS = ("yaml", "json", "gift")
 
 QUESTION_KEYS = {
     "slug", "type", "prompt", "explanation", "difficulty", "topics", "choices",
     "answer", "sort_category", "sort_service", "sort_areas", "policy",
-    "policy_kind", "request", "accepted_answers",
+    "policy_kind", "request", "accepted_answers", "source",
 }  # fmt: skip
 TOPIC_KEYS = {"slug", "name", "description", "guide", "category", "area"}
 QUIZ_KEYS = {
@@ -107,19 +110,22 @@ def read_document(data: bytes | str, *, format: str, key: str = "questions") -> 
 # --- checking ---------------------------------------------------------------
 
 
+def _slugs(entries: object) -> set:
+    if not isinstance(entries, list):
+        return set()
+    return {e.get("slug") for e in entries if isinstance(e, dict)}
+
+
 class _Checker:
-    def __init__(self, document: dict) -> None:
+    def __init__(self, document: dict, context: dict) -> None:
         self.document = document
+        self.context = context
         self.problems: list[ImportProblem] = []
         self.topic_slugs = set(Topic.objects.values_list("slug", flat=True))
-        self.topic_slugs |= {
-            t.get("slug") for t in document.get("topics") or [] if isinstance(t, dict)
-        }
-        self.question_slugs = {
-            q.get("slug")
-            for q in document.get("questions") or []
-            if isinstance(q, dict)
-        }
+        self.topic_slugs |= _slugs(document.get("topics"))
+        self.topic_slugs |= _slugs(context.get("topics"))
+        self.question_slugs = _slugs(document.get("questions"))
+        self.question_slugs |= _slugs(context.get("questions"))
         self.area_slugs = set(ResponsibilityArea.objects.values_list("slug", flat=True))
         self.category_slugs = set(
             ServiceCategory.objects.values_list("slug", flat=True)
@@ -169,6 +175,9 @@ class _Checker:
 
     def check_topics(self):
         names = dict(Topic.objects.values_list("name", "slug"))
+        for topic in self.context.get("topics") or []:
+            if isinstance(topic, dict) and isinstance(topic.get("name"), str):
+                names.setdefault(topic["name"], topic.get("slug"))
         for topic in self.entries("topics", TOPIC_KEYS, "Topic"):
             line = topic.get(LINE)
             self.text(topic, "name", line, "A topic", limit=100)
@@ -199,6 +208,8 @@ class _Checker:
             return
         self.text(q, "prompt", line, "A question")
         self.text(q, "explanation", line, "A question")
+        if "source" in q and (problem := source_problem(q["source"])):
+            self.add(line, f"Question '{q.get('slug')}': {problem}")
         if q.get("difficulty", 1) not in Difficulty.values:
             self.add(line, "difficulty must be 1, 2 or 3.")
         topics = q.get("topics") or []
@@ -318,9 +329,13 @@ def _existing_question_slugs() -> set[str]:
     return set(Question.objects.values_list("slug", flat=True))
 
 
-def check_document(document: dict) -> dict:
-    """Check every part of a document; raise ImportFileError listing every problem."""
-    checker = _Checker(document)
+def check_document(document: dict, context: dict | None = None) -> dict:
+    """
+    Check every part of a document; raise ImportFileError listing every problem.
+    References may also point to the topics and questions of `context`, the
+    document of every shipped file this one is loaded with.
+    """
+    checker = _Checker(document, context or {})
     checker.check_topics()
     checker.check_questions()
     checker.check_quizzes()
@@ -407,6 +422,7 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
                 "request_resource": request.get("resource", ""),
                 "request_context": request.get("context") or {},
                 "accepted_answers": "\n".join(entry.get("accepted_answers") or []),
+                "source": entry.get("source", ""),
             },
             parts=_question_parts,
         ) as (question, written):
@@ -463,13 +479,17 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
 
 def questions_load(*, update: bool = False) -> Counter:
     """
-    Load the question bank shipped in quizzes/content/ (see curriculum.loading):
-    a bad file raises ContentLoadError naming it, and nothing is written.
+    Load the question bank shipped in quizzes/content/, every *.yaml file in order
+    of name, as one bank (see curriculum.loading): a question may use a topic
+    another file defines. A bad file raises ContentLoadError naming it, and
+    nothing is written.
     """
-    return shipped_file_load(
-        QUESTIONS_FILE,
-        read=lambda data: check_document(read_document(data, format="yaml")),
+    return shipped_files_load(
+        sorted(QUESTIONS_DIR.glob("*.yaml")),
+        read=lambda data: read_document(data, format="yaml"),
+        check=check_document,
         write=questions_import,
+        sections=("topics", "questions", "quizzes"),
         update=update,
     )
 
@@ -508,6 +528,8 @@ def _question_entry(question: Question) -> dict:
             }
         case QuestionType.SHORT:
             entry["accepted_answers"] = question.accepted_answer_list
+    if question.source:
+        entry["source"] = question.source
     return entry
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from curriculum.models import Difficulty, SluggedModel, Topic
+from curriculum.sources import source_field
 from iam import KIND_LABELS, KINDS
 from responsibility.models import ResponsibilityArea, Service, ServiceCategory
 
@@ -93,6 +94,7 @@ class Question(SluggedModel):
         help_text="Short answer: one accepted answer per line; case and spacing "
         "are ignored when matching.",
     )
+    source = source_field()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

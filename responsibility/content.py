@@ -2,8 +2,11 @@
 Reading the curriculum content that ships in `responsibility/content/`.
 
 Areas, categories (with their duties), services (with their overrides) are YAML;
-guides are Markdown files with a YAML front matter block. Reading checks the
-references between files, so a typo fails loudly before anything is written.
+services may be split over `services.yaml` and `services-*.yaml`. Guides are
+Markdown files with a YAML front matter block. Guides and services may name their
+`source`, the AWS page they follow (for a service, the page behind its
+placement). Reading checks the references between files, so a typo fails loudly
+before anything is written.
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from curriculum.loading import ContentLoadError
+from curriculum.sources import source_problem
 
 from .models import Owner
 
@@ -53,6 +57,8 @@ def _read_guide(path: Path) -> dict:
         raise ContentError(f"{path.name}: unreadable front matter: {exc}") from exc
     if not isinstance(meta, dict):
         raise ContentError(f"{path.name}: front matter must be a mapping")
+    if "source" in meta and (problem := source_problem(meta["source"])):
+        raise ContentError(f"{path.name}: {meta.get('slug')}: {problem}")
     return {**meta, "body": body.strip() + "\n"}
 
 
@@ -85,12 +91,43 @@ def _check_unique(entries: list[dict], name: str) -> None:
         seen.add(entry["slug"])
 
 
+def service_files(directory: Path = CONTENT_DIR) -> list[Path]:
+    """services.yaml, then every services-*.yaml in order of name."""
+    return [directory / "services.yaml", *sorted(directory.glob("services-*.yaml"))]
+
+
+def _load_services(directory: Path) -> tuple[list[dict], dict[int, str]]:
+    """
+    The services of every service file, and the name of the file each came from
+    (by the entry's id). A repeated slug is refused naming the file, and the file
+    that already has it.
+    """
+    services: list[dict] = []
+    files: dict[int, str] = {}
+    owners: dict[str, str] = {}
+    for path in service_files(directory):
+        entries = _load_yaml(path)
+        for entry in entries:
+            slug = entry.get("slug") if isinstance(entry, dict) else None
+            if isinstance(slug, str) and slug in owners:
+                where = (
+                    "" if owners[slug] == path.name else f", already in {owners[slug]}"
+                )
+                raise ContentError(f"{path.name}: duplicate slug {slug!r}{where}")
+            if isinstance(slug, str):
+                owners[slug] = path.name
+            files[id(entry)] = path.name
+        services.extend(entries)
+    return services, files
+
+
 def read_content(directory: Path = CONTENT_DIR) -> Content:
     """Read and cross-check every content file under `directory`."""
+    services, service_file = _load_services(directory)
     content = Content(
         areas=_load_yaml(directory / "areas.yaml"),
         categories=_load_yaml(directory / "categories.yaml"),
-        services=_load_yaml(directory / "services.yaml"),
+        services=services,
         guides=[_read_guide(p) for p in sorted((directory / "guides").glob("*.md"))],
     )
     for entry in content.areas:
@@ -105,14 +142,14 @@ def read_content(directory: Path = CONTENT_DIR) -> Content:
         _require(
             entry,
             ("slug", "name", "short_name", "category", "description", "docs_url"),
-            "services.yaml",
+            service_file[id(entry)],
         )
     for entry in content.guides:
         _require(entry, ("slug", "title", "order", "summary"), "guides")
+    # _load_services has refused a repeated service slug, naming the files.
     for entries, name in [
         (content.areas, "areas.yaml"),
         (content.categories, "categories.yaml"),
-        (content.services, "services.yaml"),
         (content.guides, "guides"),
     ]:
         _check_unique(entries, name)
@@ -123,11 +160,13 @@ def read_content(directory: Path = CONTENT_DIR) -> Content:
         where = f"categories.yaml: {category['slug']}.duties"
         _check_duties(category.get("duties", {}), area_slugs, where)
     for service in content.services:
+        name = service_file[id(service)]
+        if "source" in service and (problem := source_problem(service["source"])):
+            raise ContentError(f"{name}: {service['slug']}: {problem}")
         if service["category"] not in category_slugs:
             raise ContentError(
-                f"services.yaml: {service['slug']}: unknown category "
-                f"{service['category']!r}"
+                f"{name}: {service['slug']}: unknown category {service['category']!r}"
             )
-        where = f"services.yaml: {service['slug']}.overrides"
+        where = f"{name}: {service['slug']}.overrides"
         _check_duties(service.get("overrides") or {}, area_slugs, where)
     return content

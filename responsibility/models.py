@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 
 from curriculum.models import SluggedModel, Topic
+from curriculum.sources import source_field
 
 
 class Owner(models.TextChoices):
@@ -103,6 +104,7 @@ class Service(SluggedModel):
     placement = models.TextField(
         help_text="The source or reasoning for the service's category."
     )
+    source = source_field()
 
     class Meta:
         ordering = ["short_name"]
@@ -147,6 +149,7 @@ class Guide(SluggedModel):
     order = models.PositiveSmallIntegerField(default=0)
     summary = models.CharField(max_length=300)
     body = models.TextField(help_text="Markdown.")
+    source = source_field()
 
     class Meta:
         ordering = ["order", "title"]

@@ -69,7 +69,8 @@ def content_load(*, directory: Path = CONTENT_DIR, update: bool = False) -> Coun
             )
     for entry in content.services:
         values = _fields(
-            entry, ("name", "short_name", "description", "docs_url", "placement")
+            entry,
+            ("name", "short_name", "description", "docs_url", "placement", "source"),
         )
         service, _ = upsert(
             Service,
@@ -86,6 +87,6 @@ def content_load(*, directory: Path = CONTENT_DIR, update: bool = False) -> Coun
         upsert(
             Guide,
             {"slug": entry["slug"]},
-            _fields(entry, ("title", "order", "summary", "body")),
+            _fields(entry, ("title", "order", "summary", "body", "source")),
         )
     return upsert.counts

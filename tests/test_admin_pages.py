@@ -135,3 +135,50 @@ def test_an_instructor_adds_a_question_with_choices(client, charlie, bank):
     assert response.status_code == 302, response.context["errors"]
     question = Question.objects.get(slug="by-an-instructor")
     assert [c.is_correct for c in question.choices.order_by("order")] == [True, False]
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "quizzes_question",
+        "exercises_exercise",
+        "responsibility_guide",
+        "responsibility_service",
+    ],
+)
+def test_the_source_is_editable_on_every_cited_models_admin_page(
+    client, admin_user, base
+):
+    client.force_login(admin_user)
+    form = client.get(reverse(f"admin:{base}_add")).content.decode()
+    assert 'name="source"' in form
+    assert "The AWS documentation page this follows." in form
+
+
+def test_an_instructor_cites_a_question_only_with_an_https_address(
+    client, charlie, bank
+):
+    from quizzes.models import Question
+
+    client.force_login(charlie)
+    data = {
+        "slug": "cited",
+        "type": "true_false",
+        "difficulty": "1",
+        "prompt": "AWS patches the guest operating system of an EC2 instance.",
+        "explanation": "The customer does.",
+        "true_false_answer": "false",
+        "policy_kind": "identity",
+        "request_context": "{}",
+        "choices-TOTAL_FORMS": "0",
+        "choices-INITIAL_FORMS": "0",
+        "source": "http://docs.aws.amazon.com/AWSEC2/latest/UserGuide/",
+    }
+    response = client.post(reverse("admin:quizzes_question_add"), data)
+    assert response.status_code == 200
+    assert "Enter an https address" in response.content.decode()
+    assert not Question.objects.filter(slug="cited").exists()
+    data["source"] = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/"
+    response = client.post(reverse("admin:quizzes_question_add"), data)
+    assert response.status_code == 302
+    assert Question.objects.get(slug="cited").source == data["source"]

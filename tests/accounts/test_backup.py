@@ -189,3 +189,27 @@ def test_guests_links_ids_and_times_survive_a_restore(charlie, questions, tmp_pa
     assert Membership.objects.filter(user_id__in=ids).count() == len(ids)
     newcomer = guest_create(display_name="After the restore")  # ids move on
     assert newcomer.pk > max(ids)
+
+
+def test_a_restore_brings_back_every_source(alice, bank, tmp_path):
+    from exercises.models import Exercise
+    from quizzes.models import Question
+    from responsibility.models import Guide, Service
+
+    page = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+    Exercise.objects.create(
+        slug="e", title="E", kind="write", reference="", source=page + "e"
+    )
+    models = [Guide, Question, Service]
+    for model in models:
+        model.objects.filter(pk=model.objects.first().pk).update(source=page)
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), verbosity=0)
+    Exercise.objects.update(source="")
+    for model in models:
+        model.objects.update(source="")
+
+    call_command("restore", str(path), "--replace", verbosity=0)
+    assert Exercise.objects.get(slug="e").source == page + "e"
+    for model in models:
+        assert model.objects.exclude(source="").get().source == page

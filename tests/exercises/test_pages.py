@@ -275,3 +275,20 @@ def test_the_page_shows_the_result_of_the_submission_on_it(client, alice, exerci
     first = Submission.objects.order_by("pk").first()
     html = client.get(page_url, {"restore": first.pk}).content.decode()
     assert "Your policy is not valid yet" in html and "✔ Correct" not in html
+
+
+def test_the_page_cites_the_exercises_source_under_the_scenario(
+    client, alice, exercises
+):
+    from exercises.models import Exercise
+
+    source = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies.html"
+    url = reverse("exercises:exercise", args=["own-password"])
+    client.force_login(alice)
+    assert "Source:" not in client.get(url).content.decode()
+    exercise = Exercise.objects.get(slug="own-password")
+    exercise.source = source
+    exercise.save()  # tells the page cache, as an admin's edit does
+    page = client.get(url).content.decode()
+    link = f'Source: <a href="{source}" rel="noopener noreferrer">'
+    assert page.index("The task") < page.index(link) < page.index("Your policy")

@@ -1,20 +1,26 @@
 """Every shipped exercise: its reference is correct, its wrong samples are caught."""
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from django.core.management import call_command
 
 from exercises.grading import grade_policy, grade_prediction
-from exercises.interchange import EXERCISES_FILE
+from exercises.interchange import EXERCISES_DIR
 from exercises.models import Exercise, ExerciseKind
 from labs.models import Lab
 from quizzes.models import Question, Quiz, Topic
 from responsibility.models import Guide, ResponsibilityArea, Service, ServiceCategory
 from tests.pathological import RED_TEAM_DENY, submissions
 
-SHIPPED = yaml.safe_load(EXERCISES_FILE.read_text())["exercises"]
+# Every shipped exercise file, as the loader reads them.
+SHIPPED = [
+    entry
+    for path in sorted(EXERCISES_DIR.glob("*.yaml"))
+    for entry in yaml.safe_load(path.read_text())["exercises"]
+]
 SAMPLES = [
     (entry["slug"], sample["label"], sample["policy"])
     for entry in SHIPPED
@@ -194,3 +200,46 @@ def test_every_counterexample_of_a_sample_replays_and_could_happen(
         assert catalog.canonical_action(request.action) == request.action
         assert set(always_sent(request.principal)) <= set(request.context)
         assert example.cause
+
+
+AWS_HOSTS = {"docs.aws.amazon.com", "aws.amazon.com"}
+
+
+def _aws_page(url: str) -> bool:
+    """An https address on AWS's own documentation or site."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" and parts.hostname in AWS_HOSTS
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html", True),
+        ("https://aws.amazon.com/compliance/shared-responsibility-model/", True),
+        ("http://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html", False),
+        ("https://docs.aws.amazon.com.example.com/IAM/", False),
+        ("https://example.com/docs.aws.amazon.com/", False),
+        ("https://repost.aws/knowledge-center/", False),
+    ],
+)
+def test_an_aws_page_is_https_on_aws_own_hosts(url, expected):
+    assert _aws_page(url) is expected
+
+
+def test_every_shipped_source_is_an_aws_page(shipped, db, capsys):
+    """
+    Issue 17: every guide, question, exercise and service placement will cite
+    the AWS page it follows. Until the content catches up, a source is optional;
+    each one present must be AWS's own page. The counts print with `pytest -s`.
+    """
+    counts = {}
+    for model in (Guide, Question, Exercise, Service):
+        rows = list(model.objects.values_list("slug", "source"))
+        cited = [(slug, source) for slug, source in rows if source]
+        wrong = [(slug, source) for slug, source in cited if not _aws_page(source)]
+        assert not wrong, f"{model._meta.verbose_name} sources not on AWS: {wrong}"
+        counts[model._meta.verbose_name_plural] = f"{len(cited)} of {len(rows)}"
+    assert all(not total.endswith(" of 0") for total in counts.values())
+    with capsys.disabled():
+        cited = ", ".join(f"{name} {count}" for name, count in counts.items())
+        print(f"\nShipped content with a source: {cited}.")

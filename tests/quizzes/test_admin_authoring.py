@@ -149,3 +149,17 @@ def test_preview_of_a_sort_question_lists_the_duties_to_sort(client, admin_user,
     assert response.status_code == 200
     assert 'type="radio"' in response.content.decode()
     assert not Question.objects.filter(slug="new-question").exists()
+
+
+def test_the_preview_shows_the_source_under_the_explanation(
+    client, admin_user, questions
+):
+    source = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html"
+    question = questions["groups-rule"]
+    Question.objects.filter(pk=question.pk).update(source=source)
+    client.force_login(admin_user)
+    page = client.get(
+        reverse("admin:quizzes_question_preview", args=[question.pk])
+    ).content.decode()
+    link = f'Source: <a href="{source}" rel="noopener noreferrer">'
+    assert page.index("Explanation.") < page.index(link)

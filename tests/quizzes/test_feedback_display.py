@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes.grading import grade
-from quizzes.models import Attempt, Choice
+from quizzes.models import Attempt, Choice, Question
 from tests.quizzes.pages import position_of, question_url, start
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +65,23 @@ def test_choices_and_their_feedback_render_markdown(client, alice, questions):
     assert "<strong>Amazon EC2</strong>" in page
     assert "Yes: see <code>iam:AddUserToGroup</code>." in page
     assert "`iam:" not in page
+
+
+def test_the_source_is_shown_with_the_feedback_never_before_answering(
+    client, alice, questions
+):
+    source = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html"
+    link = f'Source: <a href="{source}" rel="noopener noreferrer">'
+    question = questions["groups-nest"]
+    Question.objects.filter(pk=question.pk).update(source=source)
+    client.force_login(alice)
+    attempt = start(client)
+    url = question_url(attempt, position_of(attempt, question))
+    assert source not in client.get(url).content.decode()
+    client.post(url, {"value": "false"})
+    feedback = client.get(url).content.decode()
+    assert feedback.index("Explanation.") < feedback.index(link)
+
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    review = client.get(reverse("quizzes:review", args=[attempt.pk]))
+    assert link in review.content.decode()

@@ -224,3 +224,25 @@ def test_import_commands_refuse_a_billion_laughs(bank, tmp_path):
         with pytest.raises(CommandError, match="aliases") as error:
             call_command(command, str(path))
         assert "line 2" in str(error.value)
+
+
+SOURCE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html"
+
+
+@pytest.mark.parametrize("format", ["yaml", "json"])
+def test_a_questions_source_survives_export_and_import(bank, format):
+    Question.objects.filter(slug="groups-nest").update(source=SOURCE)
+    text = dump_document(questions_export(), format=format)
+    assert text.count(SOURCE) == 1, "only questions with a source say so"
+    Question.objects.filter(slug="groups-nest").update(source="")
+    assert _import_text(text, format) == {"questions updated": 1}
+    assert Question.objects.get(slug="groups-nest").source == SOURCE
+
+
+def test_a_question_file_with_an_http_source_imports_nothing_naming_the_slug(bank):
+    document = copy.deepcopy(BANK)
+    document["questions"][2]["source"] = "http://docs.aws.amazon.com/IAM/"
+    document["questions"][0]["prompt"] = "Changed"
+    with pytest.raises(ImportFileError, match="Question 'groups-nest': source must"):
+        questions_import(document=check_document(document))
+    assert Question.objects.get(slug="groups-rule").prompt != "Changed"

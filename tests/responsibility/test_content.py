@@ -198,3 +198,109 @@ def test_malformed_yaml_fails_the_command_with_a_clear_error(db, tmp_path, monke
     with pytest.raises(CommandError, match="categories.yaml"):
         call_command("load_content")
     assert not ServiceCategory.objects.exists()
+
+
+SERVICE = (
+    "- slug: {slug}\n  name: {slug}\n  short_name: {slug}\n"
+    "  category: {category}\n  description: x\n"
+    "  docs_url: https://docs.aws.amazon.com/\n"
+)
+
+
+def test_services_of_every_services_file_load_together(db, tmp_path):
+    directory = _copy_content(tmp_path)
+    (directory / "services-b.yaml").write_text(
+        SERVICE.format(slug="app-runner", category="abstracted")
+    )
+    (directory / "services-a.yaml").write_text(
+        SERVICE.format(slug="fargate", category="container")
+    )
+    (directory / "other.yaml").write_text(SERVICE.format(slug="x", category="y"))
+    content_load(directory=directory)
+    assert Service.objects.get(slug="app-runner").category.slug == "abstracted"
+    assert Service.objects.get(slug="fargate").category.slug == "container"
+    assert Service.objects.filter(slug="ec2").exists()
+    assert not Service.objects.filter(slug="x").exists()
+
+
+def test_a_service_slug_in_two_files_is_refused_naming_both(db, tmp_path):
+    directory = _copy_content(tmp_path)
+    (directory / "services-more.yaml").write_text(
+        SERVICE.format(slug="fargate", category="container")
+        + SERVICE.format(slug="ec2", category="infrastructure")
+    )
+    with pytest.raises(
+        ContentError,
+        match=r"^services-more.yaml: duplicate slug 'ec2', already in services.yaml$",
+    ):
+        content_load(directory=directory)
+    assert not Service.objects.exists()
+
+
+def test_a_bad_second_services_file_is_refused_naming_it_and_loads_nothing(
+    db, tmp_path
+):
+    directory = _copy_content(tmp_path)
+    (directory / "services-more.yaml").write_text(
+        SERVICE.format(slug="fargate", category="no-such-category")
+    )
+    with pytest.raises(
+        ContentError,
+        match="^services-more.yaml: fargate: unknown category 'no-such-category'$",
+    ):
+        content_load(directory=directory)
+    assert not Service.objects.exists()
+    assert not ServiceCategory.objects.exists()
+
+
+def test_a_services_file_that_is_not_yaml_is_refused_naming_it(tmp_path):
+    directory = _copy_content(tmp_path)
+    (directory / "services-more.yaml").write_text("- slug: [unclosed\n")
+    with pytest.raises(ContentError, match="^services-more.yaml: "):
+        read_content(directory)
+
+
+def test_a_service_and_a_guide_carry_their_source(db, tmp_path):
+    directory = _copy_content(tmp_path)
+    (directory / "services-more.yaml").write_text(
+        SERVICE.format(slug="fargate", category="container")
+        + "  source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/\n"
+    )
+    guide = directory / "guides" / "roles.md"
+    guide.write_text(
+        "---\nslug: roles\ntitle: Roles\norder: 99\nsummary: S\n"
+        "source: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html\n"
+        "---\nBody.\n"
+    )
+    content_load(directory=directory)
+    assert Service.objects.get(slug="fargate").source == (
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/"
+    )
+    assert Service.objects.get(slug="ec2").source == ""
+    assert Guide.objects.get(slug="roles").source == (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html"
+    )
+
+
+def test_a_service_with_an_http_source_is_refused_naming_file_and_slug(tmp_path):
+    directory = _copy_content(tmp_path)
+    (directory / "services-more.yaml").write_text(
+        SERVICE.format(slug="fargate", category="container")
+        + "  source: http://docs.aws.amazon.com/AmazonECS/\n"
+    )
+    with pytest.raises(
+        ContentError, match="^services-more.yaml: fargate: source must be an https URL"
+    ):
+        read_content(directory)
+
+
+def test_a_guide_with_an_http_source_is_refused_naming_file_and_slug(tmp_path):
+    directory = _copy_content(tmp_path)
+    (directory / "guides" / "roles.md").write_text(
+        "---\nslug: roles\ntitle: Roles\norder: 99\nsummary: S\n"
+        "source: http://docs.aws.amazon.com/IAM/\n---\nBody.\n"
+    )
+    with pytest.raises(
+        ContentError, match="^roles.md: roles: source must be an https URL"
+    ):
+        read_content(directory)

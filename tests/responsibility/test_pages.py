@@ -215,3 +215,27 @@ def test_pages_use_a_bounded_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse(name, args=args), params)
     assert response.status_code == 200
+
+
+SOURCE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html"
+SOURCE_LINK = f'Source: <a href="{SOURCE}" rel="noopener noreferrer">{SOURCE}</a>'
+
+
+def test_a_guide_ends_with_its_source_when_it_has_one(client, content):
+    guide = Guide.objects.first()
+    assert "Source:" not in client.get(guide.get_absolute_url()).content.decode()
+    Guide.objects.filter(pk=guide.pk).update(source=SOURCE)
+    page = client.get(guide.get_absolute_url()).content.decode()
+    assert SOURCE_LINK in page
+    assert page.index(SOURCE_LINK) < page.index("</article>")
+    assert page.index(SOURCE_LINK) > page.index('<p class="lead">')
+
+
+def test_a_service_page_cites_the_source_of_its_placement(client, content):
+    service = Service.objects.get(slug="ec2")
+    assert "Source:" not in client.get(service.get_absolute_url()).content.decode()
+    Service.objects.filter(pk=service.pk).update(source=SOURCE)
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert SOURCE_LINK in page
+    placement = page.index(escape(service.placement))
+    assert placement < page.index(SOURCE_LINK) < page.index("Who does what")
