@@ -95,15 +95,17 @@ class GoalResult:
 
 
 def describe(goal: dict) -> str:
-    """The goal in a sentence, for the lab's page."""
+    """The goal in a sentence, for the lab's page: each identity named with its
+    kind ("user dana", "role Auditor"), so that the sentence may start with a
+    capital without changing a name."""
     kind, value = _split(goal)
     if kind in ("can", "cannot"):
         resource = value.get("resource", "*")
         on = "any resource" if resource == "*" else resource
         verb = "can" if kind == "can" else "cannot"
-        return f"{_name(value['principal'])} {verb} {value['action']} on {on}"
+        return f"{_who(value['principal'])} {verb} {value['action']} on {on}"
     if kind == "in_group":
-        return f"{value['user']} is a member of group {value['group']}"
+        return f"user {value['user']} is a member of group {value['group']}"
     if kind == "no_inline_policies":
         return f"no inline policies on {value}"
     if kind == "root_access_keys":
@@ -115,22 +117,24 @@ def describe(goal: dict) -> str:
     if kind == "root_mfa":
         return "the root user has MFA" if value else "the root user has no MFA"
     if kind == "mfa":
-        return f"{value['user']} has MFA"
+        return f"user {value['user']} has MFA"
     if kind == "no_finding":
         where = f" for members of group {value['group']}" if "group" in value else ""
         return f"no {value['code']} finding{where}"
     if kind == "not_in_group":
-        return f"{value['user']} is not a member of group {value['group']}"
+        return f"user {value['user']} is not a member of group {value['group']}"
     if kind == "no_access_keys":
-        return f"{value['user']} has no access keys"
+        return f"user {value['user']} has no access keys"
     if kind == "access_key_inactive":
-        return f"{value['user']}'s access key {value['key']} is inactive or deleted"
+        return (
+            f"user {value['user']}'s access key {value['key']} is inactive or deleted"
+        )
     if kind == "access_key_deleted":
-        return f"{value['user']}'s access key {value['key']} is deleted"
+        return f"user {value['user']}'s access key {value['key']} is deleted"
     if kind == "active_access_keys":
         count = int(value["count"])
         keys = "key" if count == 1 else "keys"
-        return f"{value['user']} has exactly {count} active access {keys}"
+        return f"user {value['user']} has exactly {count} active access {keys}"
     if kind in ("can_assume", "cannot_assume"):
         verb = "can" if kind == "can_assume" else "cannot"
         when = ""
@@ -139,7 +143,7 @@ def describe(goal: dict) -> str:
             when = f" when {pairs}"
         else:
             when = " with no condition keys in the request"
-        who = _name(value["principal"]) if "/" in value["principal"] else (
+        who = _who(value["principal"]) if "/" in value["principal"] else (
             value["principal"]
         )  # fmt: skip
         return f"{who} {verb} assume role {value['role']}{when}"
@@ -147,7 +151,7 @@ def describe(goal: dict) -> str:
         return f"role {value['role']} is in an instance profile"
     if kind == "boundary":
         name = value["policy"].rsplit("/", 1)[-1]
-        return f"{_name(value['principal'])} has the permissions boundary {name}"
+        return f"{_who(value['principal'])} has the permissions boundary {name}"
     return f"no active access key older than {value} days"
 
 
@@ -230,6 +234,13 @@ def validate_goals(goals: Iterable[Any]) -> None:
     """Raises GoalError for the first goal written wrongly."""
     for goal in goals:
         _split(goal)
+
+
+def _who(principal: str) -> str:
+    """A goal's principal for a sentence: "the root user", "user dana"."""
+    if principal == "root":
+        return "the root user"
+    return principal.replace("/", " ", 1)
 
 
 def _name(principal: str) -> str:

@@ -116,7 +116,7 @@ WRONG_SOLUTIONS = [
     pytest.param(
         "auditors-read-only",
         [{"attach_policy": {"kind": "group", "name": "Auditors", "arn": ADMIN}}],
-        "dana cannot s3:PutObject on any resource",
+        "user dana cannot s3:PutObject on any resource",
         id="administrator-access-for-auditors",
     ),
     pytest.param(
@@ -153,7 +153,7 @@ WRONG_SOLUTIONS = [
     pytest.param(
         "rotate-access-key",
         [{"delete_access_key": {"name": "ci-deploy", "key_id": OLD_KEY}}],
-        "ci-deploy has exactly 1 active access key",
+        "user ci-deploy has exactly 1 active access key",
         id="old-key-deleted-before-a-new-one-exists",
     ),
     pytest.param(
@@ -168,13 +168,13 @@ WRONG_SOLUTIONS = [
                 }
             },
         ],
-        "ci-deploy's access key AKIAOLDCIDEPLOYKEY23 is deleted",
+        "user ci-deploy's access key AKIAOLDCIDEPLOYKEY23 is deleted",
         id="old-key-only-deactivated",
     ),  # fmt: skip
     pytest.param(
         "contain-leaked-access-key",
         LABS["contain-leaked-access-key"]["solution"][1:],
-        "build-bot's access key AKIALEAKEDBUILDKEY45 is inactive or deleted",
+        "user build-bot's access key AKIALEAKEDBUILDKEY45 is inactive or deleted",
         id="leaked-key-left-active",
     ),
     pytest.param(
@@ -211,7 +211,7 @@ WRONG_SOLUTIONS = [
     pytest.param(
         "ec2-role-instead-of-keys",
         LABS["ec2-role-instead-of-keys"]["solution"][:3],
-        "app-server has no access keys",
+        "user app-server has no access keys",
         id="role-made-but-the-key-left-on-the-box",
     ),
     pytest.param(
@@ -225,21 +225,22 @@ WRONG_SOLUTIONS = [
                 }
             }
         ],
-        "tia can lambda:UpdateFunctionCode on "
+        "user tia can lambda:UpdateFunctionCode on "
         "arn:aws:lambda:us-east-1:123456789012:function:*",
         id="escalation-closed-by-taking-everything-away",
     ),  # fmt: skip
     pytest.param(
         "boundary-for-delegated-admins",
         [{"put_permissions_boundary": {"kind": "user", "name": "maria", "arn": ADMIN}}],
-        "maria cannot iam:AttachUserPolicy on arn:aws:iam::123456789012:user/maria",
+        "user maria cannot iam:AttachUserPolicy on "
+        "arn:aws:iam::123456789012:user/maria",
         id="administrator-access-as-the-boundary",
     ),
     pytest.param(
         "onboard-team-with-groups",
         LABS["onboard-team-with-groups"]["solution"][:1]
         + LABS["onboard-team-with-groups"]["solution"][2:],
-        "ana is a member of group DataReaders",
+        "user ana is a member of group DataReaders",
         id="ana-in-one-group-only",
     ),
 ]

@@ -67,7 +67,7 @@ def test_loading_again_keeps_an_administrators_edit(shipped_labs):
         (_lab(goals=[{"fly": True}]), "Lab 'auditors': goal 1: unknown goal 'fly'"),
         (_lab(goals=[{"cannot": {"principal": "user/dana", "action": "s3:PutObject"}}]),
          "Lab 'auditors': goals: the starting account already meets every goal."),
-        (_lab(solution=[]), "Lab 'auditors': goal 1 (dana can s3:GetObject on "
+        (_lab(solution=[]), "Lab 'auditors': goal 1 (user dana can s3:GetObject on "
                             "arn:aws:s3:::reports/*): the solution does not meet it"),
         (_lab(solution=[{"attach_policy": {"kind": "group", "name": "Nobody",
                                            "arn": READ_ONLY}}]),

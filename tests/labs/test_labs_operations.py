@@ -124,7 +124,12 @@ JOIN = [{"add_user_to_group": {"group_name": "Auditors", "user_name": "bob"}}]
         (SETUP, [], JOIN, "at least one goal"),
         (SETUP + JOIN, [GOAL], [], "already meets every goal"),
         (SETUP, [GOAL], [{"delete_user": {"name": "nobody"}}], "solution: operation 1"),
-        (SETUP, [GOAL], [], "goal 1 (bob is a member of group Auditors): the solution"),
+        (
+            SETUP,
+            [GOAL],
+            [],
+            "goal 1 (user bob is a member of group Auditors): the solution",
+        ),
         ("create_user", [GOAL], JOIN, "setup: must be a list"),
     ],
 )

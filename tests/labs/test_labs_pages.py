@@ -64,8 +64,8 @@ def test_the_lab_page_shows_the_brief_and_the_goals_in_sentences(
     client.force_login(alice)
     page = client.get(LAB).content.decode()
     assert "<strong>auditors</strong>" in page  # the brief's Markdown
-    assert "Dana can s3:GetObject on arn:aws:s3:::reports/*" in page
-    assert "Dana cannot s3:PutObject on any resource" in page
+    assert "User dana can s3:GetObject on arn:aws:s3:::reports/*" in page
+    assert "User dana cannot s3:PutObject on any resource" in page
     assert "ReadOnlyAccess" not in page  # the solution and the hints stay hidden
 
 

@@ -136,7 +136,7 @@ def test_the_dashboard_shows_lab_status_score_and_the_commonest_unmet_goal(
     stat = board.stats[1]
     assert (stat.started, stat.passed) == (2, 1)
     [unmet] = board.failing_goals
-    assert unmet.text == "dana can s3:GetObject on arn:aws:s3:::reports/*"
+    assert unmet.text == "user dana can s3:GetObject on arn:aws:s3:::reports/*"
     assert unmet.trainees == 1 and unmet.item_title == "Auditors read"
 
     board = workshop_dashboard(workshop_close(workshop=lab_workshop))
@@ -153,7 +153,7 @@ def test_the_dashboard_page_lists_unmet_lab_goals(
     page = client.get(reverse("workshops:dashboard", args=[lab_workshop.pk]))
     html = page.content.decode()
     assert "Most frequent unmet lab goals" in html
-    assert "Dana can s3:GetObject on arn:aws:s3:::reports/*" in html
+    assert "User dana can s3:GetObject on arn:aws:s3:::reports/*" in html
 
 
 def test_a_non_member_s_lab_account_is_not_on_the_dashboard(
