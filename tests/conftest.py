@@ -42,6 +42,7 @@ def instructors_can_author() -> None:
     from django.apps import apps
 
     import_module("workshops.migrations.0005_instructors_author").grant(apps, None)
+    import_module("workshops.migrations.0007_instructors_author_labs").grant(apps, None)
 
 
 def _user(username: str, group: str | None = None, **extra):

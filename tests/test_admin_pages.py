@@ -64,7 +64,7 @@ def test_admin_can_edit_a_category_with_its_duties_inline(client, admin_user, co
 
 AUTHORING = [
     "quizzes_question", "quizzes_quiz", "curriculum_topic", "responsibility_guide",
-    "exercises_exercise",
+    "exercises_exercise", "labs_lab",
 ]  # fmt: skip
 NOT_AUTHORING = [
     "auth_user", "auth_group", "workshops_workshop", "workshops_membership",
@@ -81,7 +81,7 @@ def test_an_instructor_authors_content_in_the_admin(client, charlie, bank):
         for app in index.context["app_list"]
         for model in app["models"]
     }
-    assert {"Question", "Quiz", "Topic", "Guide", "Exercise"} <= listed
+    assert {"Question", "Quiz", "Topic", "Guide", "Exercise", "Lab"} <= listed
     assert not listed & {"User", "Group", "Workshop", "Attempt", "Submission"}
     for base in AUTHORING:
         assert client.get(reverse(f"admin:{base}_changelist")).status_code == 200
@@ -92,9 +92,12 @@ def test_an_instructor_authors_content_in_the_admin(client, charlie, bank):
 
 def test_an_instructor_opens_every_authoring_change_page(client, charlie, bank):
     from exercises.interchange import check_exercises, exercises_import
+    from labs.interchange import check_labs, labs_import
     from tests.exercises.conftest import EXERCISES
+    from tests.labs.lab_fixtures import GROUP_LAB
 
     exercises_import(document=check_exercises(EXERCISES))
+    labs_import(document=check_labs({"labs": [GROUP_LAB]}))
     client.force_login(charlie)
     for base in AUTHORING:
         app_label, model_name = base.split("_", 1)

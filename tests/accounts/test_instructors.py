@@ -44,12 +44,14 @@ def test_the_instructors_group_may_author_content_and_nothing_else(instructors):
         "quizzes.question", "quizzes.choice", "quizzes.quiz", "quizzes.quizquestion",
         "quizzes.quizdraw", "curriculum.topic", "responsibility.guide",
         "responsibility.topicstudy", "exercises.exercise", "exercises.testrequest",
-        "exercises.hint",
+        "exercises.hint", "labs.lab",
     ]:  # fmt: skip
         app, name = model.split(".")
         for action in ["add", "change", "delete", "view"]:
             assert f"{app}.{action}_{name}" in codes
-    assert len(codes) == 11 * 4
+    # ...and look at trainees' practice accounts, without changing them.
+    assert "labs.view_practiceaccount" in codes
+    assert len(codes) == 12 * 4 + 1
     assert not {code.split(".")[0] for code in codes} & {"auth", "workshops"}
     assert not any("attempt" in code or "submission" in code for code in codes)
 
@@ -118,7 +120,7 @@ def test_the_migration_makes_existing_instructors_staff_again_and_again(charlie)
     User.objects.filter(pk=charlie.pk).update(is_staff=False)
     instructors = Group.objects.get(name=INSTRUCTORS)
     before = _codes(instructors)
-    assert len(before) == 44
+    assert len(before) == 49  # 44 from this migration, 5 for labs (0007)
     migration.grant(apps, None)
     migration.grant(apps, None)
     assert _codes(instructors) == before
@@ -138,3 +140,23 @@ def test_the_migration_reverses_and_applies_again():
     finally:
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_instructors_author_labs_and_view_practice_accounts(charlie):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    instructors = Group.objects.get(name=INSTRUCTORS)
+    labs = {
+        "labs.add_lab", "labs.change_lab", "labs.delete_lab", "labs.view_lab",
+        "labs.view_practiceaccount",
+    }  # fmt: skip
+    assert labs <= _codes(instructors)
+    assert "labs.change_practiceaccount" not in _codes(instructors)
+    migration = import_module("workshops.migrations.0007_instructors_author_labs")
+    before = _codes(instructors)
+    migration.grant(apps, None)
+    assert _codes(instructors) == before
+    migration.revoke(apps, None)
+    assert not labs & _codes(instructors)

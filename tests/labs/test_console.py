@@ -140,9 +140,21 @@ def test_staff_viewer_reads_but_cannot_change(client, viewer, sandbox):
     assert "x" not in state(sandbox).users
 
 
-def test_staff_without_the_permission_gets_404(client, charlie, sandbox):
-    client.force_login(charlie)
+def test_staff_without_the_permission_gets_404(client, django_user_model, sandbox):
+    staff = django_user_model.objects.create_user("sam", is_staff=True)
+    client.force_login(staff)
     assert client.get(url("account", sandbox)).status_code == 404
+
+
+def test_an_instructor_views_a_trainees_account_read_only(client, charlie, sandbox):
+    # Instructors have labs.view_practiceaccount (workshops migration 0007).
+    client.force_login(charlie)
+    html = client.get(url("account", sandbox)).content.decode()
+    assert "View only" in html
+    assert post(
+        client, url("account", sandbox), "create_user", name="x"
+    ).status_code == (403)
+    assert "x" not in state(sandbox).users
 
 
 def test_my_practice_account_opens_the_sandbox(client, alice):
