@@ -6,7 +6,9 @@ read through a small helper that raises ImproperlyConfigured on a bad value, so 
 typo in a deployment fails at start-up instead of silently falling back.
 """
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -264,6 +266,18 @@ EXERCISE_CHECKS_PER_USER = env_int("DJANGO_EXERCISE_CHECKS_PER_USER", 10)
 EXERCISE_SIMULATIONS_PER_USER = env_int("DJANGO_EXERCISE_SIMULATIONS_PER_USER", 30)
 EXERCISE_CHECKS_PER_CLIENT = env_int("DJANGO_EXERCISE_CHECKS_PER_CLIENT", 300)
 EXERCISE_CHECKS_AT_ONCE = env_int("DJANGO_EXERCISE_CHECKS_AT_ONCE", 2)
+# Checks of large policies (exercises/services.py) running at once on this host,
+# every server process together, and the folder of the lock files that count
+# them (one per database, so two sites on one host do not share).
+EXERCISE_LARGE_CHECKS_AT_ONCE = env_int("DJANGO_EXERCISE_LARGE_CHECKS_AT_ONCE", 1)
+EXERCISE_SLOT_DIR = env_str(
+    "DJANGO_EXERCISE_SLOT_DIR",
+    os.path.join(
+        tempfile.gettempdir(),
+        "srt-check-slots-"
+        + hashlib.sha256(str(DATABASES["default"]).encode()).hexdigest()[:12],
+    ),
+)
 WORKSHOP_CLIENT_IP_HEADER = env_str("DJANGO_WORKSHOP_CLIENT_IP_HEADER", "REMOTE_ADDR")
 
 # Email: password reset links. Development prints them on the console; production

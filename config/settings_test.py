@@ -7,3 +7,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Each test process counts large checks on its own (exercises/services.py):
+# parallel test processes must not take each other's slots.
+EXERCISE_SLOT_DIR = __import__("tempfile").mkdtemp(prefix="srt-check-slots-test-")

@@ -2,6 +2,12 @@
 
 import contextlib
 import threading
+from pathlib import Path
+
+try:  # POSIX: counts large checks across server processes (see _large_slot)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no cross-process count
+    fcntl = None
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +31,8 @@ class ExerciseError(Exception):
 
 
 class ChecksBusy(Exception):
-    """Every check slot of this server process is taken; try again shortly."""
+    """Every check slot is taken (of this server process, or for large policies
+    of this host); try again shortly."""
 
 
 # Checks and simulations running at once in this process
@@ -52,6 +59,40 @@ def _check_slot():
         yield
     finally:
         slots.release()
+
+
+@contextlib.contextmanager
+def _large_slot():
+    """One of the host's EXERCISE_LARGE_CHECKS_AT_ONCE slots for checking a large
+    policy, or ChecksBusy at once.
+
+    A large policy's check runs at the lowest priority (priority.py), so under
+    load it waits for CPU, and its sync worker waits with it, serving no one.
+    Unbounded, ten such checks would hold every worker and stall every page; so
+    the server processes together run at most this many, and a trainee past
+    them is asked to try again in a few seconds. Each slot is a file locked with
+    flock(): the kernel drops the lock if a worker dies, so a slot never leaks.
+    Refused at once rather than queued, because a queued request would hold its
+    worker just the same."""
+    if fcntl is None:
+        yield
+        return
+    directory = Path(settings.EXERCISE_SLOT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    for index in range(max(1, settings.EXERCISE_LARGE_CHECKS_AT_ONCE)):
+        handle = open(directory / f"slot-{index}", "a")  # noqa: SIM115
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        return
+    raise ChecksBusy
 
 
 # What one trainee keeps per exercise: the newest checks (the history the editor
@@ -145,7 +186,8 @@ def submission_create(*, exercise: Exercise, user, text: str) -> Submission:
     started_at = timezone.now()
     # Graded in a helper thread (see priority.py), which must not need the database.
     prefetch_related_objects([exercise], "tests")
-    with _check_slot():
+    large = len(text) > LARGE_POLICY_CHARS
+    with _check_slot(), _large_slot() if large else contextlib.nullcontext():
         result = run_yielding(grade_policy, exercise, text, grace=_grace(text))
     return _record(
         exercise=exercise, user=user, text=text, result=result, started_at=started_at

@@ -159,3 +159,32 @@ def test_a_key_another_request_inserts_meanwhile_is_counted_not_a_500(db, monkey
     monkeypatch.setattr(throttle, "_locked", stale_first)
     assert rate_limit_hit([Limit("check:ip:192.0.2.66", 5, 60)], now=now) == 0
     assert RateLimit.objects.get().hits == 2
+
+
+def test_large_checks_are_counted_across_server_processes(
+    client, alice, exercises, settings, tmp_path
+):
+    import fcntl
+    import json
+
+    settings.EXERCISE_SLOT_DIR = str(tmp_path)
+    settings.EXERCISE_LARGE_CHECKS_AT_ONCE = 1
+    large = json.dumps(json.loads(OWN_PASSWORD_REFERENCE), indent=120)
+    assert len(large) > services.LARGE_POLICY_CHARS
+    client.force_login(alice)
+    # Another worker process is checking a large policy: it holds the one slot.
+    with open(tmp_path / "slot-0", "a") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        busy = _check(client, large, HTTP_HX_REQUEST="true")
+        assert busy.status_code == 503
+        assert busy["Retry-After"] == "3"
+        assert "The server is busy" in busy.content.decode()
+        assert not Submission.objects.exists()
+        # A policy of ordinary size is checked all the same.
+        assert _check(client).status_code == 302
+        assert Submission.objects.count() == 1
+        fcntl.flock(other, fcntl.LOCK_UN)
+    # The slot is free again, and a finished check gives its slot back.
+    for number in range(2):
+        assert _check(client, large + " " * number).status_code == 302
+    assert Submission.objects.count() == 3  # the two texts differ: both kept
