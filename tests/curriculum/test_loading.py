@@ -22,9 +22,11 @@ def test_a_bad_question_file_stops_the_load_naming_it_and_writes_nothing(
     bad = tmp_path / "questions.yaml"
     bad.write_text("questions:\n  - slug: Not A Slug\n    type: short\n")
     monkeypatch.setattr("quizzes.interchange.QUESTIONS_DIR", tmp_path)
-    # The shipped exercises use the shipped topics.
+    # The shipped exercises and labs use the shipped topics.
     (tmp_path / "exercises").mkdir()
     monkeypatch.setattr("exercises.interchange.EXERCISES_DIR", tmp_path / "exercises")
+    (tmp_path / "labs").mkdir()
+    monkeypatch.setattr("labs.interchange.CONTENT_DIR", tmp_path / "labs")
     with pytest.raises(CommandError, match="questions.yaml:\nline 2: ") as error:
         call_command("load_content")
     assert str(error.value).startswith("Content not loaded: ")
@@ -95,9 +97,11 @@ def _questions_dir(tmp_path, monkeypatch, files: dict[str, str]):
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     monkeypatch.setattr("quizzes.interchange.QUESTIONS_DIR", tmp_path)
-    # The shipped exercises use the shipped topics.
+    # The shipped exercises and labs use the shipped topics.
     (tmp_path / "exercises").mkdir()
     monkeypatch.setattr("exercises.interchange.EXERCISES_DIR", tmp_path / "exercises")
+    (tmp_path / "labs").mkdir()
+    monkeypatch.setattr("labs.interchange.CONTENT_DIR", tmp_path / "labs")
 
 
 def test_every_question_file_loads_as_one_bank_using_topics_of_another(

@@ -64,6 +64,8 @@ def test_shipped_questions_carry_their_source(tmp_path, monkeypatch):
     (tmp_path / "exercises").mkdir()
     monkeypatch.setattr("quizzes.interchange.QUESTIONS_DIR", tmp_path)
     monkeypatch.setattr("exercises.interchange.EXERCISES_DIR", tmp_path / "exercises")
+    (tmp_path / "labs").mkdir()
+    monkeypatch.setattr("labs.interchange.CONTENT_DIR", tmp_path / "labs")
     call_command("load_content")
     assert Question.objects.get(slug="assume-role").source == PAGE
 
