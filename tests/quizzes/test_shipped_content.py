@@ -264,3 +264,9 @@ def test_lambda_container_images_leave_rebuilding_to_the_customer(shipped, db):
     question = Question.objects.get(slug="sort-lambda")
     owners = {item.area_slug: item.owner for item in sort_items(question)}
     assert owners["guest-os"] == "shared"
+
+
+def test_placements_from_the_whitepaper_call_it_archived(shipped, db):
+    placed = Service.objects.filter(placement__contains="Security Best Practices")
+    assert placed.count() >= 10
+    assert all("archived" in service.placement for service in placed)
