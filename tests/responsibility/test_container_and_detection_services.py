@@ -101,7 +101,7 @@ def test_moving_ecs_tasks_to_fargate_hands_the_guest_os_to_aws(content):
                 "guest-os": "aws",
                 "application-platform": "shared",
                 "network-firewall": "customer",
-                "server-side-encryption": "customer",
+                "identity-access": "customer",
                 "customer-data": "customer",
             },
         ),
