@@ -133,6 +133,16 @@ def test_moving_ecs_tasks_to_fargate_hands_the_guest_os_to_aws(content):
             },
         ),
         (
+            "sort-ecr",
+            {
+                "application-platform": "aws",
+                "server-side-encryption": "aws",
+                "identity-access": "customer",
+                "customer-data": "customer",
+                "region-choice": "customer",
+            },
+        ),
+        (
             "sort-cloudtrail",
             {
                 "guest-os": "aws",
