@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Q, QuerySet
 from django.urls import reverse
 
-from responsibility.selectors import STUDY_RELATED, study_links
+from responsibility.selectors import STUDY_RELATED, study_guide, study_links
 
 from .grading import response_labels
 from .models import (
@@ -190,6 +190,100 @@ REVIEW_BELOW = 0.8
 def review_next(masteries: list[TopicMastery], limit: int = 3) -> list[TopicMastery]:
     """The weakest topics under the review threshold, to study next."""
     return [m for m in masteries if m.mastery < REVIEW_BELOW][:limit]
+
+
+@dataclass(frozen=True)
+class TopicStanding:
+    """A topic with a trainee's record on it, whether answered yet or not."""
+
+    topic: Topic
+    answered: int
+    mastery: float | None  # a fraction; None until a question on it is answered
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.mastery is None else round(100 * self.mastery)
+
+    @property
+    def needs_work(self) -> bool:
+        """Not answered yet, or answered below the review threshold."""
+        return self.mastery is None or self.mastery < REVIEW_BELOW
+
+
+@dataclass(frozen=True)
+class GuideProgress:
+    """
+    The topics studied in one guide, with a trainee's standing on each. Topics
+    studied in no guide form the last group, with `url` None.
+    """
+
+    title: str
+    url: str | None
+    topics: list[TopicStanding]
+
+    @property
+    def unanswered(self) -> int:
+        return sum(1 for t in self.topics if t.mastery is None)
+
+    @property
+    def below_review(self) -> int:
+        """Topics answered, but below the review threshold."""
+        return sum(1 for t in self.topics if t.needs_work and t.mastery is not None)
+
+    @property
+    def needs_work(self) -> bool:
+        return any(t.needs_work for t in self.topics)
+
+
+OTHER_TOPICS = "Other topics"
+
+
+def progress_by_guide(masteries: list[TopicMastery]) -> list[GuideProgress]:
+    """
+    Every topic that has questions, grouped under the guide it is studied in, in
+    the guides' order, the topics of no guide last. Topics the trainee has not
+    answered yet are listed too, so that new material shows. One query.
+    """
+    by_topic = {m.topic.pk: m for m in masteries}
+    topics = (
+        Topic.objects.filter(questions__isnull=False)
+        .distinct()
+        .select_related(*STUDY_RELATED)
+    )
+    guides = {}
+    groups: dict[int | None, list[TopicStanding]] = {}
+    for topic in topics:
+        guide = study_guide(topic)
+        key = guide.pk if guide else None
+        guides[key] = guide
+        known = by_topic.get(topic.pk)
+        groups.setdefault(key, []).append(
+            TopicStanding(
+                topic=topic,
+                answered=known.answered if known else 0,
+                mastery=known.mastery if known else None,
+            )
+        )
+    ordered = sorted(
+        (key for key in groups if key is not None),
+        key=lambda key: (guides[key].order, guides[key].title),
+    )
+    result = [
+        GuideProgress(
+            title=guides[key].title,
+            url=guides[key].get_absolute_url(),
+            topics=groups[key],
+        )
+        for key in ordered
+    ]
+    if None in groups:
+        result.append(GuideProgress(title=OTHER_TOPICS, url=None, topics=groups[None]))
+    return result
+
+
+def where_next(groups: list[GuideProgress]) -> GuideProgress | None:
+    """The first guide, in order, with a topic not answered yet or below review."""
+    return next((group for group in groups if group.needs_work), None)
 
 
 def attempt_history(user) -> QuerySet[Attempt]:

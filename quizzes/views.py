@@ -402,11 +402,14 @@ def _response_text(question: Question, answer) -> str:
 @login_required
 def progress(request):
     masteries = selectors.topic_mastery(request.user)
+    guides = selectors.progress_by_guide(masteries)
     return render(
         request,
         "quizzes/progress.html",
         {
             "masteries": masteries,
+            "guides": guides,
+            "next_guide": selectors.where_next(guides),
             "review": selectors.review_next(masteries),
             "attempts": selectors.attempt_history(request.user),
             # Exercises and any other practice, registered by their apps.

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from .models import (
     Duty,
+    Guide,
     Owner,
     ResponsibilityArea,
     Service,
@@ -37,6 +38,17 @@ def study_links(topic) -> list[tuple[str, str]]:
         url = reverse("responsibility:matrix") + f"#area-{study.area.slug}"
         links.append((f"Matrix: {study.area.name}", url))
     return links
+
+
+def study_guide(topic) -> Guide | None:
+    """
+    The guide a topic is studied in, or None. Read from topic.study, so select
+    STUDY_RELATED with the topics.
+    """
+    try:
+        return topic.study.guide
+    except TopicStudy.DoesNotExist:
+        return None
 
 
 @dataclass(frozen=True)

@@ -105,10 +105,13 @@ def test_sign_up_take_a_quiz_get_feedback_and_see_progress(
     screenshot("quiz-review")
 
     page.get_by_role("link", name="Progress", exact=True).click()
-    expect(page.get_by_role("heading", name="Mastery by topic")).to_be_visible()
+    expect(page.get_by_role("heading", name="Mastery by guide")).to_be_visible()
+    expect(page.get_by_role("heading", name="Where to go next")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("IAM groups"))).to_contain_text(
         "100%"
     )
+    groups_guide = page.get_by_role("heading", name=re.compile("IAM groups and"))
+    expect(groups_guide.get_by_role("link")).to_be_visible()
     screenshot("progress")
 
 

@@ -226,20 +226,24 @@ def test_an_aws_page_is_https_on_aws_own_hosts(url, expected):
     assert _aws_page(url) is expected
 
 
-def test_every_shipped_source_is_an_aws_page(shipped, db, capsys):
+def test_every_shipped_item_cites_an_aws_page(shipped, db):
     """
-    Issue 17: every guide, question, exercise and service placement will cite
-    the AWS page it follows. Until the content catches up, a source is optional;
-    each one present must be AWS's own page. The counts print with `pytest -s`.
+    Issue 17: every guide, question, exercise and service placement cites the
+    AWS page it follows, and that page is AWS's own.
     """
-    counts = {}
     for model in (Guide, Question, Exercise, Service):
         rows = list(model.objects.values_list("slug", "source"))
-        cited = [(slug, source) for slug, source in rows if source]
-        wrong = [(slug, source) for slug, source in cited if not _aws_page(source)]
+        assert rows, model._meta.verbose_name_plural
+        missing = [slug for slug, source in rows if not source]
+        assert not missing, f"{model._meta.verbose_name} without a source: {missing}"
+        wrong = [(slug, source) for slug, source in rows if not _aws_page(source)]
         assert not wrong, f"{model._meta.verbose_name} sources not on AWS: {wrong}"
-        counts[model._meta.verbose_name_plural] = f"{len(cited)} of {len(rows)}"
-    assert all(not total.endswith(" of 0") for total in counts.values())
-    with capsys.disabled():
-        cited = ", ".join(f"{name} {count}" for name, count in counts.items())
-        print(f"\nShipped content with a source: {cited}.")
+
+
+def test_cloudwatch_in_the_contractor_exercise_does_not_cover_logs(shipped, db):
+    """Issue 17, correction 6: CloudWatch Logs has its own prefix, `logs:`."""
+    exercise = Exercise.objects.get(slug="contractor-deny-all-except")
+    assert "`logs:`" in exercise.scenario
+    logs = exercise.tests.get(action__startswith="logs:")
+    assert logs.expected == "ExplicitDeny"
+    assert logs.visible

@@ -75,7 +75,6 @@ def test_whitepaper_services_sit_in_aws_categories(content, slug, category):
         ("container", "guest-os", "aws"),
         ("abstracted", "guest-os", "aws"),
         ("infrastructure", "physical-security", "aws"),
-        ("abstracted", "server-side-encryption", "aws"),
         ("container", "server-side-encryption", "customer"),
         ("abstracted", "client-side-encryption", "customer"),
         ("abstracted", "customer-data", "customer"),
@@ -86,6 +85,22 @@ def test_whitepaper_services_sit_in_aws_categories(content, slug, category):
 def test_duties_follow_the_seed(content, category, area, owner):
     duty = Duty.objects.get(category__slug=category, area__slug=area)
     assert duty.owner == owner
+
+
+def test_abstracted_server_side_encryption_is_shared_and_says_why(content):
+    """
+    The seed, like AWS's classic model, puts server-side encryption of abstracted
+    services on AWS's side. Issue 17: customers choose SSE-S3, SSE-KMS, DSSE-KMS
+    or SSE-C and write key policies, so the matrix marks it shared and the duty
+    names those choices and the classic model it departs from.
+    """
+    duty = Duty.objects.get(
+        category__slug="abstracted", area__slug="server-side-encryption"
+    )
+    assert duty.owner == "shared"
+    for choice in ("SSE-S3", "SSE-KMS", "DSSE-KMS", "SSE-C", "key policy"):
+        assert choice in duty.explanation
+    assert "classic" in duty.explanation
 
 
 def test_overrides_refer_to_real_differences(content):
@@ -265,6 +280,7 @@ def test_a_service_and_a_guide_carry_their_source(db, tmp_path):
     (directory / "services-more.yaml").write_text(
         SERVICE.format(slug="fargate", category="container")
         + "  source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/\n"
+        + SERVICE.format(slug="app-runner", category="abstracted")
     )
     guide = directory / "guides" / "roles.md"
     guide.write_text(
@@ -276,7 +292,7 @@ def test_a_service_and_a_guide_carry_their_source(db, tmp_path):
     assert Service.objects.get(slug="fargate").source == (
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/"
     )
-    assert Service.objects.get(slug="ec2").source == ""
+    assert Service.objects.get(slug="app-runner").source == ""
     assert Guide.objects.get(slug="roles").source == (
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html"
     )
