@@ -201,7 +201,8 @@ def test_a_restore_brings_back_every_source(alice, bank, tmp_path):
         slug="e", title="E", kind="write", reference="", source=page + "e"
     )
     models = [Guide, Question, Service]
-    for model in models:
+    for model in models:  # the shipped content has sources: one row keeps one
+        model.objects.update(source="")
         model.objects.filter(pk=model.objects.first().pk).update(source=page)
     path = tmp_path / "backup.json"
     call_command("backup", str(path), verbosity=0)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from exercises.models import Exercise
 from labs.models import Lab
 from quizzes.grading import grade, policy_decision, sort_items
 from quizzes.models import Question, QuestionType, Quiz, Topic
@@ -18,7 +19,8 @@ def shipped(django_db_setup, django_db_blocker):
         call_command("load_content", verbosity=0)
     yield
     with django_db_blocker.unblock():
-        for model in (Lab, Quiz, Question, Topic, Guide, Service, ServiceCategory):
+        models = (Lab, Exercise, Quiz, Question, Topic, Guide, Service, ServiceCategory)
+        for model in models:
             model.objects.all().delete()
         ResponsibilityArea.objects.all().delete()
 
@@ -270,3 +272,34 @@ def test_placements_from_the_whitepaper_call_it_archived(shipped, db):
     placed = Service.objects.filter(placement__contains="Security Best Practices")
     assert placed.count() >= 10
     assert all("archived" in service.placement for service in placed)
+
+
+def test_the_curriculum_has_the_size_issue_17_asks_for(shipped, db):
+    assert Service.objects.count() >= 35
+    assert Guide.objects.count() >= 12
+    assert Question.objects.count() >= 180
+    assert Exercise.objects.count() >= 30
+
+
+@pytest.mark.parametrize(
+    "topics",
+    [
+        # IAM roles, temporary credentials, Identity Center and federation.
+        ["iam-roles", "role-trust-policies", "identity-center-federation"],
+        # Policy types, guardrails, key policies, least privilege, S3 defaults.
+        [
+            "policy-types",
+            "policy-guardrails",
+            "kms-key-policies",
+            "least-privilege-tools",
+            "s3-data-protection",
+        ],
+        # Containers and serverless, detection and logging, compliance.
+        ["containers-and-serverless", "detection-and-logging", "compliance-controls"],
+    ],
+)
+def test_the_new_material_uses_every_question_type(shipped, db, topics):
+    types = set(
+        Question.objects.filter(topics__slug__in=topics).values_list("type", flat=True)
+    )
+    assert types == set(QuestionType.values)

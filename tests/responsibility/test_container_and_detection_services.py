@@ -136,7 +136,7 @@ def test_moving_ecs_tasks_to_fargate_hands_the_guest_os_to_aws(content):
             "sort-ecr",
             {
                 "application-platform": "aws",
-                "server-side-encryption": "aws",
+                "server-side-encryption": "shared",
                 "identity-access": "customer",
                 "customer-data": "customer",
                 "region-choice": "customer",
@@ -146,7 +146,7 @@ def test_moving_ecs_tasks_to_fargate_hands_the_guest_os_to_aws(content):
             "sort-cloudtrail",
             {
                 "guest-os": "aws",
-                "server-side-encryption": "aws",
+                "server-side-encryption": "shared",
                 "identity-access": "customer",
                 "customer-data": "customer",
                 "region-choice": "customer",
