@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from pathlib import Path
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils.module_loading import import_string
 
@@ -132,6 +133,22 @@ def documents_merge(documents: dict[Path, dict], *, sections: tuple[str, ...]) -
     return merged
 
 
+def _check_lengths(model: type[models.Model], lookup: dict, values: dict) -> None:
+    """A text longer than its column is refused here, naming the row: SQLite
+    would store it, and PostgreSQL refuse it with a database error."""
+    for key, value in {**lookup, **values}.items():
+        try:
+            limit = model._meta.get_field(key).max_length
+        except FieldDoesNotExist:
+            continue
+        if limit and isinstance(value, str) and len(value) > limit:
+            name = lookup.get("slug", lookup)
+            raise ContentLoadError(
+                f"{model._meta.verbose_name} {name!r}: {key} is {len(value):,} "
+                f"characters; it may have at most {limit:,}."
+            )
+
+
 class Upsert:
     """
     Write rows by their natural key: create the missing ones; overwrite existing
@@ -185,6 +202,7 @@ class Upsert:
         values: dict,
         existing: models.Model | None,
     ) -> tuple[models.Model, str]:
+        _check_lengths(model, lookup, values)
         if existing is None:
             return model.objects.create(**lookup, **values), "created"
         if not self.update:

@@ -206,3 +206,17 @@ def test_exercises_of_every_file_load(tmp_path, monkeypatch):
         "first",
         "second",
     ]
+
+
+def test_a_text_longer_than_its_column_is_refused_naming_the_row(db):
+    # SQLite stores it; PostgreSQL refuses it with a database error. The loader
+    # refuses it first, on both, naming the row and the field.
+    from curriculum.loading import ContentLoadError, Upsert
+    from responsibility.models import Guide
+
+    upsert = Upsert(update=False)
+    with pytest.raises(ContentLoadError, match=r"guide 'long': summary is 301 "):
+        upsert(Guide, {"slug": "long"}, {"title": "T", "summary": "x" * 301})
+    assert not Guide.objects.exists()
+    upsert(Guide, {"slug": "short"}, {"title": "T", "summary": "x" * 300})
+    assert Guide.objects.filter(slug="short").exists()
