@@ -657,3 +657,32 @@ class PolicySearchForm(forms.Form):
         required=False,
         help_text="Part of a name, such as S3ReadOnly or ViewOnly.",
     )
+
+
+class DetailsImportForm(forms.Form):
+    """A file of ``aws iam get-account-authorization-details``, read whole."""
+
+    file = forms.FileField(
+        label="Authorization details (JSON)",
+        help_text="The output of aws iam get-account-authorization-details, at "
+        "most 2 MB.",
+    )
+
+    MAX_BYTES = 2_000_000
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; at most {self.MAX_BYTES:,}."
+            )
+        data = upload.read()
+        try:
+            cleaned["details"] = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file is not UTF-8 text.") from None
+        cleaned["name"] = upload.name
+        return cleaned

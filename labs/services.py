@@ -83,6 +83,16 @@ ACCOUNT_CAPS = {
     "resources": 20,
 }
 STATE_MAX_BYTES = 300_000
+# An imported real account (authorization details) may hold more; changes made
+# to it afterwards may only shrink what is over the caps above.
+IMPORT_CAPS = {
+    "users": 200,
+    "groups": 100,
+    "roles": 200,
+    "customer managed policies": 200,
+    "resources": 50,
+}
+IMPORT_MAX_BYTES = 1_500_000
 
 
 def account_counts(account: Account) -> dict[str, int]:
@@ -98,24 +108,36 @@ def account_counts(account: Account) -> dict[str, int]:
     }
 
 
-def account_caps_check(account: Account, before: dict[str, int]) -> None:
+def state_size(state: dict) -> int:
+    """The bytes a stored account takes, as JSON."""
+    return len(json.dumps(state, separators=(",", ":")))
+
+
+def account_caps_check(
+    account: Account,
+    before: dict[str, int],
+    *,
+    caps: dict[str, int] = ACCOUNT_CAPS,
+    max_bytes: int = STATE_MAX_BYTES,
+) -> None:
     """Refuse a change that took the account past one of the trainer's caps
-    (``before`` is ``account_counts`` from before the change). A count already
-    over its cap may still go down."""
+    (``before`` is ``account_counts`` from before the change, with the stored
+    size under "bytes"). A count or a size already over its cap (an imported
+    account's) may still go down."""
     for kind, count in account_counts(account).items():
-        cap = ACCOUNT_CAPS[kind]
+        cap = caps[kind]
         if count > cap and count > before.get(kind, 0):
             raise AccountError(
                 LIMIT_EXCEEDED,
                 f"A practice account holds at most {cap} {kind}. This is the "
                 "trainer's limit, not AWS's: delete one you no longer need first.",
             )
-    size = len(json.dumps(account_to_state(account), separators=(",", ":")))
-    if size > STATE_MAX_BYTES:
+    size = state_size(account_to_state(account))
+    if size > max_bytes and size > before.get("bytes", 0):
         raise AccountError(
             LIMIT_EXCEEDED,
             f"The practice account would take {size:,} bytes; the trainer keeps "
-            f"at most {STATE_MAX_BYTES:,}. Delete some policies or entities first.",
+            f"at most {max_bytes:,}. Delete some policies or entities first.",
         )
 
 
@@ -137,6 +159,27 @@ def sandbox_reset(practice: PracticeAccount) -> None:
     practice.state, practice.history = locked.state, locked.history
 
 
+def sandbox_replace(practice: PracticeAccount, account: Account, source: str) -> None:
+    """Put ``account`` (read from a file named ``source``) in place of the
+    sandbox's, within the trainer's caps: past them, AccountError and nothing
+    changes. An imported account may be larger than one built by hand
+    (IMPORT_CAPS); past them nothing is imported. The history is kept, with
+    the import in it."""
+    account_caps_check(account, {}, caps=IMPORT_CAPS, max_bytes=IMPORT_MAX_BYTES)
+    with transaction.atomic():
+        locked = PracticeAccount.objects.select_for_update().get(pk=practice.pk)
+        locked.state = account_to_state(account)
+        locked.history = [
+            *locked.history,
+            {
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "call": f"Imported account {account.id} from {source}",
+            },
+        ][-HISTORY_KEPT:]
+        locked.save(update_fields=["state", "history", "updated_at"])
+    practice.state, practice.history = locked.state, locked.history
+
+
 def account_apply(practice: PracticeAccount, change: Callable[[Account], str]) -> str:
     """Like ``account_change``, for a change that names itself: ``change``
     makes its calls on the locked account and returns the history line. A
@@ -145,9 +188,16 @@ def account_apply(practice: PracticeAccount, change: Callable[[Account], str]) -
     with transaction.atomic():
         locked = PracticeAccount.objects.select_for_update().get(pk=practice.pk)
         account = account_load(locked)
-        before = account_counts(account)
+        before = {**account_counts(account), "bytes": state_size(locked.state)}
         call = change(account)
-        account_caps_check(account, before)
+        # An imported account may be larger than one built by hand: its size
+        # is then bounded by the import's limit.
+        imported = before["bytes"] > STATE_MAX_BYTES
+        account_caps_check(
+            account,
+            before,
+            max_bytes=IMPORT_MAX_BYTES if imported else STATE_MAX_BYTES,
+        )
         locked.state = account_to_state(account)
         locked.history = [
             *locked.history,

@@ -16,11 +16,12 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from iam.account import AccountError, simulate, who_can
+from iam.account.details import DetailsError, account_from_details, account_to_details
 from iam.account.managed import aws_managed_arn, aws_managed_names
 from iam.account.permissions import permission_table
 
 from .. import forms as f
-from ..services import sandbox_for, sandbox_reset
+from ..services import sandbox_for, sandbox_replace, sandbox_reset
 from .base import (
     SIMULATIONS_PER_MINUTE,
     Console,
@@ -202,6 +203,64 @@ def reset(request, pk: int):
         messages.success(request, "Your practice account is empty again.")
         return redirect(console.url("account"))
     return render_page(request, "labs/console/reset.html", console, None, {})
+
+
+# --- authorization details: export and import ----------------------------------
+
+
+@login_required
+@require_GET
+def account_export(request, pk: int):
+    """The account as ``aws iam get-account-authorization-details`` prints it,
+    the JSON that PMapper and cloudsplaining read: users, groups, roles and
+    policies. It has no passwords, MFA or access keys, as AWS's has none."""
+    console = console_for(request, pk)
+    details = account_to_details(console.account)
+    response = HttpResponse(
+        json.dumps(details, indent=2, default=str),
+        content_type="application/json",
+    )
+    name = f"account-{console.account.id}-authorization-details.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@GET_POST
+def account_import(request, pk: int):
+    """Replace the sandbox with the shape of a real account, read from the JSON
+    of ``aws iam get-account-authorization-details``. A file with an error is
+    refused, naming where, and the account is left as it was."""
+    console = console_for(request, pk)
+    _owner_only(console)
+    if console.practice.lab_id is not None:
+        raise Http404("A lab's account starts from the lab's setup.")
+    form = f.DetailsImportForm(request.POST or None, request.FILES or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = account_from_details(form.cleaned_data["details"])
+            sandbox_replace(console.practice, imported, form.cleaned_data["name"])
+        except (DetailsError, AccountError) as refused:
+            error = str(refused)
+        else:
+            messages.success(
+                request,
+                f"Imported account {imported.id} from {form.cleaned_data['name']}. "
+                "The file has no passwords, MFA or access keys, so checks on "
+                "credentials are not made for it.",
+            )
+            return redirect(console.url("account"))
+    response = render_page(
+        request,
+        "labs/console/import.html",
+        console,
+        None,
+        {"form": form, "error": error},
+    )
+    if request.method == "POST":
+        response.status_code = 422  # a success redirected above
+    return response
 
 
 # --- findings -----------------------------------------------------------------

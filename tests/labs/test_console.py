@@ -2,12 +2,14 @@
 IAM call it makes, refused as IAM refuses it without losing what was typed."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from iam.account import Account
+from iam.account.details import account_from_details
 from iam.account.state import account_to_state
 from labs.models import PracticeAccount
 from labs.services import account_load
@@ -896,3 +898,114 @@ def test_who_can_lists_root_and_the_groups_member(client, alice, sandbox):
     html = response.content.decode()
     assert "2 principals allowed" in html
     assert 'value="s3:GetObject"' in html
+
+
+# --- authorization details: export and import ------------------------------------
+
+DETAILS = Path(__file__).resolve().parents[1] / "iam/data/cloudsplaining-example.json"
+
+
+def test_an_account_exports_as_authorization_details(client, alice, bob, sandbox):
+    _auditors(sandbox)
+    client.force_login(alice)
+    response = client.get(url("account_export", sandbox))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "attachment;" in response["Content-Disposition"]
+    details = json.loads(response.content)
+    assert [u["UserName"] for u in details["UserDetailList"]] == ["bob"]
+    assert details["UserDetailList"][0]["GroupList"] == ["Auditors"]
+    # It reads back as the same account (credentials aside).
+    again = account_from_details(response.content)
+    assert again.user("bob").groups == ["Auditors"]
+    client.force_login(bob)
+    assert client.get(url("account_export", sandbox)).status_code == 404
+
+
+def test_a_real_accounts_shape_replaces_the_sandbox(client, alice, sandbox):
+    _auditors(sandbox)
+    client.force_login(alice)
+    assert client.get(url("account_import", sandbox)).status_code == 200
+    with DETAILS.open("rb") as upload:
+        response = client.post(url("account_import", sandbox), {"file": upload})
+    assert response.status_code == 302
+    account = state(sandbox)
+    assert account.id == "200611803367"
+    assert "privesc4-CreateAccessKey-user" in account.users
+    assert "bob" not in account.users
+    assert not account.credentials_known
+    sandbox.refresh_from_db()
+    assert "Imported account 200611803367" in sandbox.history[-1]["call"]
+    # Its findings page shows the escalation paths of the real account.
+    html = client.get(url("findings", sandbox)).content.decode()
+    assert "privilege-escalation-create-access-key" in html
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "not JSON"),
+        (b'{"UserDetailList": [{"UserName": 5}]}', "UserDetailList[0]"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+    ],
+)
+def test_a_bad_file_is_refused_naming_where_and_changes_nothing(
+    client, alice, sandbox, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _auditors(sandbox)
+    client.force_login(alice)
+    upload = SimpleUploadedFile("details.json", content)
+    response = client.post(url("account_import", sandbox), {"file": upload})
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert "bob" in state(sandbox).users
+
+
+def test_an_import_past_the_caps_is_refused(client, alice, sandbox):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    users = [
+        {"UserName": f"u{n}", "Arn": f"arn:aws:iam::123456789012:user/u{n}",
+         "Path": "/", "UserId": f"AIDA{n:016d}", "CreateDate": "2026-01-01T00:00:00Z"}
+        for n in range(201)
+    ]  # fmt: skip
+    document = {"UserDetailList": users, "GroupDetailList": [],
+                "RoleDetailList": [], "Policies": []}  # fmt: skip
+    client.force_login(alice)
+    upload = SimpleUploadedFile("many.json", json.dumps(document).encode())
+    response = client.post(url("account_import", sandbox), {"file": upload})
+    assert response.status_code == 422
+    assert "at most 200 users" in response.content.decode()
+    assert not state(sandbox).users
+
+
+def test_an_imported_account_over_the_hand_built_caps_only_shrinks(
+    client, alice, sandbox
+):
+    client.force_login(alice)
+    with DETAILS.open("rb") as upload:  # 75 roles, 410 KB stored
+        client.post(url("account_import", sandbox), {"file": upload})
+    assert len(state(sandbox).roles) == 75
+    response = post(client, url("account", sandbox), "create_user", name="newcomer")
+    assert "newcomer" in state(sandbox).users  # users are under their cap
+    response = client.post(
+        url("role_new", sandbox),
+        {
+            "op": "create_role",
+            "name": "OneMore",
+            "path": "/",
+            "max_session_duration": "3600",
+            "trust": TRUST_EC2,
+        },
+    )
+    assert "OneMore" not in state(sandbox).roles
+    assert "at most 30 roles" in response.content.decode()
+
+
+def test_only_the_owner_imports_and_never_into_a_lab(client, alice, viewer, sandbox):
+    client.force_login(viewer)
+    assert client.get(url("account_import", sandbox)).status_code == 403
+    html = client.get(url("account", sandbox)).content.decode()
+    assert "Export this account" in html and "Import a real" not in html
