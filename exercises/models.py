@@ -22,9 +22,10 @@ class ExerciseKind(models.TextChoices):
     PREDICT = "predict", "Predict the decisions"
 
 
-# The kinds an exercise can grade alone, in the engine's words: a session or trust
-# policy is never the whole answer to an exercise.
-EXERCISE_POLICY_KINDS = ("identity", "resource", "boundary", "scp")
+# The kinds an exercise can grade alone, in the engine's words. A trust policy is
+# judged as the role's only policy, its requests sts:AssumeRole calls on the role;
+# a session policy is never the whole answer to an exercise.
+EXERCISE_POLICY_KINDS = ("identity", "resource", "boundary", "scp", "trust")
 ExercisePolicyKind = models.TextChoices(
     "ExercisePolicyKind",
     [(kind.upper(), (kind, KIND_LABELS[kind])) for kind in EXERCISE_POLICY_KINDS],

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from django.core.management import call_command
+from django.urls import reverse
 
 from exercises.grading import grade_policy, grade_prediction
 from exercises.interchange import EXERCISES_DIR
@@ -45,7 +46,7 @@ def test_at_least_fifteen_exercises_of_every_kind(shipped, db):
     kinds = set(Exercise.objects.values_list("kind", flat=True))
     assert kinds == set(ExerciseKind.values)
     policy_kinds = set(Exercise.objects.values_list("policy_kind", flat=True))
-    assert policy_kinds == {"identity", "resource", "boundary", "scp"}
+    assert policy_kinds == {"identity", "resource", "boundary", "scp", "trust"}
 
 
 @pytest.mark.parametrize("slug", [e["slug"] for e in SHIPPED])
@@ -247,3 +248,22 @@ def test_cloudwatch_in_the_contractor_exercise_does_not_cover_logs(shipped, db):
     logs = exercise.tests.get(action__startswith="logs:")
     assert logs.expected == "ExplicitDeny"
     assert logs.visible
+
+
+def test_a_trust_exercise_takes_a_real_trust_policy(shipped, db, client, alice):
+    # IAM refuses a Resource element in a trust policy; the exercise does too,
+    # and takes the policy as IAM would.
+    exercise = Exercise.objects.get(slug="write-trust-one-build-role")
+    assert exercise.policy_kind == "trust"
+    assert '"Resource"' not in exercise.reference
+    client.force_login(alice)
+    check = reverse("exercises:check", args=[exercise.slug])
+    page = reverse("exercises:exercise", args=[exercise.slug])
+    client.post(check, {"policy": exercise.reference})
+    assert "✔ Correct" in client.get(page).content.decode()
+    with_resource = json.loads(exercise.reference)
+    with_resource["Statement"][0]["Resource"] = "*"
+    client.post(check, {"policy": json.dumps(with_resource)})
+    html = client.get(page).content.decode()
+    assert "Your policy is not valid yet" in html
+    assert "Resource" in html
