@@ -34,6 +34,8 @@ class PracticeSection:
     title: str
     attempts_label: str
     records: list[PracticeRecord]
+    item_label: str = "Exercise"
+    kind_label: str = "Kind"
 
 
 @dataclass(frozen=True)
@@ -42,20 +44,30 @@ class _Source:
     title: str
     attempts_label: str
     path: str
+    item_label: str
+    kind_label: str
 
 
 _sources: dict[str, _Source] = {}
 
 
 def practice_source_register(
-    *, app: str, title: str, attempts_label: str, path: str
+    *,
+    app: str,
+    title: str,
+    attempts_label: str,
+    path: str,
+    item_label: str = "Exercise",
+    kind_label: str = "Kind",
 ) -> None:
     """
     Register `app`'s practice for the progress page: `path` names a function
-    `records(user) -> list[PracticeRecord]`; `title` heads its section and
-    `attempts_label` names what `PracticeRecord.attempts` counts ("Checks").
+    `records(user) -> list[PracticeRecord]`; `title` heads its section,
+    `attempts_label` names what `PracticeRecord.attempts` counts ("Checks"),
+    and `item_label` and `kind_label` head the columns of a record's title and
+    kind ("Lab", "Difficulty").
     """
-    _sources[app] = _Source(app, title, attempts_label, path)
+    _sources[app] = _Source(app, title, attempts_label, path, item_label, kind_label)
 
 
 def practice_sections(user) -> list[PracticeSection]:
@@ -70,6 +82,8 @@ def practice_sections(user) -> list[PracticeSection]:
                 title=source.title,
                 attempts_label=source.attempts_label,
                 records=records(user),
+                item_label=source.item_label,
+                kind_label=source.kind_label,
             )
         )
     return sections

@@ -21,4 +21,6 @@ class LabsConfig(AppConfig):
             title="Labs",
             attempts_label="Checks",
             path="labs.selectors.practice_records",
+            item_label="Lab",
+            kind_label="Difficulty",
         )

@@ -60,7 +60,7 @@ def practice_records(user) -> list[PracticeRecord]:
     """Published labs with the user's record on each (solved or not, checks
     made, and the score: 1 once solved, else the share of goals met at the
     latest check), for the progress page: two queries."""
-    labs = Lab.objects.filter(is_published=True).only("slug", "title")
+    labs = Lab.objects.filter(is_published=True).only("slug", "title", "difficulty")
     mine = {
         p.lab_id: p
         for p in PracticeAccount.objects.filter(user=user, lab__isnull=False).only(
@@ -74,7 +74,7 @@ def practice_records(user) -> list[PracticeRecord]:
             PracticeRecord(
                 title=lab.title,
                 url=lab.get_absolute_url(),
-                kind="Lab",
+                kind=lab.get_difficulty_display(),
                 solved=bool(practice and practice.solved_at),
                 attempts=practice.checks if practice else 0,
                 best_score=lab_score(practice),

@@ -16,6 +16,16 @@ def test_labs_are_a_practice_source_of_the_progress_page(alice, group_lab):
     [record] = section.records
     assert record.title == "Auditors read" and not record.solved
     assert record.attempts == 0 and record.best_score == 0.0
+    # Its columns are a lab's, not an exercise's.
+    assert (section.item_label, section.kind_label) == ("Lab", "Difficulty")
+    assert record.kind == "Easy"
+
+
+def test_the_progress_page_heads_the_labs_columns_as_labs(client, alice, group_lab):
+    client.force_login(alice)
+    html = client.get(reverse("quizzes:progress")).content.decode()
+    labs = html.split('id="practice-labs-heading"', 1)[1]
+    assert '<th scope="col">Lab</th><th scope="col">Difficulty</th>' in labs
 
 
 def test_a_record_counts_checks_and_the_goals_met(client, alice, group_lab):
