@@ -12,7 +12,6 @@ can score it without checking every account again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TypedDict
 
 from django.db import IntegrityError, transaction
@@ -23,7 +22,7 @@ from iam.account.state import account_to_state
 
 from .models import Lab, PracticeAccount
 from .operations import OperationError, lab_account
-from .services import account_load
+from .services import account_load, history_noted
 
 
 class LabError(Exception):
@@ -104,12 +103,7 @@ def lab_account_reset(*, practice: PracticeAccount) -> None:
     with transaction.atomic():
         locked = PracticeAccount.objects.select_for_update().get(pk=practice.pk)
         locked.state = state
-        locked.history = [
-            {
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "call": "Started the lab over",
-            }
-        ]
+        locked.history = history_noted([], "Started the lab over")
         locked.last_check = None
         locked.save(update_fields=["state", "history", "last_check", "updated_at"])
     practice.refresh_from_db()

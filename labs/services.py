@@ -24,6 +24,12 @@ from .models import PracticeAccount
 HISTORY_KEPT = 200  # the newest calls shown on the account's history
 
 
+def history_noted(history: list[dict], call: str) -> list[dict]:
+    """``history`` with ``call`` made now at its end, the newest HISTORY_KEPT."""
+    entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "call": call}
+    return [*history, entry][-HISTORY_KEPT:]
+
+
 def account_id_new() -> str:
     """Twelve digits, in AWS's shape; never a real account's on purpose."""
     return f"{secrets.randbelow(10**12):012d}"
@@ -62,10 +68,7 @@ def account_change(practice: PracticeAccount, call: str) -> Iterator[Account]:
         account = account_load(locked)
         yield account
         locked.state = account_to_state(account)
-        locked.history = [
-            *locked.history,
-            {"at": datetime.now(UTC).isoformat(timespec="seconds"), "call": call},
-        ][-HISTORY_KEPT:]
+        locked.history = history_noted(locked.history, call)
         locked.save(update_fields=["state", "history", "updated_at"])
     practice.state, practice.history = locked.state, locked.history
 
@@ -148,13 +151,9 @@ def sandbox_reset(practice: PracticeAccount) -> None:
         locked = PracticeAccount.objects.select_for_update().get(pk=practice.pk)
         old = account_load(locked)
         locked.state = account_to_state(Account(old.id, root_email=old.root.email))
-        locked.history = [
-            *locked.history,
-            {
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "call": "Reset the account: everything in it was deleted",
-            },
-        ][-HISTORY_KEPT:]
+        locked.history = history_noted(
+            locked.history, "Reset the account: everything in it was deleted"
+        )
         locked.save(update_fields=["state", "history", "updated_at"])
     practice.state, practice.history = locked.state, locked.history
 
@@ -169,13 +168,9 @@ def sandbox_replace(practice: PracticeAccount, account: Account, source: str) ->
     with transaction.atomic():
         locked = PracticeAccount.objects.select_for_update().get(pk=practice.pk)
         locked.state = account_to_state(account)
-        locked.history = [
-            *locked.history,
-            {
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "call": f"Imported account {account.id} from {source}",
-            },
-        ][-HISTORY_KEPT:]
+        locked.history = history_noted(
+            locked.history, f"Imported account {account.id} from {source}"
+        )
         locked.save(update_fields=["state", "history", "updated_at"])
     practice.state, practice.history = locked.state, locked.history
 
@@ -199,10 +194,7 @@ def account_apply(practice: PracticeAccount, change: Callable[[Account], str]) -
             max_bytes=IMPORT_MAX_BYTES if imported else STATE_MAX_BYTES,
         )
         locked.state = account_to_state(account)
-        locked.history = [
-            *locked.history,
-            {"at": datetime.now(UTC).isoformat(timespec="seconds"), "call": call},
-        ][-HISTORY_KEPT:]
+        locked.history = history_noted(locked.history, call)
         locked.save(update_fields=["state", "history", "updated_at"])
     practice.state, practice.history = locked.state, locked.history
     return call
