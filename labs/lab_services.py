@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from iam.account.goals import GoalError, GoalResult, check_goals, describe
@@ -23,6 +24,11 @@ from iam.account.state import account_to_state
 from .models import Lab, PracticeAccount
 from .operations import OperationError, lab_account
 from .services import account_load, history_noted
+
+# Sent with `practice`, `met` and `total` (goals) by lab_check inside its
+# transaction, after the check is stored; apps built on labs (LTI's gradebook
+# scores) listen without labs importing them.
+lab_checked = Signal()
 
 
 class LabError(Exception):
@@ -149,5 +155,11 @@ def lab_check(*, practice: PracticeAccount) -> LabCheck:
             locked.solved_at = timezone.now()
             fields.append("solved_at")
         locked.save(update_fields=fields)
+        lab_checked.send(
+            sender=PracticeAccount,
+            practice=locked,
+            met=sum(r.passed for r in results),
+            total=len(results),
+        )
     practice.refresh_from_db()
     return LabCheck(results, solved_now)
