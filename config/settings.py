@@ -111,6 +111,8 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "django_htmx",
+    # LTI 1.3 registrations, deployments, keys and launch rows (lti/ builds on it).
+    "lti_tool",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -120,6 +122,7 @@ LOCAL_APPS = [
     "exercises",
     "workshops",
     "labs",
+    "lti",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -127,6 +130,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the CSP middleware, outside sessions and CSRF: lets the pages of an
+    # LTI launch be framed by its platform, with SameSite=None cookies.
+    "lti.middleware.LtiFramingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("workshops.urls")),
     path("labs/", include("labs.urls")),
     path("accounts/", include("accounts.urls")),
+    path("lti/", include("lti.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,9 +10,9 @@ model relations or in migrations.
                  ^        ^
              quizzes      |
                  ^        |
-                 workshops         links attempts and submissions it owns,
-                                   reads lab accounts
-                 ^
+                 workshops  lti    workshops links attempts and submissions it
+                                   owns, reads lab accounts; lti launches
+                 ^          ^      quizzes, exercises and labs from an LMS
                  config
 
 Every top-level package of the project must be in LAYERS, so that a new app is
@@ -42,7 +42,9 @@ LAYERS: dict[str, set[str]] = {
     # Practice accounts and labs: the engine's account, topics, rate limits.
     "labs": {"curriculum"},
     "workshops": {"quizzes", "exercises", "labs"},
-    "config": {"workshops"},
+    # LTI launches into quizzes, exercises and labs; nothing depends on it.
+    "lti": {"quizzes", "exercises", "labs"},
+    "config": {"workshops", "lti"},
 }
 
 # Edges that existing databases have applied and that cannot change: migrations
