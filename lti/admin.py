@@ -133,7 +133,10 @@ class DeploymentInline(admin.TabularInline):
     model = LtiDeployment
     form = DeploymentForm
     fields = ["deployment_id", "is_active"]
-    extra = 1
+    # Launches of unregistered deployments are refused, so one is needed.
+    min_num = 1
+    validate_min = True
+    extra = 0
 
 
 class OptionsInline(admin.StackedInline):

@@ -84,9 +84,7 @@ def login_step(client, **params) -> tuple[str, str]:
     response = client.get("/lti/login/", query, secure=True)
     assert response.status_code == 302, response.content.decode()
     location = urlsplit(response["Location"])
-    assert f"{location.scheme}://{location.netloc}{location.path}" == (
-        f"{ISSUER}/auth"
-    )
+    assert f"{location.scheme}://{location.netloc}{location.path}" == (f"{ISSUER}/auth")
     auth = {k: v[0] for k, v in parse_qs(location.query).items()}
     assert auth["redirect_uri"] == "https://testserver/lti/launch/"
     assert auth["client_id"] == CLIENT_ID

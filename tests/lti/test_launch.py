@@ -27,8 +27,9 @@ def _counts() -> dict[str, int]:
 
 def test_a_learner_lands_signed_in_on_the_quiz(client, platform, quiz):
     from django.contrib.auth.models import User
-    from lti.models import ActivityLaunch
     from lti_tool.models import LtiUser
+
+    from lti.models import ActivityLaunch
 
     response = launch(client, platform)
 
@@ -63,9 +64,7 @@ def test_a_second_launch_reuses_the_account_and_updates_its_name(
     assert User.objects.get(username__startswith="lti-").first_name == "Leigh"
 
 
-def test_a_launch_through_the_cookie_check_page_offers_a_new_window(
-    client, platform
-):
+def test_a_launch_through_the_cookie_check_page_offers_a_new_window(client, platform):
     response = client.get(
         "/lti/login/",
         {"iss": ISSUER, "login_hint": "h", "client_id": CLIENT_ID},
@@ -154,9 +153,7 @@ def test_a_token_for_another_tool_is_refused(client, platform, quiz):
     _refused(response, "authorized party")
 
 
-def test_a_token_whose_audience_is_another_client_is_refused(
-    client, platform, quiz
-):
+def test_a_token_whose_audience_is_another_client_is_refused(client, platform, quiz):
     response = _launch_with(client, platform, aud="someone-else")
 
     # The client ID is how the tool finds the registration: none matches.
@@ -249,7 +246,12 @@ def test_a_launch_answered_by_a_get_is_refused(client):
 def test_a_launch_without_a_tool_key_says_what_to_run(client, registration):
     response = client.get(
         "/lti/login/",
-        {"iss": ISSUER, "login_hint": "h", "client_id": CLIENT_ID, "lti1p3_new_window": 1},
+        {
+            "iss": ISSUER,
+            "login_hint": "h",
+            "client_id": CLIENT_ID,
+            "lti1p3_new_window": 1,
+        },
         secure=True,
     )
 
