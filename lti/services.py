@@ -41,6 +41,7 @@ from .models import ActivityKind, ActivityLaunch, ScoreSend, ScoreStatus
 log = logging.getLogger(__name__)
 
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 # What the gradebook gets: the score as a percentage of 100, for every kind.
 SCORE_MAXIMUM = 100.0
 # A failed send waits 1, 2, 4, ... minutes, at most six hours, and the outbox
@@ -153,6 +154,59 @@ def _line_item(body: dict) -> str:
     return ags.get("lineitem") or ""
 
 
+# The lengths of django-lti's columns, which PostgreSQL enforces: a longer
+# optional value from a platform is cut or left out rather than fail the launch.
+_TEXT_LIMITS = {"given_name": 500, "family_name": 500, "name": 500}
+_URL_LIMIT = 200
+
+
+def _fit(person: dict) -> None:
+    """Make a person's claims (a launch's or a roster member's) fit the columns."""
+    for name, limit in _TEXT_LIMITS.items():
+        if isinstance(person.get(name), str):
+            person[name] = person[name][:limit]
+    email = person.get("email")
+    if email is not None and (not isinstance(email, str) or len(email) > 254):
+        del person["email"]
+    picture = person.get("picture")
+    if picture is not None and (not isinstance(picture, str) or len(picture) > 200):
+        del person["picture"]
+
+
+def _fit_launch(body: dict) -> None:
+    _fit(body)
+    for claim, limits in (
+        ("context", {"title": 500, "label": 255}),
+        ("resource_link", {"title": 500}),
+    ):
+        part = body.get(CLAIM + claim)
+        if isinstance(part, dict):
+            for name, limit in limits.items():
+                if isinstance(part.get(name), str):
+                    part[name] = part[name][:limit]
+    # django-lti keeps these in 200-character URL columns: a longer one is
+    # dropped (no roster, or no line item list) rather than fail the launch.
+    for claim, key in (
+        (NRPS_CLAIM, "context_memberships_url"),
+        (AGS_CLAIM, "lineitems"),
+    ):
+        part = body.get(claim)
+        if isinstance(part, dict) and len(str(part.get(key, ""))) > _URL_LIMIT:
+            log.warning("LTI launch: a %s over %s characters ignored", key, _URL_LIMIT)
+            part.pop(key)
+            if claim == NRPS_CLAIM:
+                del body[claim]
+    identifiers = [body.get("sub"), (body.get(CLAIM + "context") or {}).get("id")]
+    identifiers.append((body.get(CLAIM + "resource_link") or {}).get("id"))
+    if any(isinstance(value, str) and len(value) > 255 for value in identifiers):
+        raise LaunchRefused(
+            "The launch names a user, course or link by an identifier longer than "
+            "255 characters, which the tool cannot store.",
+            "Tell the tool's maintainers which LMS sends such identifiers.",
+            400,
+        )
+
+
 def launch_accept(*, launch: MessageLaunch) -> LaunchAccepted:
     """
     Store what a validated launch says (django-lti's rows: deployment, LTI
@@ -161,6 +215,7 @@ def launch_accept(*, launch: MessageLaunch) -> LaunchAccepted:
     item its scores go to. One transaction: a refusal stores nothing.
     """
     body = launch.get_launch_data()
+    _fit_launch(body)
     teaches = roles_teach(body.get(CLAIM + "roles") or [])
     activity = None
     if launch.is_resource_launch():
@@ -373,7 +428,13 @@ def roster_sync(*, context: LtiContext) -> RosterSynced:
             "its token URL in the tool's LTI registration is right.",
             502,
         ) from None
-    members = [m for m in members if isinstance(m, dict) and m.get("user_id")]
+    members = [
+        m
+        for m in members
+        if isinstance(m, dict) and m.get("user_id") and len(str(m["user_id"])) <= 255
+    ]
+    for member in members:
+        _fit(member)
     created = 0
     with transaction.atomic():
         for member in members:

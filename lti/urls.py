@@ -9,6 +9,7 @@ urlpatterns = [
     path("launch/", views.launch, name="launch"),
     path("jwks.json", views.jwks, name="jwks"),
     path("pick/", views.pick, name="pick"),
+    path("course/", views.course, name="course"),
     path("roster/", views.roster, name="roster"),
     path("", views.config, name="config"),
     path("canvas.json", views.canvas_config, name="canvas"),

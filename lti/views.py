@@ -108,6 +108,7 @@ def _framable(response: HttpResponse, origins: list[str]) -> HttpResponse:
         **settings.SECURE_CSP,
         "frame-ancestors": origins or ["'none'"],
     }
+    response.xframe_options_exempt = bool(origins)
     return response
 
 
@@ -153,6 +154,10 @@ def launch(request: HttpRequest) -> HttpResponse:
     request.session[FRAME_ORIGINS] = _session_origins(message_launch)
     if message_launch.is_deep_link_launch():
         return redirect("lti:pick")
+    if accepted.teaches:
+        record["activity"] = accepted.activity.reference
+        request.session[SESSION_LAUNCH] = record
+        return redirect("lti:course")
     return redirect(accepted.activity.url)
 
 
@@ -245,6 +250,20 @@ def pick(request: HttpRequest) -> HttpResponse:
         k: v for k, v in record.items() if k != "deep_linking"
     }
     return response
+
+
+@never_cache
+@require_GET
+def course(request: HttpRequest) -> HttpResponse:
+    """An instructor's landing page after a launch: the activity and the roster."""
+    record = _launch_record(request)
+    if record is None or not record["teaches"]:
+        return refused(request, _not_in_launch())
+    context = LtiContext.objects.get(pk=record["context"])
+    activity = activity_find(record.get("activity", ""))
+    return render(
+        request, "lti/course.html", {"context": context, "activity": activity}
+    )
 
 
 @never_cache

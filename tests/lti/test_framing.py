@@ -89,3 +89,17 @@ def test_an_anonymous_request_costs_no_query_for_framing(client, db):
 
     assert response["X-Frame-Options"] == "DENY"
     assert not [q for q in queries if "django_session" in q["sql"]]
+
+
+def test_posts_inside_a_launch_still_need_the_csrf_token(platform, quiz):
+    from django.test import Client
+
+    from .platform import INSTRUCTOR
+
+    client = Client(enforce_csrf_checks=True)
+    launch(client, platform, sub="teacher-1", roles=[INSTRUCTOR])
+
+    response = client.post("/lti/roster/", secure=True)
+
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()

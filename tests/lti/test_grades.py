@@ -204,3 +204,38 @@ def test_a_correct_exercise_check_sends_full_marks(
         submission_create(exercise=exercise, user=user, text=exercise.reference)
 
     assert [s["scoreGiven"] for s in platform.scores] == [100.0]
+
+
+@pytest.fixture
+def group_lab(db):
+    from curriculum.models import Topic
+    from labs.interchange import check_labs, labs_import
+    from labs.models import Lab
+    from tests.labs.lab_fixtures import GROUP_LAB
+
+    Topic.objects.get_or_create(slug="iam-groups", defaults={"name": "IAM groups"})
+    labs_import(document=check_labs({"labs": [GROUP_LAB]}))
+    return Lab.objects.get(slug="auditors")
+
+
+def test_a_lab_sends_the_share_of_goals_met_and_full_marks_when_solved(
+    client, platform, group_lab, django_capture_on_commit_callbacks
+):
+    from labs.lab_services import lab_account_open, lab_check
+    from labs.operations import apply_operations
+    from labs.services import account_change
+    from tests.labs.lab_fixtures import GROUP_LAB
+
+    custom = {"activity": "lab:auditors"}
+    user = _learner(
+        client, platform, **{"https://purl.imsglobal.org/spec/lti/claim/custom": custom}
+    )
+    practice = lab_account_open(user=user, lab=group_lab)
+    with django_capture_on_commit_callbacks(execute=True):
+        lab_check(practice=practice)
+    with account_change(practice, "solve") as account:
+        apply_operations(account, GROUP_LAB["solution"])
+    with django_capture_on_commit_callbacks(execute=True):
+        lab_check(practice=practice)
+
+    assert [s["scoreGiven"] for s in platform.scores] == [50.0, 100.0]

@@ -291,3 +291,48 @@ def test_login_initiation_also_accepts_a_post(client, platform):
 
     assert response.status_code == 302
     assert response["Location"].startswith(f"{ISSUER}/auth?")
+
+
+def test_an_instructor_lands_on_the_course_page_with_the_roster(client, platform, quiz):
+    from .platform import INSTRUCTOR
+
+    response = launch(client, platform, sub="teacher-1", roles=[INSTRUCTOR])
+
+    assert response["Location"] == "/lti/course/"
+    page = client.get("/lti/course/", secure=True).content.decode()
+    assert "Cloud security 101" in page
+    assert "Course roster" in page
+    assert quiz.get_absolute_url() in page
+
+
+def test_overlong_optional_claims_are_cut_and_the_launch_works(client, platform, quiz):
+    from lti_tool.models import LtiUser
+
+    response = launch(
+        client,
+        platform,
+        given_name="L" * 600,
+        email="x" * 300 + "@school.test",
+        picture="https://img.test/" + "p" * 300,
+    )
+
+    assert response.status_code == 302
+    lti_user = LtiUser.objects.get()
+    assert len(lti_user.given_name) == 500
+    assert (lti_user.email, lti_user.picture_url) == ("", "")
+    assert len(lti_user.auth_user.first_name) == 150
+
+
+def test_an_overlong_user_id_is_refused(client, platform, quiz):
+    _refused(_launch_with(client, platform, sub="s" * 300), "longer than 255")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_bare_request_to_the_lms_endpoints_gets_a_clear_400(client, db, method):
+    login = getattr(client, method)("/lti/login/")
+    assert login.status_code == 400
+    assert "What to check" in login.content.decode()
+    if method == "post":
+        launched = client.post("/lti/launch/")
+        assert launched.status_code == 400
+        assert "What to check" in launched.content.decode()
