@@ -5,11 +5,16 @@
   var box = document.getElementById("lti-cookie-check");
   if (!box) return;
   var next = box.getAttribute("data-next");
-  var secure = window.location.protocol === "https:";
-  document.cookie = "lti1p3_test_cookie=1; path=/" + (secure ? "; SameSite=None; Secure" : "");
-  var kept = document.cookie.indexOf("lti1p3_test_cookie") !== -1;
-  if (kept) {
-    document.cookie = "lti1p3_test_cookie=1; path=/; expires=Thu, 01 Jan 1970 00:00:01 GMT";
+  var name = "lti1p3_test_cookie";
+  // A frame's cookies must be SameSite=None; Secure and, where the browser
+  // blocks third-party cookies, Partitioned, as the tool's are (accepted on
+  // https and on localhost); a plain one is tried too, for a page not in a frame.
+  document.cookie = name + "=1; path=/; SameSite=None; Secure; Partitioned";
+  if (document.cookie.indexOf(name) === -1) document.cookie = name + "=1; path=/";
+  if (document.cookie.indexOf(name) !== -1) {
+    document.cookie =
+      name + "=1; path=/; SameSite=None; Secure; Partitioned; max-age=0";
+    document.cookie = name + "=1; path=/; max-age=0";
     window.location.replace(next);
   } else {
     document.getElementById("lti-cookies-continue").hidden = true;

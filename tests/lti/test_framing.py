@@ -50,11 +50,14 @@ def test_the_launch_sets_cross_site_session_and_csrf_cookies(client, platform, q
     session = response.cookies["sessionid"]
     assert session["samesite"] == "None"
     assert session["secure"] is True
+    # Kept by browsers that block third-party cookies (CHIPS).
+    assert session.output().endswith("; Partitioned")
     page = client.get(quiz.get_absolute_url(), secure=True)
     csrf = page.cookies.get("csrftoken") or response.cookies.get("csrftoken")
     assert csrf is not None
     assert csrf["samesite"] == "None"
     assert csrf["secure"] is True
+    assert "Partitioned" in csrf.output()
 
 
 def test_the_state_cookie_of_the_login_step_works_cross_site(client, platform):
@@ -72,6 +75,7 @@ def test_the_state_cookie_of_the_login_step_works_cross_site(client, platform):
     state_cookies = [c for name, c in response.cookies.items() if "state-" in name]
     assert state_cookies
     assert all(c["samesite"] == "None" and c["secure"] for c in state_cookies)
+    assert all(c.output().endswith("; Partitioned") for c in state_cookies)
 
 
 def test_an_ordinary_visitor_keeps_lax_cookies(client, alice):
@@ -81,6 +85,7 @@ def test_an_ordinary_visitor_keeps_lax_cookies(client, alice):
     )
 
     assert response.cookies["sessionid"]["samesite"] == "Lax"
+    assert "Partitioned" not in response.cookies["sessionid"].output()
 
 
 def test_an_anonymous_request_costs_no_query_for_framing(client, db):
