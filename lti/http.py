@@ -4,7 +4,7 @@ import requests
 
 # pylti1p3 sends without a timeout; a platform that never answers would hold a
 # request (or lti_send_scores) for ever.
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 5
 
 
 class _TimedSession(requests.Session):

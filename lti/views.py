@@ -182,6 +182,13 @@ def _not_in_launch() -> LaunchRefused:
     )
 
 
+def _instructors_only(doing: str) -> LaunchRefused:
+    return LaunchRefused(
+        f"Only a course's instructors may {doing}.",
+        "Ask the course's instructor, who sees this in the LMS as an instructor.",
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def pick(request: HttpRequest) -> HttpResponse:
@@ -190,13 +197,7 @@ def pick(request: HttpRequest) -> HttpResponse:
     if record is None or "deep_linking" not in record:
         return refused(request, _not_in_launch())
     if not record["teaches"]:
-        return refused(
-            request,
-            LaunchRefused(
-                "Only a course's instructors may pick activities.",
-                "Ask the course's instructor to add the activity.",
-            ),
-        )
+        return refused(request, _instructors_only("pick activities"))
     if request.method == "GET":
         return render(request, "lti/pick.html", {"kinds": activities_published()})
     activity = activity_find(request.POST.get("activity", ""))
@@ -274,13 +275,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     if record is None:
         return refused(request, _not_in_launch())
     if not record["teaches"]:
-        return refused(
-            request,
-            LaunchRefused(
-                "Only a course's instructors may see its roster.",
-                "Ask the course's instructor.",
-            ),
-        )
+        return refused(request, _instructors_only("see its roster"))
     context = LtiContext.objects.select_related("deployment__registration").get(
         pk=record["context"]
     )
