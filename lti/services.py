@@ -291,7 +291,8 @@ def score_record(*, user, kind: ActivityKind, slug: str, fraction: float) -> lis
         )
         new.append(row.pk)
     if new:
-        transaction.on_commit(lambda: scores_send(ids=new))
+        # The learner's earlier scores that wait for a retry go along.
+        transaction.on_commit(lambda: scores_send(ids=new, user=user))
     return new
 
 
@@ -335,17 +336,18 @@ class SendCount:
 
 
 def scores_send(
-    *, ids: list[int] | None = None, now: datetime | None = None
+    *, ids: list[int] | None = None, user=None, now: datetime | None = None
 ) -> SendCount:
     """
-    Send the outbox rows that are due (or those of ``ids`` that are pending),
-    each at most once at a time: a row is leased before it is sent, so two
-    senders (a request's on-commit and the cron command) never both send it.
+    Send the outbox rows that are due: all of them, or those of ``ids`` and
+    of ``user``. Each is sent at most once at a time: a row is leased before it
+    is sent, so two senders (a request's on-commit and the cron command) never
+    both send it.
     """
     now = now or timezone.now()
     due = ScoreSend.objects.filter(status=ScoreStatus.PENDING, next_try_at__lte=now)
-    if ids is not None:
-        due = due.filter(pk__in=ids)
+    if ids is not None or user is not None:
+        due = due.filter(Q(pk__in=ids or []) | Q(user=user))
     sent = failed = 0
     for pk in list(due.order_by("next_try_at").values_list("pk", flat=True)[:500]):
         taken = ScoreSend.objects.filter(

@@ -149,13 +149,14 @@ class FakePlatform(requests.adapters.BaseAdapter):
                 "context": {"id": "course-7", "title": "Cloud security 101"},
                 "members": self.members,
             }
-        if url == LINEITEM_URL + "/scores" and request.method == "POST":
+        line_item = url.startswith(LINEITEMS_URL + "/") and url.endswith("/scores")
+        if line_item and request.method == "POST":
             if "lti-ags/scope/score" not in scope:
                 return 403, {"error": "scope"}
             assert request.headers["Content-Type"] == (
                 "application/vnd.ims.lis.v1.score+json"
             )
-            self.scores.append(json.loads(request.body))
+            self.scores.append({**json.loads(request.body), "url": url})
             return 200, {}
         return 404, {"error": f"no such endpoint {url}"}
 

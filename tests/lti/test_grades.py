@@ -239,3 +239,42 @@ def test_a_lab_sends_the_share_of_goals_met_and_full_marks_when_solved(
         lab_check(practice=practice)
 
     assert [s["scoreGiven"] for s in platform.scores] == [50.0, 100.0]
+
+
+def test_a_new_score_takes_the_learners_waiting_scores_along(
+    client, platform, quiz, exercises, django_capture_on_commit_callbacks
+):
+    from exercises.services import submission_create
+    from lti.models import ScoreSend
+
+    from .platform import LINEITEMS_URL
+
+    user = _learner(client, platform)
+    platform.down = True
+    with django_capture_on_commit_callbacks(execute=True):
+        _take_quiz(user, quiz, right=True)
+    ScoreSend.objects.update(next_try_at=timezone.now())  # its back-off is over
+    platform.down = False
+    exercise = exercises["read-reports"]
+    _learner(
+        client,
+        platform,
+        **{
+            "https://purl.imsglobal.org/spec/lti/claim/resource_link": {"id": "link-2"},
+            "https://purl.imsglobal.org/spec/lti/claim/custom": {
+                "activity": f"exercise:{exercise.slug}"
+            },
+            "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
+                "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"],
+                "lineitem": f"{LINEITEMS_URL}/32",
+            },
+        },
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_create(exercise=exercise, user=user, text=exercise.reference)
+
+    assert sorted(s["url"] for s in platform.scores) == [
+        f"{LINEITEMS_URL}/31/scores",
+        f"{LINEITEMS_URL}/32/scores",
+    ]
