@@ -167,6 +167,13 @@ def test_an_expired_token_is_refused(client, platform, quiz):
     _refused(response, "expired")
 
 
+def test_a_token_issued_in_the_future_is_refused(client, platform, quiz):
+    later = int(time.time()) + 3600
+    response = _launch_with(client, platform, iat=later, exp=later + 300)
+
+    _refused(response, "issued in the future")
+
+
 def test_a_token_without_exp_is_refused(client, platform, quiz):
     def sign(body):
         del body["exp"]
