@@ -327,6 +327,7 @@ def canvas_config(request: HttpRequest) -> JsonResponse:
     picker = {
         "message_type": "LtiDeepLinkingRequest",
         "target_link_uri": urls["launch"],
+        "text": "Shared Responsibility Trainer",
     }
     return JsonResponse(
         {
