@@ -24,7 +24,7 @@ from lti_tool.lti_core.constants import (
     SystemRole,
 )
 from lti_tool.lti_core.utils import normalize_role
-from lti_tool.models import LtiContext, LtiLaunch, LtiRegistration, LtiUser
+from lti_tool.models import Key, LtiContext, LtiLaunch, LtiRegistration, LtiUser
 from lti_tool.utils import sync_data_from_launch
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
@@ -35,7 +35,7 @@ from accounts.services import instructors_staff_sync
 
 from .activities import CUSTOM_PARAMETER, Activity, activity_find
 from .http import platform_session
-from .launch import CLAIM, LaunchRefused, MessageLaunch
+from .launch import CLAIM, LaunchRefused, MessageLaunch, no_key
 from .models import ActivityKind, ActivityLaunch, ScoreSend, ScoreStatus
 
 log = logging.getLogger(__name__)
@@ -380,6 +380,8 @@ def scores_send(
 
 
 def _describe(error: Exception) -> str:
+    if isinstance(error, Key.DoesNotExist):
+        return "The tool has no signing key: run `python manage.py lti_keys`."
     response = getattr(error, "response", None)
     if response is not None and hasattr(response, "status_code"):
         return f"The platform answered {response.status_code}: {response.text[:500]}"
@@ -417,10 +419,13 @@ def roster_sync(*, context: LtiContext) -> RosterSynced:
             400,
         )
     registration = context.deployment.registration
-    service = NamesRolesProvisioningService(
-        _connector(registration),
-        {"context_memberships_url": context.memberships_url},
-    )
+    try:
+        service = NamesRolesProvisioningService(
+            _connector(registration),
+            {"context_memberships_url": context.memberships_url},
+        )
+    except Key.DoesNotExist:
+        raise no_key() from None
     try:
         members = service.get_members()
     except Exception as error:

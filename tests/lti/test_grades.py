@@ -278,3 +278,19 @@ def test_a_new_score_takes_the_learners_waiting_scores_along(
         f"{LINEITEMS_URL}/31/scores",
         f"{LINEITEMS_URL}/32/scores",
     ]
+
+
+def test_a_score_without_a_tool_key_waits_and_says_what_to_run(
+    client, platform, quiz, django_capture_on_commit_callbacks
+):
+    from lti.models import ScoreSend, ScoreStatus
+    from lti_tool.models import Key
+
+    user = _learner(client, platform)
+    Key.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        _take_quiz(user, quiz, right=True)
+
+    row = ScoreSend.objects.get()
+    assert row.status == ScoreStatus.PENDING
+    assert "lti_keys" in row.last_error

@@ -141,3 +141,15 @@ def test_the_admin_action_syncs_a_roster(admin_client, client, platform, quiz):
 
     assert "4 members" in response.content.decode()
     assert LtiUser.objects.count() == 4
+
+
+def test_a_roster_sync_without_a_tool_key_says_what_to_run(client, platform, quiz):
+    from lti_tool.models import Key
+
+    _teacher(client, platform)
+    Key.objects.all().delete()
+
+    response = client.post("/lti/roster/", secure=True)
+
+    assert response.status_code == 503
+    assert "manage.py lti_keys" in response.content.decode()
