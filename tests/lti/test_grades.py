@@ -283,8 +283,9 @@ def test_a_new_score_takes_the_learners_waiting_scores_along(
 def test_a_score_without_a_tool_key_waits_and_says_what_to_run(
     client, platform, quiz, django_capture_on_commit_callbacks
 ):
-    from lti.models import ScoreSend, ScoreStatus
     from lti_tool.models import Key
+
+    from lti.models import ScoreSend, ScoreStatus
 
     user = _learner(client, platform)
     Key.objects.all().delete()
