@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from lti_tool.lti_core.constants import (
@@ -233,6 +233,19 @@ def launch_accept(*, launch: MessageLaunch) -> LaunchAccepted:
             "Only a course's instructors and administrators may pick activities.",
             "Ask the course's instructor to add the activity.",
         )
+    # Two first launches of one LMS user at once both try to make its rows;
+    # the one that loses meets the other's rows when it tries again.
+    for tries_left in (1, 0):
+        try:
+            user, context = _launch_store(launch, body, teaches, activity)
+            break
+        except IntegrityError:
+            if not tries_left:
+                raise
+    return LaunchAccepted(user, context, teaches, activity)
+
+
+def _launch_store(launch: MessageLaunch, body: dict, teaches: bool, activity):
     lti_launch = LtiLaunch(launch)
     with transaction.atomic():
         sync_data_from_launch(lti_launch)
@@ -250,7 +263,7 @@ def launch_accept(*, launch: MessageLaunch) -> LaunchAccepted:
                     "launched_at": timezone.now(),
                 },
             )
-    return LaunchAccepted(user, context, teaches, activity)
+    return user, context
 
 
 # Scores -------------------------------------------------------------------

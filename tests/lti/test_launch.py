@@ -64,6 +64,35 @@ def test_a_second_launch_reuses_the_account_and_updates_its_name(
     assert User.objects.get(username__startswith="lti-").first_name == "Leigh"
 
 
+def test_a_first_launch_that_loses_a_race_for_the_account_uses_the_winners(
+    client, platform, quiz, monkeypatch
+):
+    """Two first launches of one LMS user at once: the second to write meets
+    the rows the first made (an IntegrityError), and tries once more."""
+    from django.db import IntegrityError
+    from lti_tool.models import LtiUser
+
+    import lti.services
+
+    real = lti.services.user_for_lti_user
+    calls = []
+
+    def losing_once(*, lti_user, teaches):
+        calls.append(lti_user.sub)
+        if len(calls) == 1:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real(lti_user=lti_user, teaches=teaches)
+
+    monkeypatch.setattr(lti.services, "user_for_lti_user", losing_once)
+
+    response = launch(client, platform)
+
+    assert response.status_code == 302
+    assert response["Location"] == quiz.get_absolute_url()
+    assert calls == ["learner-1", "learner-1"]
+    assert LtiUser.objects.get(sub="learner-1").auth_user is not None
+
+
 def test_a_launch_through_the_cookie_check_page_offers_a_new_window(client, platform):
     response = client.get(
         "/lti/login/",
