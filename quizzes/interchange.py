@@ -10,6 +10,7 @@ is documented in docs/question-format.md.
 
 import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 from django.db import transaction
@@ -117,9 +118,12 @@ def _slugs(entries: object) -> set:
 
 
 class _Checker:
-    def __init__(self, document: dict, context: dict) -> None:
+    def __init__(
+        self, document: dict, context: dict, *, require_explanation: bool
+    ) -> None:
         self.document = document
         self.context = context
+        self.require_explanation = require_explanation
         self.problems: list[ImportProblem] = []
         self.topic_slugs = set(Topic.objects.values_list("slug", flat=True))
         self.topic_slugs |= _slugs(document.get("topics"))
@@ -207,7 +211,9 @@ class _Checker:
             )
             return
         self.text(q, "prompt", line, "A question")
-        self.text(q, "explanation", line, "A question")
+        self.text(
+            q, "explanation", line, "A question", required=self.require_explanation
+        )
         if "source" in q and (problem := source_problem(q["source"])):
             self.add(line, f"Question '{q.get('slug')}': {problem}")
         if q.get("difficulty", 1) not in Difficulty.values:
@@ -329,13 +335,21 @@ def _existing_question_slugs() -> set[str]:
     return set(Question.objects.values_list("slug", flat=True))
 
 
-def check_document(document: dict, context: dict | None = None) -> dict:
+def check_document(
+    document: dict, context: dict | None = None, *, require_explanation: bool = False
+) -> dict:
     """
     Check every part of a document; raise ImportFileError listing every problem.
     References may also point to the topics and questions of `context`, the
     document of every shipped file this one is loaded with.
+
+    An imported question may come without an explanation (the admin lists it as
+    needing one); the shipped bank passes `require_explanation`, because what we
+    ship always explains itself.
     """
-    checker = _Checker(document, context or {})
+    checker = _Checker(
+        document, context or {}, require_explanation=require_explanation
+    )
     checker.check_topics()
     checker.check_questions()
     checker.check_quizzes()
@@ -410,7 +424,7 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
             {
                 "type": entry["type"],
                 "prompt": entry["prompt"],
-                "explanation": entry["explanation"],
+                "explanation": entry.get("explanation", ""),
                 "difficulty": entry.get("difficulty", 1),
                 "true_false_answer": entry.get("answer"),
                 "sort_category": categories.get(entry.get("sort_category")),
@@ -487,7 +501,7 @@ def questions_load(*, update: bool = False) -> Counter:
     return shipped_files_load(
         sorted(QUESTIONS_DIR.glob("*.yaml")),
         read=lambda data: read_document(data, format="yaml"),
-        check=check_document,
+        check=partial(check_document, require_explanation=True),
         write=questions_import,
         sections=("topics", "questions", "quizzes"),
         update=update,

@@ -46,7 +46,11 @@ class Question(SluggedModel):
 
     type = models.CharField(max_length=12, choices=QuestionType.choices)
     prompt = models.TextField(help_text="Markdown.")
-    explanation = models.TextField(help_text="Markdown; shown with every feedback.")
+    explanation = models.TextField(
+        blank=True,
+        help_text="Markdown; shown with every feedback. Imported questions may "
+        "arrive without one; the admin lists them as needing an explanation.",
+    )
     difficulty = models.PositiveSmallIntegerField(
         choices=Difficulty.choices, default=Difficulty.EASY
     )
@@ -102,6 +106,11 @@ class Question(SluggedModel):
 
     def __str__(self) -> str:
         return self.slug
+
+    @property
+    def needs_explanation(self) -> bool:
+        """Imported without feedback: the trainee sees no explanation yet."""
+        return not self.explanation.strip()
 
     @property
     def accepted_answer_list(self) -> list[str]:
