@@ -1,5 +1,5 @@
 """
-Question files in and out: YAML, JSON and Moodle GIFT.
+Question files in and out: YAML, JSON, Moodle GIFT and Moodle XML.
 
 Reading (curriculum.files, plus GIFT here) keeps the line where each question
 starts, so that every problem can name its line. Checking collects every problem
@@ -10,6 +10,7 @@ is documented in docs/question-format.md.
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -23,9 +24,9 @@ from curriculum.files import (
     ImportProblem,
     decode_text,
     dump_document,
-    guess_format,
     strip_lines,
 )
+from curriculum.files import guess_format as guess_file_format
 from curriculum.files import read_document as read_file
 from curriculum.loading import Upsert, shipped_files_load
 from curriculum.sources import source_problem
@@ -38,7 +39,7 @@ from responsibility.models import (
 )
 from responsibility.selectors import STUDY_RELATED
 
-from .gift import GiftError, parse_gift
+from .gift import GiftError, read_gift
 from .models import (
     Choice,
     Difficulty,
@@ -51,21 +52,23 @@ from .models import (
     QuizQuestion,
     Topic,
 )
+from .moodle import SKIP_HINT
+from .moodle_xml import questions_moodle_xml, read_moodle_xml
 from .validation import ChoiceSpec, question_problems
 
 # The question file's public names, including those of the shared reader that the
 # admin and the commands import from here.
 __all__ = [
     "FORMATS", "LINE", "QUESTIONS_DIR", "QUESTIONS_FILE", "ImportFileError",
-    "ImportProblem", "check_document", "dump_document", "guess_format",
-    "questions_export", "questions_import", "questions_load", "read_document",
-    "strip_lines",
+    "ImportProblem", "QuestionFile", "check_document", "dump_document",
+    "guess_format", "questions_export", "questions_import", "questions_load",
+    "questions_moodle_xml", "read_document", "read_questions", "strip_lines",
 ]  # fmt: skip
 
 # The shipped bank is every *.yaml file here, read in order of name.
 QUESTIONS_DIR = Path(__file__).resolve().parent / "content"
 QUESTIONS_FILE = QUESTIONS_DIR / "questions.yaml"
-FORMATS = ("yaml", "json", "gift")
+FORMATS = ("yaml", "json", "gift", "moodle-xml")
 
 QUESTION_KEYS = {
     "slug", "type", "prompt", "explanation", "difficulty", "topics", "choices",
@@ -84,28 +87,102 @@ REQUEST_KEYS = {"principal", "action", "resource", "context"}
 # --- reading ----------------------------------------------------------------
 
 
-def _gift_document(questions: list[dict]) -> dict:
-    """GIFT's $CATEGORY lines become topics; create those that do not exist yet."""
+def _category_document(questions: list[dict], categories: dict) -> dict:
+    """
+    A Moodle file's questions with the topics their categories stand for
+    (quizzes/moodle.py): a category whose slug or name an existing topic has
+    files its questions there; the others become new topics.
+    """
+    existing = set(Topic.objects.values_list("slug", flat=True))
+    by_name = {
+        name.casefold(): slug
+        for name, slug in Topic.objects.values_list("name", "slug")
+    }
+    renamed: dict[str, str] = {}
+    topics = []
     wanted = {slug for q in questions for slug in q.get("topics", [])}
-    existing = set(Topic.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-    topics = [
-        {"slug": slug, "name": slug.replace("-", " ").capitalize()}
-        for slug in sorted(wanted - existing)
-    ]
+    for slug in sorted(wanted - existing):
+        category = categories.get(slug)
+        if category is None:
+            continue  # a topic named by a tag: unknown unless it exists
+        if category.name.casefold() in by_name:
+            renamed[slug] = by_name[category.name.casefold()]
+            continue
+        topics.append(
+            {
+                "slug": slug,
+                "name": category.name,
+                "description": category.description,
+                **dict(category.study),
+            }
+        )
+    for question in questions:
+        question["topics"] = list(
+            dict.fromkeys(
+                renamed.get(slug, slug) for slug in question.get("topics", [])
+            )
+        )
     return {"topics": topics, "questions": questions}
+
+
+@dataclass(frozen=True)
+class QuestionFile:
+    """A question file read: its document, and the questions skipped on request."""
+
+    document: dict
+    skipped: list[ImportProblem] = field(default_factory=list)
+
+
+def read_questions(
+    data: bytes | str, *, format: str, skip_unsupported: bool = False
+) -> QuestionFile:
+    """
+    Decode a question file of any format. GIFT and Moodle XML questions of types
+    we cannot represent are problems, or, with `skip_unsupported`, left out and
+    listed in `skipped`.
+    """
+    if format == "gift":
+        text = decode_text(data)
+        try:
+            bank = read_gift(text, skip_unsupported=skip_unsupported)
+        except GiftError as error:
+            problems = [ImportProblem(p.line, p.message) for p in error.problems]
+            if any(p.unsupported for p in error.problems):
+                problems.append(ImportProblem(None, SKIP_HINT))
+            raise ImportFileError(problems) from error
+        skipped = [ImportProblem(p.line, p.message) for p in bank.skipped]
+        return QuestionFile(
+            _category_document(bank.questions, bank.categories), skipped
+        )
+    if format == "moodle-xml":
+        bank = read_moodle_xml(data, skip_unsupported=skip_unsupported)
+        return QuestionFile(
+            _category_document(bank.questions, bank.categories), bank.skipped
+        )
+    return QuestionFile(read_file(data, format=format, key="questions"))
 
 
 def read_document(data: bytes | str, *, format: str, key: str = "questions") -> dict:
     """Decode a file into a document with a `key` list (questions by default)."""
-    if format == "gift" and key == "questions":
-        text = decode_text(data)
-        try:
-            return _gift_document(parse_gift(text))
-        except GiftError as error:
-            raise ImportFileError(
-                [ImportProblem(p.line, p.message) for p in error.problems]
-            ) from error
+    if key == "questions":
+        return read_questions(data, format=format).document
     return read_file(data, format=format, key=key)
+
+
+def guess_format(name: str, data: bytes | str = b"") -> str:
+    """
+    A question file's format from its name, or from its start for a Moodle XML
+    file with another name: yaml, json, gift or moodle-xml.
+    """
+    head = data[:512]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    head = head.lstrip("\ufeff \t\r\n")
+    if Path(name).suffix.lower() == ".xml" or (
+        head.startswith("<") and "<quiz" in head
+    ):
+        return "moodle-xml"
+    return guess_file_format(name)
 
 
 # --- checking ---------------------------------------------------------------
@@ -347,9 +424,7 @@ def check_document(
     needing one); the shipped bank passes `require_explanation`, because what we
     ship always explains itself.
     """
-    checker = _Checker(
-        document, context or {}, require_explanation=require_explanation
-    )
+    checker = _Checker(document, context or {}, require_explanation=require_explanation)
     checker.check_topics()
     checker.check_questions()
     checker.check_quizzes()

@@ -44,6 +44,11 @@ def render_markdown_inline(text: str) -> SafeString:
     return _clean(_parser.renderInline(text), _INLINE_TAGS)
 
 
+def sanitize_html(html: str) -> SafeString:
+    """HTML from elsewhere (a Moodle question file) cleaned by the guides' rules."""
+    return _clean(html, _ALLOWED_TAGS)
+
+
 def _clean(html: str, tags: set[str]) -> SafeString:
     cleaned = nh3.clean(
         html,
