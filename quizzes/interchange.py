@@ -40,6 +40,7 @@ from responsibility.models import (
 from responsibility.selectors import STUDY_RELATED
 
 from .gift import GiftError, read_gift
+from .images import Image, images_store
 from .models import (
     Choice,
     Difficulty,
@@ -127,10 +128,14 @@ def _category_document(questions: list[dict], categories: dict) -> dict:
 
 @dataclass(frozen=True)
 class QuestionFile:
-    """A question file read: its document, and the questions skipped on request."""
+    """
+    A question file read: its document, the questions skipped on request, and
+    the images its questions show (Moodle XML), stored when it is imported.
+    """
 
     document: dict
     skipped: list[ImportProblem] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
 
 
 def read_questions(
@@ -157,7 +162,9 @@ def read_questions(
     if format == "moodle-xml":
         bank = read_moodle_xml(data, skip_unsupported=skip_unsupported)
         return QuestionFile(
-            _category_document(bank.questions, bank.categories), bank.skipped
+            _category_document(bank.questions, bank.categories),
+            bank.skipped,
+            bank.images,
         )
     return QuestionFile(read_file(data, format=format, key="questions"))
 
@@ -463,13 +470,18 @@ def _study_slugs(study: TopicStudy | None) -> dict[str, str | None]:
 
 
 @transaction.atomic
-def questions_import(*, document: dict, update: bool = True) -> Counter:
+def questions_import(
+    *, document: dict, update: bool = True, images: list[Image] = ()
+) -> Counter:
     """
     Write a checked document (see check_document): topics, questions
-    and quizzes, keyed by slug. With `update=False` rows that exist are left as
+    and quizzes, keyed by slug, and the images its texts show (see
+    read_questions). With `update=False` rows that exist are left as
     they are, so shipped content never overwrites an administrator's edits.
     """
     upsert = Upsert(update=update)
+    if added := images_store(list(images)):
+        upsert.counts["images created"] += added
     categories = {c.slug: c for c in ServiceCategory.objects.all()}
     areas = {a.slug: a for a in ResponsibilityArea.objects.all()}
     services = {s.slug: s for s in Service.objects.all()}

@@ -139,6 +139,26 @@ class Choice(models.Model):
         return self.text
 
 
+class QuestionImage(models.Model):
+    """
+    An image a question's text shows, imported from a Moodle XML file: the bytes,
+    keyed by their SHA-256, so the same image imported twice is stored once.
+    Only PNG, JPEG, GIF and WebP, recognised by their first bytes (quizzes/images.py).
+    """
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=20)
+    name = models.CharField(max_length=200, blank=True, help_text="As imported.")
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name or self.sha256
+
+
 class FeedbackMode(models.TextChoices):
     IMMEDIATE = "immediate", "After each question"
     END = "end", "At the end"

@@ -47,10 +47,12 @@ import base64
 import binascii
 import json
 import re
+import secrets
 import xml.etree.ElementTree as ET  # noqa: S405 - building only; defusedxml reads
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
+from urllib.parse import quote, unquote
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -62,7 +64,8 @@ from responsibility.selectors import STUDY_RELATED
 
 from .grading import EFFECT_LABELS, policy_decision, sort_items, sort_key
 from .htmltext import html_to_markdown, markdown_to_html, plain_to_markdown
-from .models import Question, QuestionType, Topic
+from .images import Image, image_file_name, image_read, image_url
+from .models import Question, QuestionImage, QuestionType, Topic
 from .moodle import (
     MAX_SLUG_LENGTH,
     SKIP_HINT,
@@ -121,6 +124,7 @@ class MoodleBank:
     questions: list[dict]
     skipped: list[ImportProblem] = field(default_factory=list)
     categories: dict[str, Category] = field(default_factory=dict)
+    images: list[Image] = field(default_factory=list)  # to store with the questions
 
 
 class _Unsupported(Exception):
@@ -211,6 +215,8 @@ class _Reader:
         self.unsupported: list[ImportProblem] = []
         self.categories: dict[str, Category] = {}
         self.topics: list[str] = []
+        self.images: dict[str, Image] = {}
+        self.tokens: dict[str, str] = {}  # placeholder -> an image's Markdown
         self.areas = {
             key: area
             for area in ResponsibilityArea.objects.all()
@@ -242,9 +248,13 @@ class _Reader:
                 )
                 break
             name = _text(element, "name/text").strip() or "(no name)"
+            images = set(self.images)
             try:
                 question = self.question(element, name)
             except _Unsupported as error:
+                # A skipped question's images are not kept.
+                for sha256 in set(self.images) - images:
+                    del self.images[sha256]
                 self.unsupported.append(
                     ImportProblem(self.line(element), f"Question '{name}': {error}")
                 )
@@ -259,7 +269,9 @@ class _Reader:
                 sorted(self.problems, key=lambda p: (p.line is None, p.line or 0))
             )
         make_slugs_unique(questions)
-        return MoodleBank(questions, self.unsupported, self.categories)
+        return MoodleBank(
+            questions, self.unsupported, self.categories, list(self.images.values())
+        )
 
     def category(self, element: ET.Element) -> None:
         path = _text(element, "category/text")
@@ -304,40 +316,78 @@ class _Reader:
                     markdown = plain_to_markdown(text).replace("\n", "\\\n")
             case _:
                 markdown = html_to_markdown(text)
+        for token in [t for t in self.tokens if t in markdown]:
+            markdown = markdown.replace(token, self.tokens.pop(token))
         return " ".join(markdown.split()) if inline else markdown
 
     def embedded(self, element: ET.Element, text: str) -> str:
         """
-        Embedded files (``@@PLUGINFILE@@/name``) are not stored by this trainer:
-        each reference is a problem naming the file, unless skipped, when an
-        image is replaced by its alternative text in brackets.
+        Store the images an HTML text embeds (``@@PLUGINFILE@@/name`` and its
+        ``<file>``) and put a token where each goes, which ``rich`` replaces with
+        the image's Markdown. A file that cannot be stored (not an image, bad
+        base64, too large, missing) is a problem naming it, or, when skipping,
+        leaves the image's alternative text in brackets.
         """
-        if "@@PLUGINFILE@@" not in text:
+        if "@@PLUGINFILE@@" not in text and "<img" not in text.lower():
             return text
-        names = sorted(set(_PLUGINFILE.findall(text)))
-        files = {f.get("name"): f for f in element.findall("file")}
-        for name in names:
-            file = files.get(name)
-            reason = "the file is missing from the XML"
-            if file is not None:
-                reason = _file_problem(file.text or "")
-            where = self.line(file if file is not None else element)
-            self.unsupported.append(
-                ImportProblem(
-                    where,
-                    f"Embedded file '{name}' is not stored: {reason}.",
-                )
-            )
+        files = {f.get("name", ""): f for f in element.findall("file")}
 
-        def alt_text(match: re.Match) -> str:
+        def image(match: re.Match) -> str:
             attributes = {
-                key.lower(): value.strip("\"'")
+                key.lower(): unescape(value.strip("\"'"))
                 for key, value in _ATTRIBUTE.findall(match.group())
             }
-            return escape(f"[image: {attributes.get('alt') or 'no description'}]")
+            alt = attributes.get("alt", "").strip()
+            src = attributes.get("src", "")
+            fallback = escape(f"[image: {alt or 'no description'}]")
+            if not src.startswith("@@PLUGINFILE@@/"):
+                return fallback  # an image elsewhere on the web: never fetched
+            name = unquote(src.removeprefix("@@PLUGINFILE@@/"))
+            stored = self.image(element, files, name)
+            if stored is None:
+                return fallback
+            token = f"srtimage{secrets.token_hex(8)}"
+            label = alt.replace("[", "(").replace("]", ")").replace("\\", "")
+            self.tokens[token] = f"![{label}]({stored.url})"
+            return token
 
-        text = _IMG.sub(alt_text, text)
+        text = _IMG.sub(image, text)
+        for name in dict.fromkeys(_PLUGINFILE.findall(text)):
+            name = unquote(name)
+            file = files.get(name)
+            self.unsupported.append(
+                ImportProblem(
+                    self.line(file if file is not None else element),
+                    f"Embedded file '{name}' is not stored: only images shown "
+                    "in the text are.",
+                )
+            )
         return _PLUGINFILE.sub("", text)
+
+    def image(self, element: ET.Element, files: dict, name: str) -> Image | None:
+        file = files.get(name)
+        try:
+            if file is None:
+                raise ValueError("the file is missing from the XML")
+            if file.get("encoding", "base64") != "base64":
+                raise ValueError("its encoding is not base64")
+            try:
+                data = base64.b64decode(
+                    "".join((file.text or "").split()), validate=True
+                )
+            except (binascii.Error, ValueError) as error:
+                raise ValueError("its base64 is not valid") from error
+            image = image_read(data, name=name)
+        except ValueError as error:
+            self.unsupported.append(
+                ImportProblem(
+                    self.line(file if file is not None else element),
+                    f"Embedded image '{name}' is not stored: {error}.",
+                )
+            )
+            return None
+        self.images.setdefault(image.sha256, image)
+        return image
 
     # --- questions
 
@@ -361,14 +411,15 @@ class _Reader:
         entry: dict = {
             LINE: line,
             "slug": _slug(_text(element, "idnumber"), name),
-            "prompt": data.get("prompt")
-            or self.rich(element.find("questiontext"), inline=False),
+            "prompt": self.rich(element.find("questiontext"), inline=False),
             "explanation": self.rich(element.find("generalfeedback"), inline=False),
             "difficulty": 1,
             "topics": list(self.topics),
         }
-        if "explanation" in data:
-            entry["explanation"] = data["explanation"]
+        # Our own export: the Markdown as written (its images are stored above).
+        for key in ("prompt", "explanation"):
+            if key in data:
+                entry[key] = data[key]
         if ours.get("difficulty", "") in {"1", "2", "3"}:
             entry["difficulty"] = int(ours["difficulty"])
         if "type" in ours:
@@ -569,14 +620,6 @@ class _Reader:
         return {"type": QuestionType.SORT, **subject}
 
 
-def _file_problem(encoded: str) -> str:
-    try:
-        data = base64.b64decode("".join(encoded.split()), validate=True)
-    except (binascii.Error, ValueError):
-        return "its base64 is not valid"
-    return f"this trainer does not store embedded files yet ({len(data):,} bytes)"
-
-
 def _slug(idnumber: str, name: str) -> str:
     slug = slugify(idnumber.strip()) or slugify(name)
     return slug[: MAX_SLUG_LENGTH - 6].strip("-") or "question"
@@ -600,10 +643,59 @@ def _element(parent: ET.Element, tag: str, text: str | None = None, **attrs):
     return element
 
 
-def _rich_element(parent: ET.Element, tag: str, html: str, fmt: str = "html"):
+def _rich_element(
+    parent: ET.Element, tag: str, html: str, fmt: str = "html", images=None
+):
     element = _element(parent, tag, format=fmt)
-    _element(element, "text", html)
+    _element(element, "text", _embed_images(element, html, images or {}))
     return element
+
+
+def _image_source() -> re.Pattern[str]:
+    prefix = image_url("0" * 64).removesuffix("0" * 64)
+    return re.compile(re.escape(prefix) + "([0-9a-f]{64})")
+
+
+def _embed_images(element: ET.Element, html: str, images: dict) -> str:
+    """
+    Point the images a text shows at ``@@PLUGINFILE@@/name`` and embed their
+    bytes as ``<file>`` children of `element`, as Moodle writes them.
+    """
+    used: dict[str, QuestionImage] = {}
+
+    def embed(match: re.Match) -> str:
+        image = images.get(match[1])
+        if image is None:
+            return match.group()
+        name = image_file_name(image)
+        if used.get(name, image) is not image:
+            name = f"{image.sha256[:8]}-{name}"
+        used[name] = image
+        return f"@@PLUGINFILE@@/{quote(name)}"
+
+    html = _image_source().sub(embed, html)
+    for name, image in used.items():
+        _element(
+            element,
+            "file",
+            base64.b64encode(bytes(image.data)).decode("ascii"),
+            name=name,
+            path="/",
+            encoding="base64",
+        )
+    return html
+
+
+def _images_shown(questions: list[Question]) -> dict[str, QuestionImage]:
+    """The stored images the questions' texts show, by digest."""
+    pattern = _image_source()
+    digests = set()
+    for question in questions:
+        texts = [question.prompt, question.explanation]
+        texts += [t for c in question.choices.all() for t in (c.text, c.feedback)]
+        for text in texts:
+            digests.update(pattern.findall(text))
+    return {i.sha256: i for i in QuestionImage.objects.filter(sha256__in=digests)}
 
 
 def _category_path(name: str) -> str:
@@ -626,7 +718,7 @@ def _policy_html(question: Question) -> str:
     )
 
 
-def _question_element(root: ET.Element, question: Question) -> None:
+def _question_element(root: ET.Element, question: Question, images: dict) -> None:
     """One question as Moodle XML; see the module docstring."""
     moodle_type = {
         QuestionType.SINGLE: "multichoice",
@@ -641,8 +733,9 @@ def _question_element(root: ET.Element, question: Question) -> None:
     text = markdown_to_html(question.prompt)
     if question.type == QuestionType.POLICY:
         text += _policy_html(question)
-    _rich_element(element, "questiontext", text)
-    _rich_element(element, "generalfeedback", markdown_to_html(question.explanation))
+    _rich_element(element, "questiontext", text, images=images)
+    explanation = markdown_to_html(question.explanation)
+    _rich_element(element, "generalfeedback", explanation, images=images)
     _element(element, "defaultgrade", "1")
     _element(element, "penalty", "0")
     _element(element, "hidden", "0")
@@ -669,9 +762,13 @@ def _question_element(root: ET.Element, question: Question) -> None:
                 answer = _element(
                     element, "answer", format="html", fraction=f"{fraction:.5g}"
                 )
-                _element(answer, "text", markdown_to_html(choice.text, inline=True))
+                choice_html = markdown_to_html(choice.text, inline=True)
+                _element(answer, "text", _embed_images(answer, choice_html, images))
                 _rich_element(
-                    answer, "feedback", markdown_to_html(choice.feedback, inline=True)
+                    answer,
+                    "feedback",
+                    markdown_to_html(choice.feedback, inline=True),
+                    images=images,
                 )
             data["choices"] = [
                 {"text": choice.text, "feedback": choice.feedback} for choice in choices
@@ -771,13 +868,14 @@ def questions_moodle_xml(questions=None) -> str:
     topics = {t.pk: t for q in questions for t in q.topics.all()}
     for topic in sorted(topics.values(), key=lambda t: t.slug):
         _category_element(root, topic)
+    images = _images_shown(questions)
     current = None
     for question in questions:
         first = next(iter(question.topics.all()), None)
         if first != current and first is not None:
             _category_element(root, first)
         current = first
-        _question_element(root, question)
+        _question_element(root, question, images)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

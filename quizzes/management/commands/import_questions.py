@@ -40,7 +40,8 @@ class Command(ImportCommand):
             data, format=format, skip_unsupported=self.skip_unsupported
         )
         self.skipped = file.skipped
+        self.images = file.images
         return check_document(file.document)
 
     def write(self, document: dict):
-        return questions_import(document=document)
+        return questions_import(document=document, images=self.images)
