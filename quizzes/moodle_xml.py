@@ -865,14 +865,22 @@ def questions_moodle_xml(questions=None) -> str:
         key=lambda q: (next((t.slug for t in q.topics.all()), ""), q.slug),
     )
     root = ET.Element("quiz")
-    topics = {t.pk: t for q in questions for t in q.topics.all()}
-    for topic in sorted(topics.values(), key=lambda t: t.slug):
-        _category_element(root, topic)
     images = _images_shown(questions)
+    # Questions with no topic first: Moodle files a question in the category
+    # last named, and these have none.
+    for question in questions:
+        if not question.topics.all():
+            _question_element(root, question, images)
+    firsts = {q.topics.all()[0].pk for q in questions if q.topics.all()}
+    others = {t.pk: t for q in questions for t in q.topics.all() if t.pk not in firsts}
+    for topic in sorted(others.values(), key=lambda t: t.slug):
+        _category_element(root, topic)
     current = None
     for question in questions:
-        first = next(iter(question.topics.all()), None)
-        if first != current and first is not None:
+        if not question.topics.all():
+            continue
+        first = question.topics.all()[0]
+        if first != current:
             _category_element(root, first)
         current = first
         _question_element(root, question, images)

@@ -1,6 +1,7 @@
 """Moodle XML: reading Moodle's own files, writing files Moodle reads, round trips."""
 
 import base64
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -644,3 +645,20 @@ def test_a_gift_file_mixing_types_imports_what_it_can_with_skip_unsupported(
         "tf",
     ]
     assert Question.objects.get(slug="tf").needs_explanation
+
+
+def test_moodle_files_each_exported_question_in_its_first_topics_category(bank):
+    """Moodle puts a question in the category named last before it."""
+    root = ET.fromstring(questions_moodle_xml())  # noqa: S314 - our own output
+    names = {t.slug: t.name for t in Topic.objects.all()}
+    current = None
+    placed = {}
+    for element in root:
+        if element.get("type") == "category":
+            current = element.findtext("category/text")
+            continue
+        placed[element.findtext("idnumber")] = current
+    for question in Question.objects.prefetch_related("topics"):
+        topics = list(question.topics.all())
+        expected = f"$course$/top/{names[topics[0].slug]}" if topics else None
+        assert placed[question.slug] == expected, question.slug
