@@ -72,6 +72,7 @@ from .moodle import (
     MAX_SLUG_LENGTH,
     Category,
     category_from_path,
+    join_unique,
     make_slugs_unique,
     slugify,
     unsupported_message,
@@ -339,14 +340,6 @@ def _clean(text: str, *, per_line: bool = False) -> str:
     return text
 
 
-def _join_unique(parts: list[str]) -> str:
-    kept: list[str] = []
-    for part in parts:
-        if part and part not in kept:
-            kept.append(part)
-    return "\n\n".join(kept)
-
-
 class _Question:
     """Reads one question block; adds what is wrong to ``problems``."""
 
@@ -435,7 +428,7 @@ class _Question:
         answer_feedback = fields.pop("_feedback")
         if fields.pop("_feedback_is_fallback") and general_feedback:
             answer_feedback = []
-        explanation = _join_unique([general_feedback, *answer_feedback])
+        explanation = join_unique([general_feedback, *answer_feedback])
         return {
             "slug": self.slug_base(title, prompt),
             "type": fields.pop("type"),

@@ -111,3 +111,12 @@ def make_slugs_unique(questions: list[dict]) -> None:
         used.add(candidate)
         seen.add(candidate)
         question["slug"] = candidate
+
+
+def join_unique(parts) -> str:
+    """Feedback texts joined as paragraphs, empty ones and repeats left out."""
+    kept: list[str] = []
+    for part in parts:
+        if part and part not in kept:
+            kept.append(part)
+    return "\n\n".join(kept)

@@ -49,7 +49,6 @@ import json
 import re
 import secrets
 import xml.etree.ElementTree as ET  # noqa: S405 - building only; defusedxml reads
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape, unescape
 from urllib.parse import quote, unquote
@@ -71,6 +70,7 @@ from .moodle import (
     SKIP_HINT,
     Category,
     category_from_path,
+    join_unique,
     make_slugs_unique,
     slugify,
     unsupported_message,
@@ -438,7 +438,7 @@ class _Reader:
         if fields is None or len(self.problems) > problems_before:
             return None
         feedback = fields.pop("_feedback", [])
-        entry["explanation"] = _join_unique([entry["explanation"], *feedback])
+        entry["explanation"] = join_unique([entry["explanation"], *feedback])
         entry.update(fields)
         return entry
 
@@ -623,14 +623,6 @@ class _Reader:
 def _slug(idnumber: str, name: str) -> str:
     slug = slugify(idnumber.strip()) or slugify(name)
     return slug[: MAX_SLUG_LENGTH - 6].strip("-") or "question"
-
-
-def _join_unique(parts: Iterable[str]) -> str:
-    kept: list[str] = []
-    for part in parts:
-        if part and part not in kept:
-            kept.append(part)
-    return "\n\n".join(kept)
 
 
 # --- writing -----------------------------------------------------------------
