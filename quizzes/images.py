@@ -2,15 +2,17 @@
 Images embedded in question texts (Moodle XML's ``@@PLUGINFILE@@`` files).
 
 An image is stored once, keyed by the SHA-256 of its bytes, and served by
-`question_image` at /quizzes/images/<sha256>; a question's Markdown refers to
-that address. Only PNG, JPEG, GIF and WebP are kept, recognised by their first
-bytes, never by the name a file claims; SVG (which can carry script) and
-anything else is refused, as is an image over MAX_IMAGE_BYTES.
+`question_image` at /question-images/<sha256> to signed-in users; a question's
+Markdown refers to that address. Only PNG, JPEG, GIF and WebP are kept,
+recognised by their first bytes, never by the name a file claims; SVG (which
+can carry script) and anything else is refused, as is an image over
+MAX_IMAGE_BYTES.
 """
 
 import hashlib
 from dataclasses import dataclass
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -98,11 +100,15 @@ def image_file_name(image: QuestionImage) -> str:
     return name or f"{image.sha256[:16]}.{extension}"
 
 
+@login_required
 @require_safe
 def question_image(request, sha256: str) -> HttpResponse:
-    """An image of a question, by digest: its bytes never change, so cache them."""
+    """
+    An image of a question, by digest, for signed-in users like the questions
+    that show it. Its bytes never change, so the browser keeps it.
+    """
     image = get_object_or_404(QuestionImage, sha256=sha256)
     response = HttpResponse(bytes(image.data), content_type=image.content_type)
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response

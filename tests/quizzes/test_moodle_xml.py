@@ -8,6 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quizzes.grading import sort_key
 from quizzes.interchange import (
@@ -226,6 +228,8 @@ def test_an_imported_image_is_stored_once_served_and_shown(content, client, alic
     assert f'<img src="{url}" alt="An account with its identities">' in str(
         render_markdown(prompt)
     )
+    assert client.get(url).status_code == 302  # signed-in users only
+    client.force_login(alice)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
@@ -662,3 +666,31 @@ def test_moodle_files_each_exported_question_in_its_first_topics_category(bank):
         topics = list(question.topics.all())
         expected = f"$course$/top/{names[topics[0].slug]}" if topics else None
         assert placed[question.slug] == expected, question.slug
+
+
+XML_ALPHABET = st.sampled_from(
+    ["<quiz>", "</quiz>", "<question type='truefalse'>", "<question type='category'>",
+     "</question>", "<text>", "</text>", "<answer fraction='100'>", "</answer>",
+     "<questiontext format='html'>", "</questiontext>", "<category>", "</category>",
+     "<name>", "</name>", "true", "$course$/top/a", "<![CDATA[<p>x</p>]]>", "&amp;",
+     "<img src='@@PLUGINFILE@@/a.png'>", "<file name='a.png'>iVBO</file>", "\n", "<",
+     "&", "]]>", "<!DOCTYPE quiz>", "<srtdata>{}</srtdata>", "<tags>", "</tags>"]
+)  # fmt: skip
+
+
+# The reader only reads the database (the responsibility areas), so one
+# database serves every example.
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(XML_ALPHABET, max_size=40).map("".join))
+def test_any_xml_like_text_gives_questions_or_located_problems(db, text):
+    try:
+        file = read_questions(text, format="moodle-xml", skip_unsupported=True)
+    except ImportFileError as error:
+        assert error.problems
+        assert all(p.line is None or p.line >= 1 for p in error.problems)
+    else:
+        assert isinstance(file.document["questions"], list)
