@@ -752,7 +752,7 @@ def _question_element(root: ET.Element, question: Question, images: dict) -> Non
                 if question.type == "multiple" and not choice.is_correct:
                     fraction = -share
                 answer = _element(
-                    element, "answer", format="html", fraction=f"{fraction:.5g}"
+                    element, "answer", format="html", fraction=f"{fraction:.7g}"
                 )
                 choice_html = markdown_to_html(choice.text, inline=True)
                 _element(answer, "text", _embed_images(answer, choice_html, images))

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizzes.grading import sort_key
+from quizzes.images import images_store
 from quizzes.interchange import (
     ImportFileError,
     check_document,
@@ -20,6 +21,7 @@ from quizzes.interchange import (
     questions_import,
     questions_load,
     questions_moodle_xml,
+    read_document,
     read_questions,
 )
 from quizzes.models import Question, QuestionImage, Quiz, Topic
@@ -106,6 +108,46 @@ def test_a_hand_made_bank_goes_yaml_to_moodle_xml_and_back(bank):
 
     assert _snapshot() == before
     assert questions_export(with_quizzes=False) == yaml_before
+
+
+def test_a_bank_with_every_corner_goes_yaml_to_moodle_xml_and_back(content):
+    """Markdown, two topics or none, a service sort, a policy with a context,
+    sources, difficulties, an empty explanation, a topic name with a slash, an
+    image."""
+    image = _one_png()
+    text = (DATA / "every_type.yaml").read_text()
+    text = text.replace(
+        "Which are IAM identities?",
+        f"Which are IAM identities? ![a diagram](/question-images/{image.sha256})",
+    )
+    questions_import(document=check_document(read_document(text, format="yaml")))
+    yaml_before = questions_export(with_quizzes=False)
+    before = _snapshot()
+    assert {q["type"] for q in before.values()} == {
+        "single", "multiple", "true_false", "sort", "policy", "short",
+    }  # fmt: skip
+    xml = questions_moodle_xml()
+    assert "$course$/top/IAM users//groups" in xml
+    assert 'fraction="33.33333"' in xml and 'fraction="-33.33333"' in xml
+
+    _empty_the_bank()
+    QuestionImage.objects.all().delete()
+    _import(xml)
+
+    assert _snapshot() == before
+    assert questions_export(with_quizzes=False) == yaml_before
+    assert QuestionImage.objects.get().sha256 == image.sha256
+
+
+def _one_png() -> QuestionImage:
+    data = (DATA / "course_export.xml").read_text()
+    encoded = data.split('encoding="base64">')[1].split("<")[0]
+    file = read_questions(
+        _one_image_question(f'<file name="pic.png" encoding="base64">{encoded}</file>'),
+        format="moodle-xml",
+    )
+    images_store(file.images)
+    return QuestionImage.objects.get()
 
 
 def test_without_our_srtdata_moodle_fields_alone_keep_types_and_keys(bank):
