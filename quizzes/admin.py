@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Avg, Case, Count, FloatField, Q, When
+from django.db.models.functions import Length
 from django.forms.models import BaseInlineFormSet
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -19,6 +20,7 @@ from .models import (
     AttemptStatus,
     Choice,
     Question,
+    QuestionImage,
     QuestionType,
     Quiz,
     QuizDraw,
@@ -140,6 +142,37 @@ class ChoiceInline(admin.TabularInline):
     extra = 2
     fields = ["order", "text", "is_correct", "feedback"]
     classes = _for_types(QuestionType.SINGLE, QuestionType.MULTIPLE)
+
+
+@admin.register(QuestionImage)
+class QuestionImageAdmin(admin.ModelAdmin):
+    """Images imported with Moodle XML questions: seen here, never edited."""
+
+    list_display = ["name", "content_type", "size", "created_at", "link"]
+    search_fields = ["name", "sha256"]
+    fields = ["name", "content_type", "sha256", "created_at", "link"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # images arrive with the questions that show them
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # The size without loading the bytes of every image on the page.
+        return (
+            super().get_queryset(request).defer("data").annotate(_size=Length("data"))
+        )
+
+    @admin.display(description="size", ordering="_size")
+    def size(self, obj) -> str:
+        return f"{obj._size:,} bytes"
+
+    @admin.display(description="image")
+    def link(self, obj) -> str:
+        url = reverse("quizzes:question_image", args=[obj.sha256])
+        return format_html('<a href="{}">{}</a>', url, url)
 
 
 class ExplanationFilter(admin.SimpleListFilter):

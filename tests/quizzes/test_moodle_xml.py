@@ -736,3 +736,15 @@ def test_any_xml_like_text_gives_questions_or_located_problems(db, text):
         assert all(p.line is None or p.line >= 1 for p in error.problems)
     else:
         assert isinstance(file.document["questions"], list)
+
+
+def test_the_admin_lists_stored_images_without_letting_anyone_edit_them(
+    client, admin_user, content
+):
+    image = _one_png()
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:quizzes_questionimage_changelist"))
+    assert f"/question-images/{image.sha256}" in page.content.decode()
+    assert f"{len(image.data):,} bytes" in page.content.decode()
+    add = client.get(reverse("admin:quizzes_questionimage_add"))
+    assert add.status_code == 403
