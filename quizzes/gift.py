@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .moodle import (
     MAX_SLUG_LENGTH,
@@ -177,6 +177,7 @@ def read_gift(text: str, *, skip_unsupported: bool = False) -> GiftBank:
             category = category_from_path(block.text[len("$CATEGORY:") : end])
             topics = [category.slug] if category else []
             if category:
+                category = replace(category, line=block.line_at(0))
                 categories.setdefault(category.slug, category)
             block = block.slice(end, len(block.text)).stripped()
             if not block.text:

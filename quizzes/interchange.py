@@ -115,6 +115,7 @@ def _category_document(questions: list[dict], categories: dict) -> dict:
                 "name": category.name,
                 "description": category.description,
                 **dict(category.study),
+                **({LINE: category.line} if category.line else {}),
             }
         )
     for question in questions:

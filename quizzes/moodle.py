@@ -47,6 +47,7 @@ class Category:
     description: str = ""  # Moodle XML's <info>, as Markdown
     # Our own export's topic fields Moodle has no place for: guide, category, area.
     study: tuple[tuple[str, str], ...] = ()
+    line: int | None = None  # where the category is set, for problems with it
 
 
 def category_from_path(path: str, *, idnumber: str = "") -> Category | None:

@@ -289,7 +289,12 @@ class _Reader:
             if isinstance(data.get(key), str)
         )
         category = Category(
-            category.slug, category.name, category.path, description, study
+            category.slug,
+            category.name,
+            category.path,
+            description,
+            study,
+            self.line(element),
         )
         self.categories.setdefault(category.slug, category)
 

@@ -652,9 +652,31 @@ def test_gift_and_moodle_xml_make_the_same_topic_of_the_same_path(db):
                 "name": "IAM Roles",
                 "description": "Imported from the Moodle question category "
                 "Cloud security / IAM Roles.",
+                "__line__": 1,
             }
         ]
     )
+
+
+def test_a_topic_problem_names_the_line_of_its_category(db):
+    xml = (
+        "<quiz>\n"
+        + "".join(
+            f"<question type='category'><category><text>$course$/top/{path}</text>"
+            f"</category><idnumber>{idnumber}</idnumber></question>\n"
+            "<question type='truefalse'><name><text>q</text></name>"
+            "<questiontext><text>Q?</text></questiontext>"
+            "<answer fraction='100'><text>true</text></answer></question>\n"
+            for path, idnumber in [("IAM/Roles", "iam-roles"), ("S3/Roles", "s3-roles")]
+        )
+        + "</quiz>"
+    )
+
+    with pytest.raises(ImportFileError) as caught:
+        check_document(read_questions(xml, format="moodle-xml").document)
+    [problem] = caught.value.problems
+    assert problem.line == 4
+    assert "The topic name 'Roles' is taken by 'iam-roles'" in problem.message
 
 
 def test_a_gift_file_mixing_types_imports_what_it_can_with_skip_unsupported(
