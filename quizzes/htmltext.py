@@ -9,6 +9,7 @@ is written as the Markdown that renders it again. Other tags leave only their
 text. Exported Markdown is rendered by the same renderer the pages use.
 """
 
+import re
 from html.parser import HTMLParser
 
 from responsibility.markdown import (
@@ -21,6 +22,7 @@ __all__ = ["html_to_markdown", "markdown_to_html", "plain_to_markdown"]
 
 # Characters that Markdown would read as syntax in running text.
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+_MARKER_ONLY = re.compile(r"\s*(?:-|\d+\.)\s")
 _BLOCKS = {"p", "h2", "h3", "h4", "blockquote", "pre", "ul", "ol", "table", "hr"}
 
 
@@ -56,16 +58,18 @@ class _MarkdownWriter(HTMLParser):
         self.line: list[str] = []
         self.prefix: list[str] = []  # "> " for quotes
         self.lists: list[list] = []  # [kind, counter]
-        self.links: list[str] = []
+        self.links: list[tuple[str, int]] = []  # href, where its "[" is
         self.pre = False
         self.code = False
 
     # --- output
 
-    def flush(self) -> None:
+    def flush(self, *, end_of_item: bool = False) -> None:
         text = "".join(self.line)
+        if _MARKER_ONLY.fullmatch(text) and not end_of_item:
+            return  # <li><p>...: the paragraph goes on the item's line
         self.line = []
-        if self.pre:
+        if self.pre or _MARKER_ONLY.fullmatch(text):
             return
         text = " ".join(text.split()) if "\n" not in text else text.strip()
         if text:
@@ -119,7 +123,7 @@ class _MarkdownWriter(HTMLParser):
                 self.blocks.append("---")
                 self.items.append(False)
             case "a":
-                self.links.append(attributes.get("href") or "")
+                self.links.append((attributes.get("href") or "", len(self.line)))
                 self.line.append("[")
             case "td" | "th":
                 self.line.append(" | " if self.line else "")
@@ -133,9 +137,12 @@ class _MarkdownWriter(HTMLParser):
             case "code" if not self.pre:
                 self.code = False
                 self.line.append("`")
-            case "a":
-                href = self.links.pop() if self.links else ""
-                self.line.append(f"]({href})" if href else "]")
+            case "a" if self.links:
+                href, opening = self.links.pop()
+                if href:
+                    self.line.append(f"]({href})")
+                elif opening < len(self.line):
+                    self.line[opening] = ""  # no address left: just the text
             case "pre":
                 code = "".join(self.line).strip("\n")
                 self.line = []
@@ -152,8 +159,10 @@ class _MarkdownWriter(HTMLParser):
                     self.lists.pop()
             case "tr":
                 self.flush()
-        if tag in _BLOCKS - {"pre", "blockquote", "ul", "ol"} or tag == "li":
+        if tag in _BLOCKS - {"pre", "blockquote", "ul", "ol"}:
             self.flush()
+        elif tag == "li":
+            self.flush(end_of_item=True)
 
     def handle_data(self, data):
         if self.pre or self.code:
