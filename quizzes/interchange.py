@@ -255,6 +255,14 @@ class _Checker:
             clean.append(item)
         return clean
 
+    def slug_list(self, item: dict, key: str, line) -> list[str]:
+        """`item[key]` when it is a list of slugs; otherwise a problem and []."""
+        value = item.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(line, f"{key} must be a list of slugs.")
+            return []
+        return value
+
     def text(self, item, key, line, what, *, required=True, limit=None) -> None:
         value = item.get(key, "")
         if not isinstance(value, str) or (required and not value.strip()):
@@ -303,11 +311,7 @@ class _Checker:
             self.add(line, f"Question '{q.get('slug')}': {problem}")
         if q.get("difficulty", 1) not in Difficulty.values:
             self.add(line, "difficulty must be 1, 2 or 3.")
-        topics = q.get("topics") or []
-        if not isinstance(topics, list):
-            self.add(line, "topics must be a list of topic slugs.")
-            topics = []
-        for slug in topics:
+        for slug in self.slug_list(q, "topics", line):
             if slug not in self.topic_slugs:
                 self.add(line, f"Unknown topic '{slug}'.")
         choices = q.get("choices") or []
@@ -355,7 +359,7 @@ class _Checker:
         ]:
             if q.get(key) and q[key] not in known:
                 self.add(line, f"Unknown {key.removeprefix('sort_')} '{q[key]}'.")
-        for slug in q.get("sort_areas") or []:
+        for slug in self.slug_list(q, "sort_areas", line):
             if slug not in self.area_slugs:
                 self.add(line, f"Unknown area '{slug}'.")
         accepted = q.get("accepted_answers") or []
@@ -399,7 +403,7 @@ class _Checker:
             if quiz.get("feedback", "immediate") not in FeedbackMode.values:
                 self.add(line, "feedback must be 'immediate' or 'end'.")
             known = self.question_slugs | _existing_question_slugs()
-            for slug in quiz.get("questions") or []:
+            for slug in self.slug_list(quiz, "questions", line):
                 if slug not in known:
                     self.add(line, f"Unknown question '{slug}'.")
             for draw in quiz.get("draws") or []:

@@ -423,7 +423,7 @@ class _Reader:
         }
         # Our own export: the Markdown as written (its images are stored above).
         for key in ("prompt", "explanation"):
-            if key in data:
+            if isinstance(data.get(key), str):
                 entry[key] = data[key]
         if ours.get("difficulty", "") in {"1", "2", "3"}:
             entry["difficulty"] = int(ours["difficulty"])
@@ -486,8 +486,11 @@ class _Reader:
             text = self.rich(answer, inline=True)
             feedback = self.rich(answer.find("feedback"), inline=True)
             if markdown and isinstance(markdown[index], dict):
-                text = markdown[index].get("text", text)
-                feedback = markdown[index].get("feedback", feedback)
+                original = markdown[index]
+                if isinstance(original.get("text"), str):
+                    text = original["text"]
+                if isinstance(original.get("feedback"), str):
+                    feedback = original["feedback"]
             if not text:
                 self.problem(answer, f"Question '{name}' has an empty answer.")
             elif len(text) > MAX_CHOICE_TEXT:
@@ -618,8 +621,9 @@ class _Reader:
         if not areas:
             self.problem(element, f"Question '{name}' has no sub-questions.")
             return None
-        if isinstance(data.get("sort_areas"), list):
-            subject["sort_areas"] = data["sort_areas"]
+        wanted = data.get("sort_areas")
+        if isinstance(wanted, list) and all(isinstance(a, str) for a in wanted):
+            subject["sort_areas"] = wanted
         elif sorted(areas) != sorted(owners):
             subject["sort_areas"] = areas
         return {"type": QuestionType.SORT, **subject}

@@ -770,3 +770,41 @@ def test_the_admin_lists_stored_images_without_letting_anyone_edit_them(
     assert f"{len(image.data):,} bytes" in page.content.decode()
     add = client.get(reverse("admin:quizzes_questionimage_add"))
     assert add.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "srtdata",
+    [
+        '{"prompt": 5, "explanation": ["x"], "choices": [{"text": 7}, 3]}',
+        '{"choices": [{"text": "a", "feedback": {"x": 1}}, {"text": "b"}]}',
+        '{"sort_areas": [{"a": 1}], "source": 12}',
+        "[1, 2]",
+        "not json",
+    ],
+)
+def test_odd_srtdata_is_a_problem_or_ignored_never_a_crash(content, srtdata):
+    category = ServiceCategory.objects.first()
+    labels = dict(Owner.choices)
+    item = sort_key(category=category)[0]
+    questions = [
+        "<question type='multichoice'><name><text>m</text></name>"
+        "<questiontext><text>Q?</text></questiontext><single>true</single>"
+        "<answer fraction='100'><text>a</text></answer>"
+        "<answer fraction='0'><text>b</text></answer>"
+        f"<srtdata>{srtdata}</srtdata></question>",
+        _matching(
+            f"srt-sort-category:{category.slug}",
+            [(item.area_name, labels[item.owner])],
+        )
+        .removeprefix("<quiz>\n")
+        .removesuffix("\n</quiz>")
+        .replace("</question>", f"<srtdata>{srtdata}</srtdata></question>"),
+    ]
+    xml = "<quiz>\n" + "\n".join(questions) + "\n</quiz>"
+    try:
+        file = read_questions(xml, format="moodle-xml")
+        _import(xml)
+    except ImportFileError as error:
+        assert all(p.line for p in error.problems)
+    else:
+        assert len(file.document["questions"]) == 2
