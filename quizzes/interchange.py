@@ -278,6 +278,8 @@ class _Checker:
         for topic in self.entries("topics", TOPIC_KEYS, "Topic"):
             line = topic.get(LINE)
             self.text(topic, "name", line, "A topic", limit=100)
+            if not isinstance(topic.get("name"), str):
+                continue
             owner = names.setdefault(topic.get("name"), topic.get("slug"))
             if owner != topic.get("slug"):
                 self.add(
@@ -287,7 +289,7 @@ class _Checker:
                 ("category", self.category_slugs),
                 ("area", self.area_slugs),
             ]:
-                if topic.get(key) and topic[key] not in known:
+                if topic.get(key) and not _known(topic[key], known):
                     self.add(line, f"Unknown {key} '{topic[key]}'.")
 
     def check_questions(self):
@@ -357,7 +359,7 @@ class _Checker:
             ("sort_category", self.category_slugs),
             ("sort_service", self.service_slugs),
         ]:
-            if q.get(key) and q[key] not in known:
+            if q.get(key) and not _known(q[key], known):
                 self.add(line, f"Unknown {key.removeprefix('sort_')} '{q[key]}'.")
         for slug in self.slug_list(q, "sort_areas", line):
             if slug not in self.area_slugs:
@@ -407,15 +409,19 @@ class _Checker:
                 if slug not in known:
                     self.add(line, f"Unknown question '{slug}'.")
             for draw in quiz.get("draws") or []:
-                if (
-                    not isinstance(draw, dict)
-                    or draw.get("topic") not in self.topic_slugs
+                if not isinstance(draw, dict) or not _known(
+                    draw.get("topic"), self.topic_slugs
                 ):
                     self.add(line, f"A draw needs a known topic, not {draw!r}.")
                 elif not isinstance(draw.get("count"), int) or draw["count"] < 1:
                     self.add(
                         line, "A draw's count must be a whole number of 1 or more."
                     )
+
+
+def _known(value: object, known: set[str]) -> bool:
+    """Whether a file's value is one of the slugs known (a mapping is not)."""
+    return isinstance(value, str) and value in known
 
 
 def _existing_question_slugs() -> set[str]:

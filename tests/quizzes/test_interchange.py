@@ -272,3 +272,18 @@ def test_a_quiz_listing_something_other_than_slugs_is_a_problem(bank):
     text = "quizzes:\n- slug: q\n  title: Q\n  questions: [{x: 1}]\n"
     with pytest.raises(ImportFileError, match="line 2: questions must be a list"):
         check_document(read_document(text, format="yaml"))
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "topics:\n- slug: t\n  name: {a: 1}\n",
+        "topics:\n- slug: t\n  name: T\n  category: {a: 1}\n",
+        "questions:\n- slug: s\n  type: sort\n  prompt: p\n  sort_service: [x]\n",
+        "quizzes:\n- slug: q\n  title: Q\n  draws: [{topic: {a: 1}, count: 1}]\n",
+    ],
+)
+def test_a_mapping_where_a_slug_or_name_belongs_is_a_problem_not_a_crash(bank, entry):
+    with pytest.raises(ImportFileError) as caught:
+        check_document(read_document(entry, format="yaml"))
+    assert caught.value.problems[0].line == 2
