@@ -1,9 +1,10 @@
 """The quizzes' ModelAdmins. Their extra pages live in admin_views.py."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Avg, Case, Count, FloatField, Q, When
+from django.db.models.functions import Length
 from django.forms.models import BaseInlineFormSet
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -19,6 +20,7 @@ from .models import (
     AttemptStatus,
     Choice,
     Question,
+    QuestionImage,
     QuestionType,
     Quiz,
     QuizDraw,
@@ -142,15 +144,65 @@ class ChoiceInline(admin.TabularInline):
     classes = _for_types(QuestionType.SINGLE, QuestionType.MULTIPLE)
 
 
+@admin.register(QuestionImage)
+class QuestionImageAdmin(admin.ModelAdmin):
+    """Images imported with Moodle XML questions: seen here, never edited."""
+
+    list_display = ["name", "content_type", "size", "created_at", "link"]
+    search_fields = ["name", "sha256"]
+    fields = ["name", "content_type", "sha256", "created_at", "link"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # images arrive with the questions that show them
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # The size without loading the bytes of every image on the page.
+        return (
+            super().get_queryset(request).defer("data").annotate(_size=Length("data"))
+        )
+
+    @admin.display(description="size", ordering="_size")
+    def size(self, obj) -> str:
+        return f"{obj._size:,} bytes"
+
+    @admin.display(description="image")
+    def link(self, obj) -> str:
+        url = reverse("quizzes:question_image", args=[obj.sha256])
+        return format_html('<a href="{}">{}</a>', url, url)
+
+
+class ExplanationFilter(admin.SimpleListFilter):
+    """Imported questions may lack an explanation; this finds them."""
+
+    title = "explanation"
+    parameter_name = "explanation"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Needs an explanation"), ("present", "Has one")]
+
+    def queryset(self, request, queryset):
+        missing = Q(explanation__regex=r"^\s*$")
+        if self.value() == "missing":
+            return queryset.filter(missing)
+        if self.value() == "present":
+            return queryset.exclude(missing)
+        return queryset
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionForm
     formfield_overrides = {models.JSONField: {"form_class": StrictJSONField}}
     inlines = [ChoiceInline]
     list_display = [
-        "slug", "type", "difficulty", "topic_list", "answer_count", "share_correct",
+        "slug", "type", "difficulty", "topic_list", "explained", "answer_count",
+        "share_correct",
     ]  # fmt: skip
-    list_filter = ["type", "difficulty", "topics"]
+    list_filter = ["type", "difficulty", ExplanationFilter, "topics"]
     search_fields = ["slug", "prompt", "explanation"]
     filter_horizontal = ["topics", "sort_areas"]
     readonly_fields = ["preview_link", "statistics"]
@@ -223,6 +275,26 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description="topics")
     def topic_list(self, obj) -> str:
         return ", ".join(t.name for t in obj.topics.all())
+
+    @admin.display(description="explanation")
+    def explained(self, obj) -> str:
+        # Words, not an icon: the meaning is not carried by a symbol alone.
+        return "Needs an explanation" if obj.needs_explanation else "Yes"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        question = self.get_object(request, object_id)
+        if (
+            request.method == "GET"
+            and question is not None
+            and question.needs_explanation
+        ):
+            self.message_user(
+                request,
+                "This question needs an explanation: trainees see none after "
+                "answering it.",
+                level=messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="answers", ordering="_answers")
     def answer_count(self, obj) -> int:

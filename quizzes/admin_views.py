@@ -19,22 +19,32 @@ from .interchange import (
     check_document,
     dump_document,
     guess_format,
-    read_document,
+    questions_moodle_xml,
+    read_questions,
 )
 from .models import Attempt, Question
 from .services import questions_export, questions_import
 
 
 class QuestionImportForm(forms.Form):
-    file = forms.FileField(help_text="YAML, JSON or Moodle GIFT; at most 5 MB.")
+    file = forms.FileField(
+        help_text="YAML, JSON or Moodle GIFT, at most 5 MB; Moodle XML, at most 10 MB."
+    )
     format = forms.ChoiceField(
         choices=[
             ("", "From the file name"),
             ("yaml", "YAML"),
             ("json", "JSON"),
             ("gift", "GIFT"),
+            ("moodle-xml", "Moodle XML"),
         ],
         required=False,
+    )
+    skip_unsupported = forms.BooleanField(
+        label="Skip unsupported questions",
+        required=False,
+        help_text="GIFT and Moodle XML: import what this trainer can represent "
+        "and list the questions left out, instead of importing nothing.",
     )
 
 
@@ -119,19 +129,24 @@ def question_import(model_admin, request):
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            document = check_document(
-                read_document(
-                    upload.read(),
-                    format=form.cleaned_data["format"] or guess_format(upload.name),
-                )
+            file = read_questions(
+                data,
+                format=form.cleaned_data["format"] or guess_format(upload.name, data),
+                skip_unsupported=form.cleaned_data["skip_unsupported"],
             )
+            document = check_document(file.document)
         except ImportFileError as error:
             problems = error.problems
         else:
-            counts = questions_import(document=document)
+            counts = questions_import(document=document, images=file.images)
             summary = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
             model_admin.message_user(request, f"Imported: {summary or 'nothing new'}.")
+            for skipped in file.skipped:
+                model_admin.message_user(
+                    request, f"Skipped: {skipped}", level=messages.WARNING
+                )
             return redirect("admin:quizzes_question_changelist")
     context = {
         **model_admin.admin_site.each_context(request),
@@ -144,19 +159,23 @@ def question_import(model_admin, request):
 
 
 def question_export(model_admin, request):
+    if request.GET.get("format") == "moodle-xml":
+        return _download(questions_moodle_xml(), "application/xml", "xml")
     format = "json" if request.GET.get("format") == "json" else "yaml"
     return questions_download(questions_export(), format)
 
 
 def questions_download(document: dict, format: str) -> HttpResponse:
     """An exported question bank as a file to save, stamped with the time."""
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
     content_type = "application/json" if format == "json" else "application/yaml"
-    response = HttpResponse(
-        dump_document(document, format=format), content_type=content_type
-    )
+    return _download(dump_document(document, format=format), content_type, format)
+
+
+def _download(text: str, content_type: str, extension: str) -> HttpResponse:
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(text, content_type=content_type)
     response["Content-Disposition"] = (
-        f'attachment; filename="questions-{stamp}.{format}"'
+        f'attachment; filename="questions-{stamp}.{extension}"'
     )
     return response
 

@@ -14,9 +14,11 @@ page of docs.moodle.org:
   Without a title the slug comes from the first words of the prompt (HTML tags
   left out). Slugs are made unique within the file with ``-2``, ``-3``, ...
 - A block that starts with ``$CATEGORY: path`` sets the topic of the questions that
-  follow: the last segment of the path, slugified (Moodle's ``$course$``-style
-  context markers and its root ``top`` are not topics; an empty path clears it).
-  Lines after the category line in the same block are read as a question.
+  follow, by the rule both Moodle formats share (quizzes/moodle.py): the last
+  segment of the path names the topic and, slugified, is its slug; Moodle's
+  ``$course$``-style context markers and its root ``top`` are not topics, and an
+  empty path clears it. Lines after the category line in the same block are
+  read as a question.
 - ``[markdown]``, ``[html]``, ``[plain]`` and ``[moodle]`` at the start of a piece
   of text are removed; the text is kept as written (the prompt is Markdown, which
   allows inline HTML).
@@ -33,18 +35,20 @@ How GIFT questions become ours, deciding the kind of question in Moodle's order:
 - ``{=a =b}`` or ``{a}`` is ``short`` with ``accepted_answers``; a weight other
   than ``%100%`` is refused because we have no partial credit.
 
-Every question needs a non-empty ``explanation``. It is the general feedback
-(``####...``) followed by answer feedback that has no other place in our format
-(the ``#...`` of a true/false or short-answer question), separated by blank lines,
-without repeats. Choice feedback stays on its choice; when there is no general
-feedback, the feedback of the correct choices becomes the explanation. A question
-left with no explanation at all is a problem.
+A question's ``explanation`` is the general feedback (``####...``) followed by
+answer feedback that has no other place in our format (the ``#...`` of a
+true/false or short-answer question), separated by blank lines, without repeats.
+Choice feedback stays on its choice; when there is no general feedback, the
+feedback of the correct choices becomes the explanation. A question with no
+feedback at all imports with an empty explanation, and the admin lists it as
+needing one.
 
-Refused, each with a problem saying the type is not supported by this trainer:
-matching (``->``), numerical (``{#...}``), essay (``{}``), missing-word questions
-(text after the answer block, or a second block) and description items (no
-answer block). Also refused: several ``=`` answers in a multiple choice, partial
-credit on single-choice or short-answer questions, unbalanced or nested braces, a
+Refused, each with a problem saying the type is not supported by this trainer,
+unless ``read_gift`` is asked to skip them: matching (``->``), numerical
+(``{#...}``), essay (``{}``), missing-word questions (text after the answer
+block, or a second block) and description items (no answer block). Also
+refused: several ``=`` answers in a multiple choice, partial credit on
+single-choice or short-answer questions, unbalanced or nested braces, a
 ``::Title`` with no closing ``::``, empty answers, answers longer than 500
 characters (``Choice.text``), ``*`` wildcards in short answers (we match
 literally), files over 2 MB (counted in UTF-8 bytes) and files with more than
@@ -61,23 +65,33 @@ reader uses no recursion, and its time is linear in the size of the file.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+
+from .moodle import (
+    MAX_SLUG_LENGTH,
+    Category,
+    category_from_path,
+    join_unique,
+    make_slugs_unique,
+    slugify,
+    unsupported_message,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_QUESTIONS",
+    "GiftBank",
     "GiftError",
     "GiftProblem",
     "parse_gift",
+    "read_gift",
     "slugify",
 ]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_QUESTIONS = 5000
 MAX_PROBLEMS = 500
-MAX_SLUG_LENGTH = 80  # SluggedModel.slug
 MAX_CHOICE_TEXT = 500  # Choice.text
 _SLUG_BASE_LENGTH = MAX_SLUG_LENGTH - 6  # room for a "-NNNNN" suffix
 _PROMPT_SLUG_WORDS = 8
@@ -90,7 +104,6 @@ _FORMAT_MARKER = re.compile(r"\[(markdown|html|plain|moodle)\]")
 _WEIGHT = re.compile(r"%([^%\n]*)%")
 _NUMBER = re.compile(r"-?\d{1,3}(?:\.\d*)?")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
-_CONTEXT_SEGMENT = re.compile(r"\$\w*\$")
 _TAG = re.compile(r"<[^<>]*>")
 
 
@@ -100,9 +113,23 @@ class GiftProblem:
 
     line: int
     message: str
+    # A question of a type we cannot represent: skipped on request.
+    unsupported: bool = False
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class GiftBank:
+    """
+    What ``read_gift`` found: the questions, the unsupported questions it
+    skipped (only when asked to), and the category of each topic slug.
+    """
+
+    questions: list[dict]
+    skipped: list[GiftProblem] = field(default_factory=list)
+    categories: dict[str, Category] = field(default_factory=dict)
 
 
 class GiftError(ValueError):
@@ -111,14 +138,6 @@ class GiftError(ValueError):
     def __init__(self, problems: list[GiftProblem]) -> None:
         self.problems = sorted(problems, key=lambda problem: problem.line)
         super().__init__("\n".join(str(problem) for problem in self.problems))
-
-
-def slugify(value: str) -> str:
-    """Lower-case ASCII letters, digits and single hyphens, like Django's slugify."""
-    ascii_text = (
-        unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    )
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def parse_gift(text: str) -> list[dict]:
@@ -131,6 +150,15 @@ def parse_gift(text: str) -> list[dict]:
     ``accepted_answers`` (short). Raises ``GiftError`` listing every problem when
     anything in the file is wrong or not supported; see the module docstring.
     """
+    return read_gift(text).questions
+
+
+def read_gift(text: str, *, skip_unsupported: bool = False) -> GiftBank:
+    """
+    Parse a GIFT file like ``parse_gift``; with ``skip_unsupported`` a question
+    of a type we cannot represent is left out and listed in ``skipped`` instead
+    of being a problem. Other problems still raise ``GiftError``.
+    """
     if len(text) > MAX_FILE_BYTES or (
         len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES
     ):
@@ -140,12 +168,17 @@ def parse_gift(text: str) -> list[dict]:
     problems: list[GiftProblem] = []
     questions: list[dict] = []
     topics: list[str] = []
+    categories: dict[str, Category] = {}
     count = 0
     for block in _blocks(text.split("\n")):
         if block.syntax.startswith("$CATEGORY:"):
             end = block.syntax.find("\n")
             end = len(block.text) if end < 0 else end
-            topics = _category_topics(block.text[len("$CATEGORY:") : end])
+            category = category_from_path(block.text[len("$CATEGORY:") : end])
+            topics = [category.slug] if category else []
+            if category:
+                category = replace(category, line=block.line_at(0))
+                categories.setdefault(category.slug, category)
             block = block.slice(end, len(block.text)).stripped()
             if not block.text:
                 continue
@@ -171,10 +204,12 @@ def parse_gift(text: str) -> list[dict]:
             question["topics"] = list(topics)
             questions.append(question)
 
+    skipped = [p for p in problems if p.unsupported] if skip_unsupported else []
+    problems = [p for p in problems if p not in skipped]
     if problems:
         raise GiftError(problems)
-    _make_slugs_unique(questions)
-    return questions
+    make_slugs_unique(questions)
+    return GiftBank(questions, skipped, categories)
 
 
 class _Text:
@@ -290,22 +325,6 @@ def _blocks(lines: list[str]) -> list[_Text]:
     return [block for block in blocks if block.text]
 
 
-def _category_topics(path: str) -> list[str]:
-    segments = [
-        segment.replace("//", "/").strip()
-        for segment in re.split(r"(?<!/)/(?!/)", path.strip())
-    ]
-    segments = [
-        segment
-        for segment in segments
-        if segment and segment != "top" and not _CONTEXT_SEGMENT.fullmatch(segment)
-    ]
-    if not segments:
-        return []
-    slug = slugify(segments[-1])[:MAX_SLUG_LENGTH].strip("-")
-    return [slug] if slug else []
-
-
 def _clean(text: str, *, per_line: bool = False) -> str:
     """
     Strip a piece of text and its leading format marker.
@@ -322,14 +341,6 @@ def _clean(text: str, *, per_line: bool = False) -> str:
     return text
 
 
-def _join_unique(parts: list[str]) -> str:
-    kept: list[str] = []
-    for part in parts:
-        if part and part not in kept:
-            kept.append(part)
-    return "\n\n".join(kept)
-
-
 class _Question:
     """Reads one question block; adds what is wrong to ``problems``."""
 
@@ -339,13 +350,13 @@ class _Question:
         self.first_line = block.line_at(0)
         self.ok = True
 
-    def problem(self, line: int, message: str) -> None:
+    def problem(self, line: int, message: str, *, unsupported: bool = False) -> None:
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(GiftProblem(line, message))
+            self.problems.append(GiftProblem(line, message, unsupported))
         self.ok = False
 
     def unsupported(self, kind: str) -> None:
-        self.problem(self.first_line, f"{kind} are not supported by this trainer")
+        self.problem(self.first_line, unsupported_message(kind), unsupported=True)
 
     def read(self) -> dict | None:
         block = self.block
@@ -390,8 +401,9 @@ class _Question:
         if extra >= 0:
             self.problem(
                 after.line_at(extra),
-                "a second answer block: missing-word and cloze questions are "
-                "not supported by this trainer",
+                "a second answer block: "
+                + unsupported_message("missing-word and cloze questions"),
+                unsupported=True,
             )
             return None
         if after.text:
@@ -417,14 +429,7 @@ class _Question:
         answer_feedback = fields.pop("_feedback")
         if fields.pop("_feedback_is_fallback") and general_feedback:
             answer_feedback = []
-        explanation = _join_unique([general_feedback, *answer_feedback])
-        if not explanation:
-            self.problem(
-                self.first_line,
-                "no explanation: add general feedback (####...) or answer "
-                "feedback (#...); every question needs an explanation",
-            )
-            return None
+        explanation = join_unique([general_feedback, *answer_feedback])
         return {
             "slug": self.slug_base(title, prompt),
             "type": fields.pop("type"),
@@ -626,23 +631,3 @@ def _text_and_feedback(answers: _Text, start: int, end: int) -> tuple[str, str]:
         _clean(answers.text[start:hash_index], per_line=True),
         _clean(answers.text[hash_index + 1 : end], per_line=True),
     )
-
-
-def _make_slugs_unique(questions: list[dict]) -> None:
-    used: set[str] = {question["slug"] for question in questions}
-    seen: set[str] = set()
-    counters: dict[str, int] = {}
-    for question in questions:
-        base = question["slug"]
-        if base not in seen:
-            seen.add(base)
-            continue
-        number = counters.get(base, 1)
-        candidate = base
-        while candidate in used:
-            number += 1
-            candidate = f"{base}-{number}"
-        counters[base] = number
-        used.add(candidate)
-        seen.add(candidate)
-        question["slug"] = candidate

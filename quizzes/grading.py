@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from iam import Request, evaluate_policy, parse_policy
-from responsibility.models import Owner
+from responsibility.models import Owner, Service, ServiceCategory
 from responsibility.selectors import service_duties
 
 from .models import Question, QuestionType
@@ -93,19 +93,28 @@ def sort_items(question: Question) -> list[SortItem]:
 
 def _sort_items(question: Question) -> list[SortItem]:
     wanted = {a.slug for a in question.sort_areas.all()}
-    if question.sort_service_id:
-        rows = service_duties(question.sort_service)
-        items = [
+    items = sort_key(category=question.sort_category, service=question.sort_service)
+    return [item for item in items if not wanted or item.area_slug in wanted]
+
+
+def sort_key(
+    *, category: ServiceCategory | None = None, service: Service | None = None
+) -> list[SortItem]:
+    """
+    Every area of a sort subject with its owner: the service's duties (its
+    category's unless it overrides them), or the category's; none without one.
+    """
+    if service is not None:
+        rows = service_duties(service)
+        return [
             SortItem(r.area.slug, r.area.name, r.owner, r.explanation) for r in rows
         ]
-    elif question.sort_category_id:
-        duties = question.sort_category.duties.select_related("area")
-        items = [
+    if category is not None:
+        duties = category.duties.select_related("area")
+        return [
             SortItem(d.area.slug, d.area.name, d.owner, d.explanation) for d in duties
         ]
-    else:
-        return []
-    return [item for item in items if not wanted or item.area_slug in wanted]
+    return []
 
 
 @lru_cache(maxsize=512)

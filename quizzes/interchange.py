@@ -1,5 +1,5 @@
 """
-Question files in and out: YAML, JSON and Moodle GIFT.
+Question files in and out: YAML, JSON, Moodle GIFT and Moodle XML.
 
 Reading (curriculum.files, plus GIFT here) keeps the line where each question
 starts, so that every problem can name its line. Checking collects every problem
@@ -10,6 +10,8 @@ is documented in docs/question-format.md.
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from django.db import transaction
@@ -22,9 +24,9 @@ from curriculum.files import (
     ImportProblem,
     decode_text,
     dump_document,
-    guess_format,
     strip_lines,
 )
+from curriculum.files import guess_format as guess_file_format
 from curriculum.files import read_document as read_file
 from curriculum.loading import Upsert, shipped_files_load
 from curriculum.sources import source_problem
@@ -37,7 +39,8 @@ from responsibility.models import (
 )
 from responsibility.selectors import STUDY_RELATED
 
-from .gift import GiftError, parse_gift
+from .gift import GiftError, read_gift
+from .images import Image, images_store
 from .models import (
     Choice,
     Difficulty,
@@ -50,21 +53,23 @@ from .models import (
     QuizQuestion,
     Topic,
 )
+from .moodle import SKIP_HINT
+from .moodle_xml import questions_moodle_xml, read_moodle_xml
 from .validation import ChoiceSpec, question_problems
 
 # The question file's public names, including those of the shared reader that the
 # admin and the commands import from here.
 __all__ = [
     "FORMATS", "LINE", "QUESTIONS_DIR", "QUESTIONS_FILE", "ImportFileError",
-    "ImportProblem", "check_document", "dump_document", "guess_format",
-    "questions_export", "questions_import", "questions_load", "read_document",
-    "strip_lines",
+    "ImportProblem", "QuestionFile", "check_document", "dump_document",
+    "guess_format", "questions_export", "questions_import", "questions_load",
+    "questions_moodle_xml", "read_document", "read_questions", "strip_lines",
 ]  # fmt: skip
 
 # The shipped bank is every *.yaml file here, read in order of name.
 QUESTIONS_DIR = Path(__file__).resolve().parent / "content"
 QUESTIONS_FILE = QUESTIONS_DIR / "questions.yaml"
-FORMATS = ("yaml", "json", "gift")
+FORMATS = ("yaml", "json", "gift", "moodle-xml")
 
 QUESTION_KEYS = {
     "slug", "type", "prompt", "explanation", "difficulty", "topics", "choices",
@@ -83,28 +88,109 @@ REQUEST_KEYS = {"principal", "action", "resource", "context"}
 # --- reading ----------------------------------------------------------------
 
 
-def _gift_document(questions: list[dict]) -> dict:
-    """GIFT's $CATEGORY lines become topics; create those that do not exist yet."""
+def _category_document(questions: list[dict], categories: dict) -> dict:
+    """
+    A Moodle file's questions with the topics their categories stand for
+    (quizzes/moodle.py): a category whose slug or name an existing topic has
+    files its questions there; the others become new topics.
+    """
+    existing = set(Topic.objects.values_list("slug", flat=True))
+    by_name = {
+        name.casefold(): slug
+        for name, slug in Topic.objects.values_list("name", "slug")
+    }
+    renamed: dict[str, str] = {}
+    topics = []
     wanted = {slug for q in questions for slug in q.get("topics", [])}
-    existing = set(Topic.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-    topics = [
-        {"slug": slug, "name": slug.replace("-", " ").capitalize()}
-        for slug in sorted(wanted - existing)
-    ]
+    for slug in sorted(wanted - existing):
+        category = categories.get(slug)
+        if category is None:
+            continue  # a topic named by a tag: unknown unless it exists
+        if category.name.casefold() in by_name:
+            renamed[slug] = by_name[category.name.casefold()]
+            continue
+        topics.append(
+            {
+                "slug": slug,
+                "name": category.name,
+                "description": category.description,
+                **dict(category.study),
+                **({LINE: category.line} if category.line else {}),
+            }
+        )
+    for question in questions:
+        question["topics"] = list(
+            dict.fromkeys(
+                renamed.get(slug, slug) for slug in question.get("topics", [])
+            )
+        )
     return {"topics": topics, "questions": questions}
+
+
+@dataclass(frozen=True)
+class QuestionFile:
+    """
+    A question file read: its document, the questions skipped on request, and
+    the images its questions show (Moodle XML), stored when it is imported.
+    """
+
+    document: dict
+    skipped: list[ImportProblem] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+
+
+def read_questions(
+    data: bytes | str, *, format: str, skip_unsupported: bool = False
+) -> QuestionFile:
+    """
+    Decode a question file of any format. GIFT and Moodle XML questions of types
+    we cannot represent are problems, or, with `skip_unsupported`, left out and
+    listed in `skipped`.
+    """
+    if format == "gift":
+        text = decode_text(data)
+        try:
+            bank = read_gift(text, skip_unsupported=skip_unsupported)
+        except GiftError as error:
+            problems = [ImportProblem(p.line, p.message) for p in error.problems]
+            if any(p.unsupported for p in error.problems):
+                problems.append(ImportProblem(None, SKIP_HINT))
+            raise ImportFileError(problems) from error
+        skipped = [ImportProblem(p.line, p.message) for p in bank.skipped]
+        return QuestionFile(
+            _category_document(bank.questions, bank.categories), skipped
+        )
+    if format == "moodle-xml":
+        bank = read_moodle_xml(data, skip_unsupported=skip_unsupported)
+        return QuestionFile(
+            _category_document(bank.questions, bank.categories),
+            bank.skipped,
+            bank.images,
+        )
+    return QuestionFile(read_file(data, format=format, key="questions"))
 
 
 def read_document(data: bytes | str, *, format: str, key: str = "questions") -> dict:
     """Decode a file into a document with a `key` list (questions by default)."""
-    if format == "gift" and key == "questions":
-        text = decode_text(data)
-        try:
-            return _gift_document(parse_gift(text))
-        except GiftError as error:
-            raise ImportFileError(
-                [ImportProblem(p.line, p.message) for p in error.problems]
-            ) from error
+    if key == "questions":
+        return read_questions(data, format=format).document
     return read_file(data, format=format, key=key)
+
+
+def guess_format(name: str, data: bytes | str = b"") -> str:
+    """
+    A question file's format from its name, or from its start for a Moodle XML
+    file with another name: yaml, json, gift or moodle-xml.
+    """
+    head = data[:512]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    head = head.lstrip("\ufeff \t\r\n")
+    if Path(name).suffix.lower() == ".xml" or (
+        head.startswith("<") and "<quiz" in head
+    ):
+        return "moodle-xml"
+    return guess_file_format(name)
 
 
 # --- checking ---------------------------------------------------------------
@@ -117,9 +203,12 @@ def _slugs(entries: object) -> set:
 
 
 class _Checker:
-    def __init__(self, document: dict, context: dict) -> None:
+    def __init__(
+        self, document: dict, context: dict, *, require_explanation: bool
+    ) -> None:
         self.document = document
         self.context = context
+        self.require_explanation = require_explanation
         self.problems: list[ImportProblem] = []
         self.topic_slugs = set(Topic.objects.values_list("slug", flat=True))
         self.topic_slugs |= _slugs(document.get("topics"))
@@ -166,6 +255,14 @@ class _Checker:
             clean.append(item)
         return clean
 
+    def slug_list(self, item: dict, key: str, line) -> list[str]:
+        """`item[key]` when it is a list of slugs; otherwise a problem and []."""
+        value = item.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(line, f"{key} must be a list of slugs.")
+            return []
+        return value
+
     def text(self, item, key, line, what, *, required=True, limit=None) -> None:
         value = item.get(key, "")
         if not isinstance(value, str) or (required and not value.strip()):
@@ -181,6 +278,8 @@ class _Checker:
         for topic in self.entries("topics", TOPIC_KEYS, "Topic"):
             line = topic.get(LINE)
             self.text(topic, "name", line, "A topic", limit=100)
+            if not isinstance(topic.get("name"), str):
+                continue
             owner = names.setdefault(topic.get("name"), topic.get("slug"))
             if owner != topic.get("slug"):
                 self.add(
@@ -190,7 +289,7 @@ class _Checker:
                 ("category", self.category_slugs),
                 ("area", self.area_slugs),
             ]:
-                if topic.get(key) and topic[key] not in known:
+                if topic.get(key) and not _known(topic[key], known):
                     self.add(line, f"Unknown {key} '{topic[key]}'.")
 
     def check_questions(self):
@@ -207,16 +306,14 @@ class _Checker:
             )
             return
         self.text(q, "prompt", line, "A question")
-        self.text(q, "explanation", line, "A question")
+        self.text(
+            q, "explanation", line, "A question", required=self.require_explanation
+        )
         if "source" in q and (problem := source_problem(q["source"])):
             self.add(line, f"Question '{q.get('slug')}': {problem}")
         if q.get("difficulty", 1) not in Difficulty.values:
             self.add(line, "difficulty must be 1, 2 or 3.")
-        topics = q.get("topics") or []
-        if not isinstance(topics, list):
-            self.add(line, "topics must be a list of topic slugs.")
-            topics = []
-        for slug in topics:
+        for slug in self.slug_list(q, "topics", line):
             if slug not in self.topic_slugs:
                 self.add(line, f"Unknown topic '{slug}'.")
         choices = q.get("choices") or []
@@ -262,9 +359,9 @@ class _Checker:
             ("sort_category", self.category_slugs),
             ("sort_service", self.service_slugs),
         ]:
-            if q.get(key) and q[key] not in known:
+            if q.get(key) and not _known(q[key], known):
                 self.add(line, f"Unknown {key.removeprefix('sort_')} '{q[key]}'.")
-        for slug in q.get("sort_areas") or []:
+        for slug in self.slug_list(q, "sort_areas", line):
             if slug not in self.area_slugs:
                 self.add(line, f"Unknown area '{slug}'.")
         accepted = q.get("accepted_answers") or []
@@ -308,13 +405,12 @@ class _Checker:
             if quiz.get("feedback", "immediate") not in FeedbackMode.values:
                 self.add(line, "feedback must be 'immediate' or 'end'.")
             known = self.question_slugs | _existing_question_slugs()
-            for slug in quiz.get("questions") or []:
+            for slug in self.slug_list(quiz, "questions", line):
                 if slug not in known:
                     self.add(line, f"Unknown question '{slug}'.")
             for draw in quiz.get("draws") or []:
-                if (
-                    not isinstance(draw, dict)
-                    or draw.get("topic") not in self.topic_slugs
+                if not isinstance(draw, dict) or not _known(
+                    draw.get("topic"), self.topic_slugs
                 ):
                     self.add(line, f"A draw needs a known topic, not {draw!r}.")
                 elif not isinstance(draw.get("count"), int) or draw["count"] < 1:
@@ -323,19 +419,30 @@ class _Checker:
                     )
 
 
+def _known(value: object, known: set[str]) -> bool:
+    """Whether a file's value is one of the slugs known (a mapping is not)."""
+    return isinstance(value, str) and value in known
+
+
 def _existing_question_slugs() -> set[str]:
     from .models import Question
 
     return set(Question.objects.values_list("slug", flat=True))
 
 
-def check_document(document: dict, context: dict | None = None) -> dict:
+def check_document(
+    document: dict, context: dict | None = None, *, require_explanation: bool = False
+) -> dict:
     """
     Check every part of a document; raise ImportFileError listing every problem.
     References may also point to the topics and questions of `context`, the
     document of every shipped file this one is loaded with.
+
+    An imported question may come without an explanation (the admin lists it as
+    needing one); the shipped bank passes `require_explanation`, because what we
+    ship always explains itself.
     """
-    checker = _Checker(document, context or {})
+    checker = _Checker(document, context or {}, require_explanation=require_explanation)
     checker.check_topics()
     checker.check_questions()
     checker.check_quizzes()
@@ -374,13 +481,18 @@ def _study_slugs(study: TopicStudy | None) -> dict[str, str | None]:
 
 
 @transaction.atomic
-def questions_import(*, document: dict, update: bool = True) -> Counter:
+def questions_import(
+    *, document: dict, update: bool = True, images: list[Image] = ()
+) -> Counter:
     """
     Write a checked document (see check_document): topics, questions
-    and quizzes, keyed by slug. With `update=False` rows that exist are left as
+    and quizzes, keyed by slug, and the images its texts show (see
+    read_questions). With `update=False` rows that exist are left as
     they are, so shipped content never overwrites an administrator's edits.
     """
     upsert = Upsert(update=update)
+    if added := images_store(list(images)):
+        upsert.counts["images created"] += added
     categories = {c.slug: c for c in ServiceCategory.objects.all()}
     areas = {a.slug: a for a in ResponsibilityArea.objects.all()}
     services = {s.slug: s for s in Service.objects.all()}
@@ -410,7 +522,7 @@ def questions_import(*, document: dict, update: bool = True) -> Counter:
             {
                 "type": entry["type"],
                 "prompt": entry["prompt"],
-                "explanation": entry["explanation"],
+                "explanation": entry.get("explanation", ""),
                 "difficulty": entry.get("difficulty", 1),
                 "true_false_answer": entry.get("answer"),
                 "sort_category": categories.get(entry.get("sort_category")),
@@ -487,7 +599,7 @@ def questions_load(*, update: bool = False) -> Counter:
     return shipped_files_load(
         sorted(QUESTIONS_DIR.glob("*.yaml")),
         read=lambda data: read_document(data, format="yaml"),
-        check=check_document,
+        check=partial(check_document, require_explanation=True),
         write=questions_import,
         sections=("topics", "questions", "quizzes"),
         update=update,

@@ -46,7 +46,11 @@ class Question(SluggedModel):
 
     type = models.CharField(max_length=12, choices=QuestionType.choices)
     prompt = models.TextField(help_text="Markdown.")
-    explanation = models.TextField(help_text="Markdown; shown with every feedback.")
+    explanation = models.TextField(
+        blank=True,
+        help_text="Markdown; shown with every feedback. Imported questions may "
+        "arrive without one; the admin lists them as needing an explanation.",
+    )
     difficulty = models.PositiveSmallIntegerField(
         choices=Difficulty.choices, default=Difficulty.EASY
     )
@@ -104,6 +108,11 @@ class Question(SluggedModel):
         return self.slug
 
     @property
+    def needs_explanation(self) -> bool:
+        """Imported without feedback: the trainee sees no explanation yet."""
+        return not self.explanation.strip()
+
+    @property
     def accepted_answer_list(self) -> list[str]:
         return [
             line.strip() for line in self.accepted_answers.splitlines() if line.strip()
@@ -128,6 +137,26 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class QuestionImage(models.Model):
+    """
+    An image a question's text shows, imported from a Moodle XML file: the bytes,
+    keyed by their SHA-256, so the same image imported twice is stored once.
+    Only PNG, JPEG, GIF and WebP, recognised by their first bytes (quizzes/images.py).
+    """
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=20)
+    name = models.CharField(max_length=200, blank=True, help_text="As imported.")
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name or self.sha256
 
 
 class FeedbackMode(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import images, views
 
 app_name = "quizzes"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("attempts/<int:pk>/submit/", views.attempt_submit_view, name="submit"),
     path("attempts/<int:pk>/review/", views.attempt_review, name="review"),
     path("progress/", views.progress, name="progress"),
+    path("question-images/<str:sha256>", images.question_image, name="question_image"),
 ]

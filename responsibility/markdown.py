@@ -11,12 +11,23 @@ from markdown_it import MarkdownIt
 _parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 _ALLOWED_TAGS = {
-    "a", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol",
-    "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "a", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "img", "li",
+    "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
-_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "code": {"class"},
+    "img": {"src", "alt"},
+}
 # Inside a sentence, a label or a button only phrasing may appear.
-_INLINE_TAGS = {"a", "br", "code", "em", "strong"}
+_INLINE_TAGS = {"a", "br", "code", "em", "img", "strong"}
+
+
+def _same_site_images(element: str, attribute: str, value: str) -> str | None:
+    """Images only from this site (question images): no tracking pixels."""
+    if element == "img" and attribute == "src":
+        return value if value.startswith("/") and not value.startswith("//") else None
+    return value
 
 
 @lru_cache(maxsize=1024)
@@ -44,6 +55,11 @@ def render_markdown_inline(text: str) -> SafeString:
     return _clean(_parser.renderInline(text), _INLINE_TAGS)
 
 
+def sanitize_html(html: str) -> SafeString:
+    """HTML from elsewhere (a Moodle question file) cleaned by the guides' rules."""
+    return _clean(html, _ALLOWED_TAGS)
+
+
 def _clean(html: str, tags: set[str]) -> SafeString:
     cleaned = nh3.clean(
         html,
@@ -51,5 +67,6 @@ def _clean(html: str, tags: set[str]) -> SafeString:
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        attribute_filter=_same_site_images,
     )
     return mark_safe(cleaned)  # noqa: S308 - nh3 has sanitized it

@@ -21,6 +21,10 @@ class ImportCommand(BaseCommand):
     def write(self, document: dict):
         raise NotImplementedError  # each command's own rows
 
+    def guess_format(self, name: str, data: bytes) -> str:
+        """The format of a file given without --format."""
+        return guess_format(name)
+
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument(
@@ -33,7 +37,7 @@ class ImportCommand(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         try:
-            document = self.read(data, format or guess_format(file.name))
+            document = self.read(data, format or self.guess_format(file.name, data))
         except ImportFileError as exc:
             raise CommandError(f"{file}: nothing imported.\n{exc}") from exc
         counts = self.write(document)

@@ -12,6 +12,7 @@ from quizzes.gift import (
     GiftError,
     GiftProblem,
     parse_gift,
+    read_gift,
     slugify,
 )
 
@@ -255,11 +256,15 @@ def test_general_feedback_becomes_the_explanation():
     assert question["explanation"] == "**Because.**"
 
 
-def test_question_with_no_feedback_at_all_is_refused():
-    [(line, message)] = problems("\n::Q::Pick. {=a ~b}")
+def test_question_with_no_feedback_at_all_has_an_empty_explanation():
+    # Issue 18: such questions import, and the admin lists them as needing one.
+    question = only("\n::Q::Pick. {=a ~b}")
 
-    assert line == 2
-    assert "no explanation" in message
+    assert question["explanation"] == ""
+    assert question["choices"] == [
+        {"text": "a", "correct": True, "feedback": ""},
+        {"text": "b", "correct": False, "feedback": ""},
+    ]
 
 
 # Unsupported types: a problem on the question's first line
@@ -286,6 +291,45 @@ def test_unsupported_types_are_problems_at_the_question_line(question, kind):
     assert line == 6
     assert kind in message
     assert "not supported by this trainer" in message
+
+
+def test_skip_unsupported_lists_each_skipped_question_and_keeps_the_rest():
+    text = (
+        "::Fine::Fine? {T####x}\n\n"
+        "Match. {=cat -> cat food =dog -> dog food}\n\n"
+        "When? {#1822:5}\n\n"
+        "Grant is {~buried =entombed} in {=Grant's} tomb.\n\n"
+        "Just text.\n\n"
+        "::Also fine::Fine? {F}"
+    )
+
+    bank = read_gift(text, skip_unsupported=True)
+
+    assert [q["slug"] for q in bank.questions] == ["fine", "also-fine"]
+    assert [(p.line, p.unsupported) for p in bank.skipped] == [
+        (3, True),
+        (5, True),
+        (7, True),
+        (9, True),
+    ]
+    assert "matching" in bank.skipped[0].message
+    assert "numerical" in bank.skipped[1].message
+    assert "missing-word" in bank.skipped[2].message
+    assert "description" in bank.skipped[3].message
+
+
+def test_skip_unsupported_still_refuses_other_problems():
+    with pytest.raises(GiftError) as caught:
+        read_gift("Essay? {}\n\nBroken? {=a", skip_unsupported=True)
+
+    assert [(p.line, p.unsupported) for p in caught.value.problems] == [(3, False)]
+
+
+def test_without_skip_unsupported_the_file_fails_with_every_unsupported_question():
+    with pytest.raises(GiftError) as caught:
+        read_gift("Essay? {}\n\nWhen? {#1}\n\nOk? {T}")
+
+    assert [p.line for p in caught.value.problems] == [1, 3]
 
 
 def test_unsupported_question_spanning_lines_reports_its_first_line():
@@ -522,6 +566,17 @@ def test_category_topic_is_the_slugified_last_segment():
     assert [q["topics"] for q in parse_gift(text)] == [["iam-groups"], ["policies"], []]
 
 
+def test_categories_keep_the_last_segment_as_name_and_the_path():
+    bank = read_gift(
+        "$CATEGORY: $course$/top/AWS IAM/Roles and trust\n\nA? {T}\n\n"
+        "$CATEGORY: $system$/top/A//B\n\nB? {T}"
+    )
+
+    assert bank.categories["roles-and-trust"].name == "Roles and trust"
+    assert bank.categories["roles-and-trust"].path == "AWS IAM / Roles and trust"
+    assert bank.categories["a-b"].name == "A/B"
+
+
 def test_questions_before_any_category_have_no_topics():
     assert only("A? {T####x}")["topics"] == []
 
@@ -653,7 +708,7 @@ def _parse_or_error(text: str) -> None:
     else:
         assert isinstance(result, list)
         for question in result:
-            assert question["explanation"]
+            assert isinstance(question["explanation"], str)
             assert question["slug"]
             assert question["type"] in {"single", "multiple", "true_false", "short"}
 

@@ -246,3 +246,44 @@ def test_a_question_file_with_an_http_source_imports_nothing_naming_the_slug(ban
     with pytest.raises(ImportFileError, match="Question 'groups-nest': source must"):
         questions_import(document=check_document(document))
     assert Question.objects.get(slug="groups-rule").prompt != "Changed"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("topics", "[{b: 2}]"),
+        ("topics", "iam-groups"),
+        ("sort_areas", "[{a: 1}]"),
+        ("sort_areas", "[[guest-os]]"),
+    ],
+)
+def test_a_list_of_slugs_holding_something_else_is_a_problem_not_a_crash(
+    bank, key, value
+):
+    text = (
+        "questions:\n- slug: s\n  type: sort\n  prompt: p\n"
+        f"  sort_category: container\n  {key}: {value}\n"
+    )
+    with pytest.raises(ImportFileError, match=f"line 2: {key} must be a list of slugs"):
+        check_document(read_document(text, format="yaml"))
+
+
+def test_a_quiz_listing_something_other_than_slugs_is_a_problem(bank):
+    text = "quizzes:\n- slug: q\n  title: Q\n  questions: [{x: 1}]\n"
+    with pytest.raises(ImportFileError, match="line 2: questions must be a list"):
+        check_document(read_document(text, format="yaml"))
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "topics:\n- slug: t\n  name: {a: 1}\n",
+        "topics:\n- slug: t\n  name: T\n  category: {a: 1}\n",
+        "questions:\n- slug: s\n  type: sort\n  prompt: p\n  sort_service: [x]\n",
+        "quizzes:\n- slug: q\n  title: Q\n  draws: [{topic: {a: 1}, count: 1}]\n",
+    ],
+)
+def test_a_mapping_where_a_slug_or_name_belongs_is_a_problem_not_a_crash(bank, entry):
+    with pytest.raises(ImportFileError) as caught:
+        check_document(read_document(entry, format="yaml"))
+    assert caught.value.problems[0].line == 2

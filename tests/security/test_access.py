@@ -103,6 +103,8 @@ def _args_for(pattern, world) -> list:
         "kind": "s3-bucket",
         "ref": "aws/AmazonS3ReadOnlyAccess",
         "policy_name": "ReadReports",
+        # A question image's digest (quizzes/images.py).
+        "sha256": "0" * 64,
     }
     names = re.findall(r"<(?:\w+:)?(\w+)>", str(pattern))
     return [values[name] for name in names]
