@@ -362,6 +362,51 @@ def test_moodles_nested_categories_file_imports_its_true_false_questions(db):
     assert Question.objects.get(slug="mu-question").prompt == "Testing Mu Question"
 
 
+def test_moodles_true_false_file_with_images_stores_every_image(db, client, alice):
+    """Moodle's own export of two true/false questions, with JPEG images in the
+    question text, the general feedback and each answer's feedback."""
+    _, skipped = _import((DATA / "truefalse_with_files.xml").read_bytes())
+
+    assert skipped == []
+    assert QuestionImage.objects.count() == 4
+    assert set(QuestionImage.objects.values_list("content_type", flat=True)) == {
+        "image/jpeg"
+    }
+    logo = QuestionImage.objects.get(name="logo.jpg")
+    url = f"/question-images/{logo.sha256}"
+    false_one = Question.objects.get(slug="moodle-acronym-false")
+    assert false_one.type == "true_false"
+    assert false_one.true_false_answer is False
+    assert false_one.prompt == (
+        f"Moodle ![Moodle logo]({url}) is an acronym for Modular Object-Oriented "
+        "Dynamic Learning Education."
+    )
+    # The general feedback, then each answer's feedback, which has no other place.
+    assert false_one.explanation.startswith("![Informations](/question-images/")
+    assert "[documentation about Moodle](http://docs.moodle.org/en/About_Moodle)" in (
+        false_one.explanation
+    )
+    assert "Your answer is incorrect." in false_one.explanation
+    assert Question.objects.get(slug="moodle-acronym-true").true_false_answer is True
+    assert [t.name for t in false_one.topics.all()] == ["TrueFalse"]
+    client.force_login(alice)
+    response = client.get(url)
+    assert response["Content-Type"] == "image/jpeg"
+    assert response.content == bytes(logo.data)
+
+
+def test_moodles_multichoice_file_with_a_sound_reports_the_sound(db):
+    """Moodle's own export whose question links an MP3: not an image, so it
+    is named with its line, and nothing is imported."""
+    with pytest.raises(ImportFileError) as caught:
+        read_questions(
+            (DATA / "multichoice_with_files.xml").read_bytes(), format="moodle-xml"
+        )
+    assert caught.value.problems[0].line == 18
+    assert "'bonjour.mp3'" in caught.value.problems[0].message
+    assert not Question.objects.exists()
+
+
 def test_moodles_matching_question_is_no_responsibility_sort(db):
     with pytest.raises(ImportFileError) as caught:
         read_questions(
