@@ -1,7 +1,7 @@
 """Checks a question must pass before it is saved, shared by the admin and imports."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from iam import PolicyError, Request, parse_policy
 
@@ -27,12 +27,9 @@ def mark_problem(value: object) -> str | None:
     return None
 
 
-def mark_value(value: object) -> Decimal:
+def mark_value(value: int | float | Decimal) -> Decimal:
     """A checked file's `mark` (see mark_problem) as the field stores it."""
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:  # unchecked: let the model's validation say why
-        return Decimal(0)
+    return Decimal(str(value))
 
 
 def mark_number(mark: Decimal | int) -> int | float:
