@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from quizzes.grading import weighted_score
+from quizzes.interchange import check_document, questions_import, read_questions
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion
 from quizzes.selectors import question_marks
 from quizzes.services import answer_save, attempt_start, attempt_submit
@@ -101,3 +102,11 @@ def test_the_review_shows_a_mark_only_when_it_is_not_one(client, alice, question
     assert "2.5 marks" in page
     assert "· 1 mark" not in page  # the other question counts as usual
     assert Attempt.objects.get(pk=attempt.pk).score == 0.0
+
+
+def test_a_gift_question_has_no_mark_and_is_worth_one(db):
+    file = read_questions("::Nest:: Groups can contain groups. {F}\n", format="gift")
+    [entry] = file.document["questions"]
+    assert "mark" not in entry
+    questions_import(document=check_document(file.document))
+    assert Question.objects.get(slug=entry["slug"]).mark == 1
