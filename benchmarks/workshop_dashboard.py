@@ -46,7 +46,7 @@ def _build(trainees: int, rng: random.Random):
     from exercises.grading import grade_policy, grade_to_json
     from exercises.interchange import EXERCISES_FILE
     from exercises.models import Exercise, ExerciseKind, Submission
-    from quizzes.grading import grade
+    from quizzes.grading import grade, weighted_score
     from quizzes.models import Answer, Attempt, AttemptStatus, Question, Quiz
     from quizzes.selectors import quiz_plan
     from quizzes.services import _choice_orders, _draw_questions
@@ -108,12 +108,12 @@ def _build(trainees: int, rng: random.Random):
         {qid for a in attempts for qid in a.question_ids}
     )
     for attempt in attempts:
-        total = 0.0
+        marked = []
         for qid in attempt.question_ids:
             question = questions[qid]
             response = _response(question, rng)
             score = grade(question, response).score if response else 0.0
-            total += score
+            marked.append((float(question.mark), score))
             answers.append(
                 Answer(
                     attempt=attempt,
@@ -125,7 +125,7 @@ def _build(trainees: int, rng: random.Random):
                 )
             )
         if attempt.status == AttemptStatus.SUBMITTED:
-            attempt.score = total / len(attempt.question_ids)
+            attempt.score = weighted_score(marked)
             attempt.passed = attempt.percent >= attempt.quiz.pass_mark
             attempt.submitted_at = now
     Attempt.objects.bulk_update(attempts, ["score", "passed", "submitted_at"])

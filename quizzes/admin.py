@@ -26,6 +26,7 @@ from .models import (
     QuizDraw,
     QuizQuestion,
     Topic,
+    mark_text,
 )
 from .selectors import question_statistics
 from .services import questions_export
@@ -80,11 +81,22 @@ class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = [
-            "slug", "type", "difficulty", "topics", "prompt", "explanation",
+            "slug", "type", "difficulty", "mark", "topics", "prompt", "explanation",
             "true_false_answer", "sort_category", "sort_service", "sort_areas",
             "policy_document", "policy_kind", "request_principal", "request_action",
             "request_resource", "request_context", "accepted_answers", "source",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the mark is the default; shown as "2.5", not "2.5000000".
+        self.fields["mark"].required = False
+        if self.instance.pk:
+            self.initial["mark"] = mark_text(self.instance.mark)
+
+    def clean_mark(self):
+        mark = self.cleaned_data.get("mark")
+        return Question._meta.get_field("mark").default if mark is None else mark
 
     def clean(self):
         cleaned = super().clean()
@@ -199,8 +211,8 @@ class QuestionAdmin(admin.ModelAdmin):
     formfield_overrides = {models.JSONField: {"form_class": StrictJSONField}}
     inlines = [ChoiceInline]
     list_display = [
-        "slug", "type", "difficulty", "topic_list", "explained", "answer_count",
-        "share_correct",
+        "slug", "type", "difficulty", "marks", "topic_list", "explained",
+        "answer_count", "share_correct",
     ]  # fmt: skip
     list_filter = ["type", "difficulty", ExplanationFilter, "topics"]
     search_fields = ["slug", "prompt", "explanation"]
@@ -214,7 +226,19 @@ class QuestionAdmin(admin.ModelAdmin):
         js = ["js/admin_question.js"]
 
     fieldsets = [
-        (None, {"fields": ["slug", "type", "difficulty", "topics", "preview_link"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "slug",
+                    "type",
+                    "difficulty",
+                    "mark",
+                    "topics",
+                    "preview_link",
+                ]
+            },
+        ),
         ("Question", {"fields": ["prompt", "explanation", "source"]}),
         (
             "True or false",
@@ -271,6 +295,10 @@ class QuestionAdmin(admin.ModelAdmin):
                 ),
             )
         )
+
+    @admin.display(description="mark", ordering="mark")
+    def marks(self, obj) -> str:
+        return mark_text(obj.mark)
 
     @admin.display(description="topics")
     def topic_list(self, obj) -> str:

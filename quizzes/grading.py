@@ -30,6 +30,16 @@ EFFECT_LABELS = {
 }
 
 
+def weighted_score(marked: list[tuple[float, float]]) -> float:
+    """
+    A quiz's score from its questions' (mark, score) pairs: the scores weighted
+    by the marks, a fraction from 0 to 1. A 2-mark question right and a 1-mark
+    question wrong score 2/3; when every mark is 1 this is the plain mean.
+    """
+    total = sum(mark for mark, _ in marked)
+    return sum(mark * score for mark, score in marked) / total if total else 0.0
+
+
 @dataclass(frozen=True)
 class ItemFeedback:
     """Feedback on one part of an answer: a choice, or one sorted duty."""

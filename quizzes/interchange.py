@@ -55,7 +55,13 @@ from .models import (
 )
 from .moodle import SKIP_HINT
 from .moodle_xml import questions_moodle_xml, read_moodle_xml
-from .validation import ChoiceSpec, question_problems
+from .validation import (
+    ChoiceSpec,
+    mark_number,
+    mark_problem,
+    mark_value,
+    question_problems,
+)
 
 # The question file's public names, including those of the shared reader that the
 # admin and the commands import from here.
@@ -72,7 +78,7 @@ QUESTIONS_FILE = QUESTIONS_DIR / "questions.yaml"
 FORMATS = ("yaml", "json", "gift", "moodle-xml")
 
 QUESTION_KEYS = {
-    "slug", "type", "prompt", "explanation", "difficulty", "topics", "choices",
+    "slug", "type", "prompt", "explanation", "difficulty", "mark", "topics", "choices",
     "answer", "sort_category", "sort_service", "sort_areas", "policy",
     "policy_kind", "request", "accepted_answers", "source",
 }  # fmt: skip
@@ -313,6 +319,8 @@ class _Checker:
             self.add(line, f"Question '{q.get('slug')}': {problem}")
         if q.get("difficulty", 1) not in Difficulty.values:
             self.add(line, "difficulty must be 1, 2 or 3.")
+        if "mark" in q and (problem := mark_problem(q["mark"])):
+            self.add(line, f"Question '{q.get('slug')}': {problem}")
         for slug in self.slug_list(q, "topics", line):
             if slug not in self.topic_slugs:
                 self.add(line, f"Unknown topic '{slug}'.")
@@ -524,6 +532,7 @@ def questions_import(
                 "prompt": entry["prompt"],
                 "explanation": entry.get("explanation", ""),
                 "difficulty": entry.get("difficulty", 1),
+                "mark": mark_value(entry.get("mark", 1)),
                 "true_false_answer": entry.get("answer"),
                 "sort_category": categories.get(entry.get("sort_category")),
                 "sort_service": services.get(entry.get("sort_service")),
@@ -615,6 +624,9 @@ def _question_entry(question: Question) -> dict:
         "difficulty": question.difficulty,
         "topics": [t.slug for t in question.topics.all()],
     }
+    # Written only when it is not 1, so that files without marks stay as they were.
+    if question.mark != 1:
+        entry["mark"] = mark_number(question.mark)
     match question.type:
         case QuestionType.SINGLE | QuestionType.MULTIPLE:
             entry["choices"] = [

@@ -7,7 +7,10 @@ takes its key from the responsibility model, and a policy-reading question takes
 its key from the IAM engine.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -27,6 +30,23 @@ class QuestionType(models.TextChoices):
     SORT = "sort", "Responsibility sort"
     POLICY = "policy", "Policy reading"
     SHORT = "short", "Short answer"
+
+
+# A question's mark, as Moodle stores its default mark: up to 7 decimals. More
+# than MARK_MAX is a typing slip rather than a weighting.
+MARK_PLACES = 7
+MARK_MAX = 1000
+
+
+def validate_mark(value: Decimal) -> None:
+    """A question worth no marks would count for nothing in any quiz."""
+    if value is not None and value <= 0:
+        raise ValidationError("A question's mark must be more than 0.")
+
+
+def mark_text(mark: Decimal) -> str:
+    """A mark as people write it: Decimal("2.5000000") -> "2.5", 2 -> "2"."""
+    return f"{Decimal(mark).normalize():f}"
 
 
 # The engine names the kinds of policy; the choices only borrow its words.
@@ -53,6 +73,14 @@ class Question(SluggedModel):
     )
     difficulty = models.PositiveSmallIntegerField(
         choices=Difficulty.choices, default=Difficulty.EASY
+    )
+    mark = models.DecimalField(
+        max_digits=12,
+        decimal_places=MARK_PLACES,
+        default=1,
+        validators=[validate_mark, MaxValueValidator(MARK_MAX)],
+        help_text="How much the question counts in a quiz's score, relative to "
+        "the others (Moodle's default mark).",
     )
     topics = models.ManyToManyField(Topic, related_name="questions", blank=True)
 
@@ -103,9 +131,20 @@ class Question(SluggedModel):
 
     class Meta:
         ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mark__gt=0), name="question_mark_positive"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.slug
+
+    @property
+    def mark_label(self) -> str:
+        """The mark in words, as the review page shows it: "2 marks", "0.5 marks"."""
+        text = mark_text(self.mark)
+        return f"{text} mark" if text == "1" else f"{text} marks"
 
     @property
     def needs_explanation(self) -> bool:

@@ -24,8 +24,9 @@ How Moodle questions become ours:
 - ``questiontext`` is the prompt, ``generalfeedback`` the explanation, each
   answer's feedback its choice's feedback (true/false and short-answer feedback,
   which has no place of its own, is added to the explanation), ``idnumber`` the
-  slug (or ``name`` slugified). ``defaultgrade``, ``penalty``, ``hidden`` and the
-  combined feedback fields are ignored: every question here weighs the same.
+  slug (or ``name`` slugified), ``defaultgrade`` the mark (1 when missing; 0
+  or less is a problem, as a question worth no marks has no place here).
+  ``penalty``, ``hidden`` and the combined feedback fields are ignored.
   HTML is cleaned by the guides' sanitiser and kept as Markdown
   (quizzes/htmltext.py).
 - Anything else (essay, cloze, drag and drop, calculated, numerical, ...), and a
@@ -50,6 +51,7 @@ import re
 import secrets
 import xml.etree.ElementTree as ET  # noqa: S405 - building only; defusedxml reads
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from html import escape, unescape
 from urllib.parse import quote, unquote
 
@@ -64,7 +66,7 @@ from responsibility.selectors import STUDY_RELATED
 from .grading import EFFECT_LABELS, policy_decision, sort_items, sort_key
 from .htmltext import html_to_markdown, markdown_to_html, plain_to_markdown
 from .images import Image, image_file_name, image_read, image_url
-from .models import Question, QuestionImage, QuestionType, Topic
+from .models import MARK_PLACES, Question, QuestionImage, QuestionType, Topic
 from .moodle import (
     MAX_SLUG_LENGTH,
     SKIP_HINT,
@@ -75,6 +77,7 @@ from .moodle import (
     slugify,
     unsupported_message,
 )
+from .validation import mark_number
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -436,6 +439,9 @@ class _Reader:
             ]
         if isinstance(data.get("source"), str):
             entry["source"] = data["source"]
+        mark = self.mark(element, name)
+        if mark != 1:
+            entry["mark"] = mark
         if not entry["prompt"].strip():
             self.problem(element, f"Question '{name}' has no question text.")
         reader = getattr(self, f"read_{kind}")
@@ -446,6 +452,30 @@ class _Reader:
         entry["explanation"] = join_unique([entry["explanation"], *feedback])
         entry.update(fields)
         return entry
+
+    def mark(self, element: ET.Element, name: str) -> int | float | None:
+        """The question's ``defaultgrade``, Moodle's default mark; 1 when missing."""
+        found = element.find("defaultgrade")
+        raw = (found.text or "").strip() if found is not None else ""
+        if not raw:
+            return 1
+        try:
+            mark = Decimal(raw)
+        except InvalidOperation:
+            mark = None
+        if mark is None or not mark.is_finite():
+            self.problem(
+                found, f"Question '{name}': the defaultgrade '{raw}' is not a number."
+            )
+            return None
+        if mark <= 0:
+            self.problem(
+                found,
+                f"Question '{name}' has a defaultgrade of {raw}: a question worth "
+                "no marks cannot be represented.",
+            )
+            return None
+        return mark_number(mark)
 
     def srtdata(self, element: ET.Element) -> dict:
         found = element.find("srtdata")
@@ -737,7 +767,8 @@ def _question_element(root: ET.Element, question: Question, images: dict) -> Non
     _rich_element(element, "questiontext", text, images=images)
     explanation = markdown_to_html(question.explanation)
     _rich_element(element, "generalfeedback", explanation, images=images)
-    _element(element, "defaultgrade", "1")
+    # As Moodle writes it: 1.0000000.
+    _element(element, "defaultgrade", f"{Decimal(question.mark):.{MARK_PLACES}f}")
     _element(element, "penalty", "0")
     _element(element, "hidden", "0")
     _element(element, "idnumber", question.slug)

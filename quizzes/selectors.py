@@ -68,6 +68,12 @@ def attempt_questions(attempt: Attempt) -> list[Question]:
     return [by_id[pk] for pk in attempt.question_ids if pk in by_id]
 
 
+def question_marks(question_ids: list[int]) -> dict[int, float]:
+    """Each question's mark, by id, in one query (see grading.weighted_score)."""
+    marks = Question.objects.filter(pk__in=question_ids).values_list("pk", "mark")
+    return {pk: float(mark) for pk, mark in marks}
+
+
 def attempt_answers(attempt: Attempt) -> dict[int, Answer]:
     return {answer.question_id: answer for answer in attempt.answers.all()}
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from .grading import grade
+from .grading import grade, weighted_score
 
 # Import and export moved to interchange.py, the quiz plan (a read) to selectors.py;
 # these names stay importable from here for the modules that use them.
@@ -22,7 +22,7 @@ from .models import (
     Question,
     Quiz,
 )
-from .selectors import QuizPlan, quiz_plan
+from .selectors import QuizPlan, question_marks, quiz_plan
 from .signals import answer_saving, attempt_started
 
 # Sent with `attempt` (scored and saved) by every way an attempt is submitted,
@@ -197,8 +197,10 @@ def _submit(attempt: Attempt, now: datetime | None) -> Attempt:
         for qid in attempt.question_ids
         if qid not in scores
     )
-    total = sum(scores.get(qid, 0.0) for qid in attempt.question_ids)
-    attempt.score = total / len(attempt.question_ids)
+    marks = question_marks(attempt.question_ids)
+    attempt.score = weighted_score(
+        [(marks.get(qid, 1.0), scores.get(qid, 0.0)) for qid in attempt.question_ids]
+    )
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
     attempt.status = AttemptStatus.SUBMITTED
     attempt.submitted_at = now or timezone.now()

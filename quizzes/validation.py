@@ -1,14 +1,41 @@
 """Checks a question must pass before it is saved, shared by the admin and imports."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from iam import PolicyError, Request, parse_policy
 
-from .models import QuestionType
+from .models import MARK_MAX, MARK_PLACES, QuestionType
 
 # A policy-reading question shows one policy that decides on its own: the
 # caller's identity policy, or the resource's policy or trust policy.
 READABLE_POLICY_KINDS = frozenset(("identity", "resource", "trust"))
+
+
+def mark_problem(value: object) -> str | None:
+    """
+    Why a question file's `mark` is no mark, or None: it must be a number more
+    than 0 and at most MARK_MAX, with no more decimals than the field keeps.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return f"mark must be a number, not {value!r}."
+    mark = Decimal(str(value))
+    if not mark.is_finite() or not 0 < mark <= MARK_MAX:
+        return f"mark must be more than 0 and at most {MARK_MAX}, not {value}."
+    if mark != mark.quantize(Decimal(1).scaleb(-MARK_PLACES)):
+        return f"mark has more than {MARK_PLACES} decimals: {value}."
+    return None
+
+
+def mark_value(value: int | float | Decimal) -> Decimal:
+    """A checked file's `mark` (see mark_problem) as the field stores it."""
+    return Decimal(str(value))
+
+
+def mark_number(mark: Decimal | int) -> int | float:
+    """A mark as a file writes it: Decimal("2.0000000") -> 2, "2.5000000" -> 2.5."""
+    mark = Decimal(mark)
+    return int(mark) if mark == mark.to_integral_value() else float(mark)
 
 
 @dataclass(frozen=True)

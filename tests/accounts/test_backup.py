@@ -1,6 +1,7 @@
 """Back up trainees' results and restore them: nothing lost, all or nothing."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -214,3 +215,35 @@ def test_a_restore_brings_back_every_source(alice, bank, tmp_path):
     assert Exercise.objects.get(slug="e").source == page + "e"
     for model in models:
         assert model.objects.exclude(source="").get().source == page
+
+
+def test_a_restore_keeps_each_questions_mark(alice, bank, tmp_path):
+    from quizzes.models import Question
+
+    Question.objects.filter(slug="groups-nest").update(mark=Decimal("2.5"))
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), verbosity=0)
+    Question.objects.update(mark=1)
+
+    call_command("restore", str(path), "--replace", verbosity=0)
+    assert dict(Question.objects.exclude(mark=1).values_list("slug", "mark")) == {
+        "groups-nest": Decimal("2.5")
+    }
+
+
+def test_a_backup_from_before_marks_restores_every_question_worth_one(
+    alice, bank, tmp_path
+):
+    from quizzes.models import Question
+
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), verbosity=0)
+    backup = json.loads(path.read_text())
+    for row in backup["objects"]:
+        if row["model"] == "quizzes.question":
+            del row["fields"]["mark"]
+    path.write_text(json.dumps(backup))
+    Question.objects.update(mark=3)
+
+    call_command("restore", str(path), "--replace", verbosity=0)
+    assert set(Question.objects.values_list("mark", flat=True)) == {1}

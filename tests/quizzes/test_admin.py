@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -183,3 +184,30 @@ def test_trainees_cannot_reach_authoring_pages(client, alice, questions):
         response = client.get(url)
         assert response.status_code == 302
         assert reverse("admin:login") in response["Location"]
+
+
+def test_the_admin_edits_a_questions_mark_and_lists_it(client, admin_user, bank):
+    client.force_login(admin_user)
+    add = reverse("admin:quizzes_question_add")
+    assert client.post(add, _question_post(mark="2.5")).status_code == 302
+    question = Question.objects.get(slug="new-question")
+    assert question.mark == Decimal("2.5")
+
+    change = reverse("admin:quizzes_question_change", args=[question.pk])
+    assert 'name="mark" value="2.5"' in client.get(change).content.decode()
+    listing = client.get(reverse("admin:quizzes_question_changelist")).content
+    assert '<td class="field-marks">2.5</td>' in listing.decode()
+
+
+def test_the_admin_refuses_a_mark_of_zero_and_reads_an_empty_one_as_one(
+    client, admin_user, bank
+):
+    client.force_login(admin_user)
+    add = reverse("admin:quizzes_question_add")
+    response = client.post(add, _question_post(mark="0"))
+    assert response.status_code == 200
+    assert "A question&#x27;s mark must be more than 0." in response.content.decode()
+    assert not Question.objects.filter(slug="new-question").exists()
+
+    assert client.post(add, _question_post(mark="")).status_code == 302
+    assert Question.objects.get(slug="new-question").mark == 1

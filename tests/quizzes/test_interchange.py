@@ -2,6 +2,7 @@
 
 import copy
 import json
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -287,3 +288,63 @@ def test_a_mapping_where_a_slug_or_name_belongs_is_a_problem_not_a_crash(bank, e
     with pytest.raises(ImportFileError) as caught:
         check_document(read_document(entry, format="yaml"))
     assert caught.value.problems[0].line == 2
+
+
+@pytest.mark.parametrize("format", ["yaml", "json"])
+def test_a_questions_mark_survives_export_and_import(bank, format):
+    Question.objects.filter(slug="groups-nest").update(mark=Decimal("2.5"))
+    Question.objects.filter(slug="name-effect").update(mark=3)
+    exported = questions_export()
+    marks = {q["slug"]: q.get("mark") for q in exported["questions"]}
+    assert marks["groups-nest"] == 2.5
+    assert marks["name-effect"] == 3
+    assert marks["groups-rule"] is None, "a mark of 1 is not written"
+    text = dump_document(exported, format=format)
+    Question.objects.update(mark=1)
+
+    assert _import_text(text, format) == {"questions updated": 2}
+    assert dict(Question.objects.exclude(mark=1).values_list("slug", "mark")) == {
+        "groups-nest": Decimal("2.5"),
+        "name-effect": Decimal(3),
+    }
+
+
+def test_an_export_with_every_mark_one_has_no_mark_key(bank):
+    exported = questions_export(with_quizzes=False)
+    assert not any("mark" in question for question in exported["questions"])
+    assert "mark" not in dump_document(exported, format="yaml")
+
+
+def test_a_question_without_a_mark_is_worth_one(bank):
+    Question.objects.filter(slug="groups-nest").update(mark=4)
+    assert questions_import(document=check_document(BANK)) == {"questions updated": 1}
+    assert Question.objects.get(slug="groups-nest").mark == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("two", "mark must be a number, not 'two'"),
+        ("true", "mark must be a number, not True"),
+        ("'2'", "mark must be a number, not '2'"),
+        ("0", "mark must be more than 0 and at most 1000, not 0"),
+        ("-1", "mark must be more than 0 and at most 1000, not -1"),
+        ("1000.5", "mark must be more than 0 and at most 1000, not 1000.5"),
+        ("5000", "mark must be more than 0 and at most 1000, not 5000"),
+        (".nan", "mark must be more than 0 and at most 1000, not nan"),
+        ("0.123456789", "mark has more than 7 decimals"),
+    ],
+)
+def test_a_bad_mark_is_a_problem_naming_its_line(bank, value, message):
+    text = (
+        "questions:\n"
+        "- slug: fine\n  type: true_false\n  prompt: p\n  answer: true\n  mark: 2\n"
+        "- slug: bad\n  type: true_false\n  prompt: p\n  answer: true\n"
+        f"  mark: {value}\n"
+    )
+    with pytest.raises(ImportFileError) as caught:
+        check_document(read_document(text, format="yaml"))
+    [problem] = caught.value.problems
+    assert problem.line == 7
+    assert f"Question 'bad': {message}" in problem.message
+    assert not Question.objects.filter(slug="fine").exists()

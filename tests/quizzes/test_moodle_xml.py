@@ -1,7 +1,9 @@
 """Moodle XML: reading Moodle's own files, writing files Moodle reads, round trips."""
 
 import base64
+import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,7 @@ def _snapshot() -> dict:
             "prompt": q.prompt,
             "explanation": q.explanation,
             "difficulty": q.difficulty,
+            "mark": q.mark,
             "topics": [(t.slug, t.name, t.description) for t in q.topics.all()],
             "choices": [
                 (c.text, c.is_correct, c.feedback, c.order) for c in q.choices.all()
@@ -150,6 +153,78 @@ def _one_png() -> QuestionImage:
     return QuestionImage.objects.get()
 
 
+def test_a_questions_mark_is_its_defaultgrade_and_comes_back(bank):
+    Question.objects.filter(slug="groups-nest").update(mark=Decimal("2.5"))
+    Question.objects.filter(slug="name-effect").update(mark=Decimal("0.3333333"))
+    before = _snapshot()
+    xml = questions_moodle_xml()
+    grades = re.findall(r"<defaultgrade>(.*)</defaultgrade>", xml)
+    assert sorted(grades) == ["0.3333333"] + ["1.0000000"] * 4 + ["2.5000000"]
+
+    _empty_the_bank()
+    _import(xml)
+
+    assert _snapshot() == before
+    assert Question.objects.get(slug="groups-nest").mark == Decimal("2.5")
+
+
+def _true_false(grade: str) -> str:
+    return (
+        "<quiz>\n<question type='truefalse'><name><text>Marked</text></name>\n"
+        "<questiontext><text>Marked?</text></questiontext>\n"
+        f"<defaultgrade>{grade}</defaultgrade>\n"
+        "<answer fraction='100'><text>true</text></answer>\n"
+        "<answer fraction='0'><text>false</text></answer>\n"
+        "</question>\n</quiz>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("grade", "mark"),
+    [("2.5000000", Decimal("2.5")), ("1.0000000", 1), ("", 1), ("7", 7)],
+)
+def test_moodles_defaultgrade_is_kept_as_the_mark(db, grade, mark):
+    _import(_true_false(grade))
+    assert Question.objects.get(slug="marked").mark == mark
+
+
+def test_a_question_without_defaultgrade_is_worth_one(db):
+    _import(_true_false("1").replace("<defaultgrade>1</defaultgrade>\n", ""))
+    assert Question.objects.get(slug="marked").mark == 1
+
+
+@pytest.mark.parametrize("skip_unsupported", [False, True])
+@pytest.mark.parametrize("grade", ["0.0000000", "-1"])
+def test_a_question_worth_no_marks_is_a_problem_naming_its_line(
+    db, grade, skip_unsupported
+):
+    with pytest.raises(ImportFileError) as caught:
+        _import(_true_false(grade), skip_unsupported=skip_unsupported)
+    [problem] = caught.value.problems
+    assert problem.line == 4
+    assert problem.message == (
+        f"Question 'Marked' has a defaultgrade of {grade}: a question worth no "
+        "marks cannot be represented."
+    )
+    assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("grade", "line", "words"),
+    [
+        ("lots", 4, "the defaultgrade 'lots' is not a number"),
+        ("NaN", 4, "the defaultgrade 'NaN' is not a number"),
+        ("5000", 2, "mark must be more than 0 and at most 1000, not 5000"),
+    ],
+)
+def test_a_defaultgrade_that_is_no_mark_is_a_problem(db, grade, line, words):
+    with pytest.raises(ImportFileError) as caught:
+        _import(_true_false(grade))
+    [problem] = caught.value.problems
+    assert problem.line == line
+    assert words in problem.message
+
+
 def test_without_our_srtdata_moodle_fields_alone_keep_types_and_keys(bank):
     """What Moodle keeps when a teacher edits our export there: not the Markdown."""
     before = _snapshot()
@@ -225,6 +300,7 @@ def test_skip_unsupported_imports_the_rest_and_lists_what_it_skipped(content, ca
     assert "Skipped: line 196: Question 'Cloze about regions'" in out
     root = Question.objects.get(slug="root-user-powers")
     assert root.type == "single"
+    assert root.mark == 2  # its defaultgrade
     assert root.prompt.startswith(
         "Which identity can do *everything* in an AWS account by default?"
     )
