@@ -200,6 +200,22 @@ PAGES: list[tuple[str, str, str, Callable | None]] = [
         None,
     ),
     ("admin-attempts", "admin", "/admin/quizzes/attempt/", None),
+    ("admin-question-import", "admin", "/admin/quizzes/question/import/", None),
+    (
+        "admin-questions-needing-explanation",
+        "admin",
+        "/admin/quizzes/question/?explanation=missing",
+        None,
+    ),
+    (
+        "admin-lti-registration-add",
+        "admin",
+        "/admin/lti_tool/ltiregistration/add/",
+        None,
+    ),
+    ("admin-score-sends", "admin", "/admin/lti/scoresend/", None),
+    ("lti-config", "anonymous", "/lti/", None),
+    ("lti-refused", "anonymous", "/lti/login/", None),
     ("admin-index", "instructor", "/admin/", None),
     ("admin-question-add", "instructor", "/admin/quizzes/question/add/", None),
 ]

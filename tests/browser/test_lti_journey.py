@@ -12,7 +12,10 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.browser.test_axe import AXE, OPTIONS
 from tests.lti.platform import CLIENT_ID, DEPLOYMENT_ID, ISSUER, FakePlatform
+
+DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +26,7 @@ class _LmsPages(BaseHTTPRequestHandler):
 
     platform: FakePlatform
     tool: str
+    deep_links: list[str]  # the JWTs the tool handed back through the browser
 
     def log_message(self, *args) -> None:
         pass
@@ -37,14 +41,14 @@ class _LmsPages(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
-        if url.path == "/course":
+        if url.path in ("/course", "/teach"):
             login = (
                 self.tool
                 + "/lti/login/?"
                 + urlencode(
                     {
                         "iss": ISSUER,
-                        "login_hint": "hint-1",
+                        "login_hint": "teacher" if url.path == "/teach" else "hint-1",
                         "client_id": CLIENT_ID,
                         "lti_deployment_id": DEPLOYMENT_ID,
                         "target_link_uri": self.tool + "/lti/launch/",
@@ -59,7 +63,13 @@ class _LmsPages(BaseHTTPRequestHandler):
             )
         elif url.path == "/auth":
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
-            token = self.platform.sign(self.platform.claims(nonce=query["nonce"]))
+            if query["login_hint"] == "teacher":
+                origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+                claims = self.platform.deep_linking_claims(nonce=query["nonce"])
+                claims[DL_SETTINGS]["deep_link_return_url"] = origin + "/deep_links"
+            else:
+                claims = self.platform.claims(nonce=query["nonce"])
+            token = self.platform.sign(claims)
             # The tool names its https address; this test serves it over http.
             target = query["redirect_uri"].replace("https://", "http://", 1)
             self._send(
@@ -71,6 +81,15 @@ class _LmsPages(BaseHTTPRequestHandler):
             )
         else:
             self.send_error(404)
+
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path != "/deep_links":
+            self.send_error(404)
+            return
+        length = int(self.headers["Content-Length"])
+        form = parse_qs(self.rfile.read(length).decode())
+        self.deep_links.append(form["JWT"][0])
+        self._send("<!doctype html><title>Added</title><h1>Activity added</h1>")
 
 
 @pytest.fixture
@@ -91,7 +110,11 @@ def lms(live_server, transactional_db, monkeypatch, settings):
         "get_adapter",
         lambda self, url: fake if url.startswith(ISSUER + "/") else original(self, url),
     )
-    handler = type("Pages", (_LmsPages,), {"platform": fake, "tool": live_server.url})
+    handler = type(
+        "Pages",
+        (_LmsPages,),
+        {"platform": fake, "tool": live_server.url, "deep_links": []},
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -110,6 +133,7 @@ def lms(live_server, transactional_db, monkeypatch, settings):
     # The LTI endpoints see https (as behind a TLS proxy), so their cookies are
     # SameSite=None; Secure, which Chromium accepts from localhost.
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    fake.deep_links = handler.deep_links
     yield fake, origin
     server.shutdown()
     server.server_close()
@@ -119,12 +143,7 @@ def test_a_learner_takes_a_quiz_inside_the_lms_and_the_lms_gets_the_score(
     live_server, lms, page, screenshot
 ):
     platform, origin = lms
-    page.route(
-        re.compile(r".*/lti/(login|launch)/.*"),
-        lambda route: route.continue_(
-            headers={**route.request.headers, "x-forwarded-proto": "https"}
-        ),
-    )
+    _https_to_the_tool(page)
 
     page.goto(origin + "/course")
     frame = page.frame_locator("iframe")
@@ -147,3 +166,50 @@ def test_a_learner_takes_a_quiz_inside_the_lms_and_the_lms_gets_the_score(
 
     assert [score["scoreGiven"] for score in platform.scores] == [100.0]
     assert platform.scores[0]["userId"] == "learner-1"
+
+
+def _https_to_the_tool(page) -> None:
+    page.route(
+        re.compile(r".*/lti/(login|launch)/.*"),
+        lambda route: route.continue_(
+            headers={**route.request.headers, "x-forwarded-proto": "https"}
+        ),
+    )
+
+
+def _no_axe_violations(frame) -> None:
+    results = AXE.run(frame, options=OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_an_instructor_picks_an_activity_inside_the_lms(
+    live_server, lms, page, screenshot
+):
+    """Deep linking in the browser: the picker opens in the LMS's frame, and
+    the choice goes back to the LMS as a JWT signed with the tool's key."""
+    import jwt
+    from lti_tool.models import Key
+
+    platform, origin = lms
+    _https_to_the_tool(page)
+
+    page.goto(origin + "/teach")
+    frame = page.frame_locator("iframe")
+    expect(frame.get_by_role("heading", level=1)).to_have_text(
+        "Choose an activity for your course"
+    )
+    _no_axe_violations(page.frames[1])
+    screenshot("lti-deep-link-picker")
+    frame.get_by_label("IAM groups").check()
+    frame.get_by_role("button", name="Add to the course").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text("Activity added")
+
+    [token] = platform.deep_links
+    keys = {key["kid"]: key for key in Key.objects.as_jwks()["keys"]}
+    kid = jwt.get_unverified_header(token)["kid"]
+    claims = jwt.decode(
+        token, jwt.PyJWK(keys[kid]).key, algorithms=["RS256"], audience=ISSUER
+    )
+    [item] = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["custom"] == {"activity": "quiz:groups"}
+    assert item["lineItem"]["scoreMaximum"] == 100.0
