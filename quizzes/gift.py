@@ -72,6 +72,7 @@ from .moodle import (
     MAX_SLUG_LENGTH,
     Category,
     category_from_path,
+    category_register,
     join_unique,
     make_slugs_unique,
     slugify,
@@ -175,10 +176,10 @@ def read_gift(text: str, *, skip_unsupported: bool = False) -> GiftBank:
             end = block.syntax.find("\n")
             end = len(block.text) if end < 0 else end
             category = category_from_path(block.text[len("$CATEGORY:") : end])
-            topics = [category.slug] if category else []
+            topics = []
             if category:
                 category = replace(category, line=block.line_at(0))
-                categories.setdefault(category.slug, category)
+                topics = [category_register(categories, category).slug]
             block = block.slice(end, len(block.text)).stripped()
             if not block.text:
                 continue

@@ -11,15 +11,17 @@ slugified (``roles``), unless the category carries an ``idnumber`` that is a
 slug, which then is the topic's slug (our Moodle XML export writes the topic's
 slug there, so topics come back exactly). The whole path is kept in the new
 topic's description. A category whose name is already an existing topic's name
-files its questions under that topic. Two paths with the same last segment
-(``IAM/Roles``, ``S3/Roles``) share one topic.
+files its questions under that topic. Two paths of one file with the same last
+segment (``IAM/Roles``, ``S3/Roles``) are two topics: the first keeps the plain
+name and slug, a later one is named after its parent too (``S3 / Roles``,
+``s3-roles``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MAX_SLUG_LENGTH = 80  # SluggedModel.slug
 MAX_TOPIC_NAME = 100  # Topic.name
@@ -80,6 +82,33 @@ def category_from_path(path: str, *, idnumber: str = "") -> Category | None:
         path=path,
         description=f"Imported from the Moodle question category {path}.",
     )
+
+
+def category_register(categories: dict[str, Category], category: Category) -> Category:
+    """
+    Add a category read from a file to the file's ``categories`` (by slug) and
+    return the topic its questions go to: the one already there for the same
+    path, or this one, renamed after its parent when an earlier path of the file
+    ended in the same name (``S3 / Roles``, ``s3-roles``, then ``-2``, ...).
+    """
+    known = categories.get(category.slug)
+    if known is None:
+        categories[category.slug] = category
+        return category
+    for other in categories.values():
+        if other.path == category.path:
+            return other
+    segments = category.path.split(" / ")[-2:]
+    base = slugify(" ".join(segments))[:MAX_SLUG_LENGTH].strip("-") or category.slug
+    slug, number = base, 1
+    while slug in categories:
+        number += 1
+        suffix = f"-{number}"
+        slug = base[: MAX_SLUG_LENGTH - len(suffix)].strip("-") + suffix
+    name = " / ".join(segments)[:MAX_TOPIC_NAME].strip()
+    category = replace(category, slug=slug, name=name)
+    categories[slug] = category
+    return category
 
 
 def unsupported_message(kind: str) -> str:

@@ -72,6 +72,7 @@ from .moodle import (
     SKIP_HINT,
     Category,
     category_from_path,
+    category_register,
     join_unique,
     make_slugs_unique,
     slugify,
@@ -279,7 +280,7 @@ class _Reader:
     def category(self, element: ET.Element) -> None:
         path = _text(element, "category/text")
         category = category_from_path(path, idnumber=_text(element, "idnumber"))
-        self.topics = [category.slug] if category else []
+        self.topics = []
         if category is None:
             return
         description = self.rich(element.find("info"), inline=False)
@@ -299,7 +300,7 @@ class _Reader:
             study,
             self.line(element),
         )
-        self.categories.setdefault(category.slug, category)
+        self.topics = [category_register(self.categories, category).slug]
 
     # --- texts
 

@@ -782,6 +782,42 @@ def test_gift_and_moodle_xml_make_the_same_topic_of_the_same_path(db):
     )
 
 
+def test_two_paths_ending_in_the_same_name_are_two_topics(db):
+    """IAM/Roles and S3/Roles in one file: the second is named after its
+    parent, and a third mention of IAM/Roles goes back to the first."""
+    paths = ["IAM/Roles", "S3/Roles", "IAM/Roles"]
+    gift = "".join(
+        f"$CATEGORY: $course$/top/{path}\n\n::q{number}::Q{number}? {{T}}\n\n"
+        for number, path in enumerate(paths)
+    )
+    xml = (
+        "<quiz>"
+        + "".join(
+            f"<question type='category'><category><text>$course$/top/{path}</text>"
+            "</category></question>"
+            f"<question type='truefalse'><name><text>q{number}</text></name>"
+            f"<questiontext><text>Q{number}?</text></questiontext>"
+            "<answer fraction='100'><text>true</text></answer></question>"
+            for number, path in enumerate(paths)
+        )
+        + "</quiz>"
+    )
+    for text, format in [(gift, "gift"), (xml, "moodle-xml")]:
+        document = read_questions(text, format=format).document
+        assert [(t["slug"], t["name"]) for t in document["topics"]] == [
+            ("roles", "Roles"),
+            ("s3-roles", "S3 / Roles"),
+        ], format
+        assert [q["topics"] for q in document["questions"]] == [
+            ["roles"],
+            ["s3-roles"],
+            ["roles"],
+        ], format
+        assert document["topics"][1]["description"] == (
+            "Imported from the Moodle question category S3 / Roles."
+        )
+
+
 def test_a_topic_problem_names_the_line_of_its_category(db):
     xml = (
         "<quiz>\n"
