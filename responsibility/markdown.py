@@ -26,7 +26,9 @@ _INLINE_TAGS = {"a", "br", "code", "em", "img", "strong"}
 def _same_site_images(element: str, attribute: str, value: str) -> str | None:
     """Images only from this site (question images): no tracking pixels."""
     if element == "img" and attribute == "src":
-        return value if value.startswith("/") and not value.startswith("//") else None
+        # Browsers read a backslash in a web address as "/": "/\host" is "//host".
+        same_site = value.startswith("/") and not value.startswith("//")
+        return value if same_site and "\\" not in value else None
     return value
 
 
