@@ -12,7 +12,7 @@ from lti_tool.admin import LtiRegistrationAdmin as BaseRegistrationAdmin
 from lti_tool.models import LtiContext, LtiDeployment, LtiRegistration
 
 from .launch import LaunchRefused
-from .models import RegistrationOptions, ScoreSend
+from .models import ORIGIN, RegistrationOptions, ScoreSend
 from .services import roster_sync, scores_retry, scores_send
 
 _LOCAL = {"localhost", "127.0.0.1", "::1"}
@@ -139,8 +139,36 @@ class DeploymentInline(admin.TabularInline):
     extra = 0
 
 
+class OptionsForm(forms.ModelForm):
+    class Meta:
+        model = RegistrationOptions
+        fields = ["instructors_join_group", "frame_origins"]
+
+    def clean_frame_origins(self):
+        origins = []
+        for number, line in enumerate(
+            self.cleaned_data["frame_origins"].splitlines(), 1
+        ):
+            origin = line.strip().lower().removesuffix("/")
+            if not origin:
+                continue
+            if not ORIGIN.fullmatch(origin):
+                raise forms.ValidationError(
+                    f"Line {number} ({line.strip()[:80]}) is not an origin: write "
+                    "a scheme and a host only, such as https://school.instructure.com "
+                    "(no path, no spaces)."
+                )
+            try:
+                _https_or_local(origin.replace("*.", "", 1), f"origin on line {number}")
+            except forms.ValidationError as error:
+                raise forms.ValidationError(error.messages) from None
+            origins.append(origin)
+        return "\n".join(origins)
+
+
 class OptionsInline(admin.StackedInline):
     model = RegistrationOptions
+    form = OptionsForm
     can_delete = False
 
 

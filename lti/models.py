@@ -10,6 +10,8 @@ LTI users, contexts, memberships, resource links, keys).
 - ``ScoreSend``: the outbox of scores for the platform's gradebook.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,6 +19,13 @@ from lti_tool.models import LtiRegistration, LtiResourceLink
 
 # Platforms' URLs (line items, return URLs) can be long; PostgreSQL enforces it.
 URL_LENGTH = 2000
+
+# An origin as CSP's frame-ancestors takes it: a scheme and a host (whose first
+# label may be *, as in https://*.instructure.com), maybe a port, nothing else.
+ORIGIN = re.compile(
+    r"https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*"
+    r"(:[0-9]{1,5})?"
+)
 
 
 class RegistrationOptions(models.Model):
@@ -55,7 +64,10 @@ class RegistrationOptions(models.Model):
         return f"Options of {self.registration}"
 
     def extra_origins(self) -> list[str]:
-        return [line.strip() for line in self.frame_origins.splitlines() if line]
+        """The origins of frame_origins; anything else in it is ignored, as it
+        would otherwise end up in the Content-Security-Policy header."""
+        lines = (line.strip() for line in self.frame_origins.splitlines())
+        return [line for line in lines if ORIGIN.fullmatch(line)]
 
 
 class LaunchValue(models.Model):

@@ -90,6 +90,18 @@ def test_an_administrator_registers_a_platform(admin_client):
         ("keyset_url", "http://moodle.school.test/certs", "must start with https://"),
         ("client_id", "   ", "This field is required"),
         ("deployments-0-deployment_id", "  ", "This field is required"),
+        ("trainer_options-0-frame_origins", "https://ok.test\n*", "Line 2 (*)"),
+        (
+            "trainer_options-0-frame_origins",
+            "https://school.test; script-src *",
+            "is not an origin",
+        ),
+        (
+            "trainer_options-0-frame_origins",
+            "https://school.test/courses",
+            "is not an origin",
+        ),
+        ("trainer_options-0-frame_origins", "http://school.test", "https://"),
     ],
 )
 def test_a_registration_with_a_mistake_says_what_to_fix(
@@ -104,3 +116,38 @@ def test_a_registration_with_a_mistake_says_what_to_fix(
     assert response.status_code == 200
     assert words in response.content.decode()
     assert not LtiRegistration.objects.exists()
+
+
+def test_extra_frame_origins_are_kept_as_origins(admin_client):
+    from lti_tool.models import LtiRegistration
+
+    from lti.launch import registration_origins
+
+    response = admin_client.post(
+        "/admin/lti_tool/ltiregistration/add/",
+        {
+            **REGISTRATION,
+            "trainer_options-0-frame_origins": " HTTPS://School.Test/ \n\n"
+            "https://*.instructure.com",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    registration = LtiRegistration.objects.get()
+    assert registration.trainer_options.frame_origins == (
+        "https://school.test\nhttps://*.instructure.com"
+    )
+    assert registration_origins(registration) == {
+        "https://moodle.school.test",
+        "https://school.test",
+        "https://*.instructure.com",
+    }
+
+
+def test_a_stored_line_that_is_no_origin_never_reaches_the_header(db):
+    from lti.models import RegistrationOptions
+
+    options = RegistrationOptions(
+        frame_origins="https://school.test\nhttps://x.test; script-src *\n'none'"
+    )
+    assert options.extra_origins() == ["https://school.test"]
