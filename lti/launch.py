@@ -29,6 +29,7 @@ from pylti1p3.deployment import Deployment
 from pylti1p3.exception import LtiException, OIDCException
 
 from .http import platform_session
+from .models import ORIGIN
 from .storage import DatabaseLaunchStorage
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -367,14 +368,21 @@ def launch_validate(request) -> MessageLaunch:
     return launch
 
 
+def origin_of(url: str | None, *, schemes=("http", "https")) -> str | None:
+    """The origin of a URL, as CSP's frame-ancestors takes it, or None when it
+    has none (a relative URL, another scheme, user info or odd characters)."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in schemes or not parts.hostname:
+        return None
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    return origin if ORIGIN.fullmatch(origin) else None
+
+
 def registration_origins(registration: LtiRegistration) -> set[str]:
     """The origins a registration's platform serves pages from, as far as the
     registration tells: its issuer's and its login URL's, and any added."""
-    origins = set()
-    for url in (registration.issuer, registration.auth_url):
-        parts = urlsplit(url)
-        if parts.scheme in {"http", "https"} and parts.netloc:
-            origins.add(f"{parts.scheme}://{parts.netloc}")
+    origins = {origin_of(url) for url in (registration.issuer, registration.auth_url)}
+    origins.discard(None)
     options = getattr(registration, "trainer_options", None)
     if options is not None:
         origins.update(options.extra_origins())

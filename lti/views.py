@@ -30,6 +30,7 @@ from .launch import (
     OIDCLogin,
     launch_validate,
     no_key,
+    origin_of,
     registration_origins,
 )
 from .middleware import FRAME_ORIGINS
@@ -119,9 +120,9 @@ def _session_origins(launch) -> list[str]:
     presentation = body.get(CLAIM + "launch_presentation") or {}
     platform = body.get(CLAIM + "tool_platform") or {}
     for url in (presentation.get("return_url"), platform.get("url")):
-        parts = urlsplit(url or "")
-        if parts.scheme == "https" and parts.netloc:
-            origins.add(f"https://{parts.netloc}")
+        origin = origin_of(url, schemes=("https",))
+        if origin:
+            origins.add(origin)
     return sorted(origins)
 
 
@@ -234,17 +235,27 @@ def pick(request: HttpRequest) -> HttpResponse:
             },
         }
     ]
+    return_url = settings_claim.get("deep_link_return_url")
+    return_origin = origin_of(return_url)
+    if return_origin is None:
+        return refused(
+            request,
+            LaunchRefused(
+                "The LMS gave no web address to send the chosen activity back to.",
+                "The LMS must send deep_link_return_url in its deep linking "
+                "settings; check the tool's deep linking configuration there.",
+                400,
+            ),
+        )
     token = deep_link.encode_jwt(message)
-    return_url = settings_claim["deep_link_return_url"]
     response = render(
         request,
         "lti/pick_return.html",
         {"return_url": return_url, "jwt": token, "activity": activity},
     )
-    parts = urlsplit(return_url)
     response._csp_config = {
         **settings.SECURE_CSP,
-        "form-action": ["'self'", f"{parts.scheme}://{parts.netloc}"],
+        "form-action": ["'self'", return_origin],
     }
     # The page is framed by the platform too (the middleware adds it).
     request.session[SESSION_LAUNCH] = {

@@ -108,3 +108,25 @@ def test_the_picker_is_refused_outside_a_launch(client, alice):
 
     assert response.status_code == 403
     assert "opens only from a course" in response.content.decode()
+
+
+def test_a_return_address_that_is_no_web_address_gets_no_answer(client, platform, quiz):
+    settings = platform.deep_linking_claims(nonce="x")[DL + "deep_linking_settings"]
+    response = _deep_link_launch(
+        client,
+        platform,
+        **{
+            DL + "deep_linking_settings": {
+                **settings,
+                "deep_link_return_url": "javascript:alert(1)//",
+            }
+        },
+    )
+    assert response.status_code == 302
+
+    answer = client.post("/lti/pick/", {"activity": "quiz:groups"}, secure=True)
+
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "no web address to send the chosen activity back to" in page
+    assert "JWT" not in page
