@@ -28,7 +28,8 @@ from .services import questions_export, questions_import
 
 class QuestionImportForm(forms.Form):
     file = forms.FileField(
-        help_text="YAML, JSON or Moodle GIFT, at most 5 MB; Moodle XML, at most 10 MB."
+        help_text="YAML or JSON, at most 5 MB; Moodle GIFT, at most 2 MB; Moodle "
+        "XML, at most 10 MB."
     )
     format = forms.ChoiceField(
         choices=[
