@@ -305,7 +305,8 @@ def score_record(*, user, kind: ActivityKind, slug: str, fraction: float) -> lis
         new.append(row.pk)
     if new:
         # The learner's earlier scores that wait for a retry go along.
-        transaction.on_commit(lambda: scores_send(ids=new, user=user))
+        # robust: the attempt is stored whatever happens here; the row waits.
+        transaction.on_commit(lambda: scores_send(ids=new, user=user), robust=True)
     return new
 
 

@@ -295,3 +295,25 @@ def test_a_score_without_a_tool_key_waits_and_says_what_to_run(
     row = ScoreSend.objects.get()
     assert row.status == ScoreStatus.PENDING
     assert "lti_keys" in row.last_error
+
+
+def test_a_sender_that_breaks_leaves_the_attempt_stored_and_the_score_waiting(
+    client, platform, quiz, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Sending runs after the attempt's transaction commits; whatever goes
+    wrong there (here, the database) is logged, not shown to the learner."""
+    import lti.services
+    from lti.models import ScoreSend, ScoreStatus
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(lti.services, "scores_send", broken)
+    user = _learner(client, platform)
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = _take_quiz(user, quiz, right=True)
+
+    attempt.refresh_from_db()
+    assert attempt.score == 1.0
+    assert platform.scores == []
+    assert ScoreSend.objects.get().status == ScoreStatus.PENDING
