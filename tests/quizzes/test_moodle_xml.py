@@ -53,6 +53,7 @@ def _snapshot() -> dict:
             ],
             "answer": q.true_false_answer,
             "accepted": q.accepted_answer_list,
+            "number": (q.numerical_answer, q.numerical_tolerance),
             "sort_category": q.sort_category.slug if q.sort_category else None,
             "sort_service": q.sort_service.slug if q.sort_service else None,
             "sort_areas": sorted(a.slug for a in q.sort_areas.all()),
@@ -89,7 +90,7 @@ def test_the_shipped_bank_survives_a_moodle_xml_round_trip(content):
     questions_load()
     before = _snapshot()
     assert {q["type"] for q in before.values()} == {
-        "single", "multiple", "true_false", "sort", "policy", "short",
+        "single", "multiple", "true_false", "sort", "policy", "short", "numerical",
     }  # fmt: skip
     xml = questions_moodle_xml()
 
@@ -857,7 +858,6 @@ def test_a_gift_file_mixing_types_imports_what_it_can_with_skip_unsupported(
         call_command("import_questions", str(path))
     assert [line for line in str(caught.value).splitlines() if "line" in line] == [
         "line 5: matching questions (=item -> match) are not supported by this trainer",
-        "line 7: numerical questions ({#...}) are not supported by this trainer",
         "line 9: essay questions ({}) are not supported by this trainer",
         "line 11: missing-word questions (text after the {...} answer block) are "
         "not supported by this trainer",
@@ -867,8 +867,9 @@ def test_a_gift_file_mixing_types_imports_what_it_can_with_skip_unsupported(
 
     call_command("import_questions", str(path), skip_unsupported=True)
     out = capsys.readouterr().out
-    assert out.count("Skipped: line") == 5
+    assert out.count("Skipped: line") == 4
     assert sorted(Question.objects.values_list("slug", flat=True)) == [
+        "num",
         "single",
         "tf",
     ]
