@@ -160,7 +160,7 @@ def test_a_questions_mark_is_its_defaultgrade_and_comes_back(bank):
     before = _snapshot()
     xml = questions_moodle_xml()
     grades = re.findall(r"<defaultgrade>(.*)</defaultgrade>", xml)
-    assert sorted(grades) == ["0.3333333"] + ["1.0000000"] * 4 + ["2.5000000"]
+    assert sorted(grades) == ["0.3333333"] + ["1.0000000"] * 5 + ["2.5000000"]
 
     _empty_the_bank()
     _import(xml)
