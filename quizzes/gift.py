@@ -611,11 +611,11 @@ class _Question:
         answer at 100%; wrong answers (0% or less) only add their feedback.
         """
         feedback: list[str] = []
+        other_feedback = ""  # for any other answer, after ~
         wrong = answers.syntax.find("~")
         if wrong >= 0:
             end = len(answers.text)
-            _, wrong_feedback = _text_and_feedback(answers, wrong + 1, end)
-            feedback.append(wrong_feedback)
+            _, other_feedback = _text_and_feedback(answers, wrong + 1, end)
             answers = answers.slice(0, wrong)
         pieces = answers.split(_EQUALS)
         if pieces[0][2] == pieces[0][1]:
@@ -656,6 +656,7 @@ class _Question:
             self.problem(line, "a numerical question needs an answer at 100%")
             return None
         answer, tolerance = right[0]
+        feedback.append(other_feedback)
         return {
             "type": "numerical",
             "answer": number_value(answer),

@@ -128,10 +128,11 @@ def test_a_bank_with_every_corner_goes_yaml_to_moodle_xml_and_back(content):
     yaml_before = questions_export(with_quizzes=False)
     before = _snapshot()
     assert {q["type"] for q in before.values()} == {
-        "single", "multiple", "true_false", "sort", "policy", "short",
+        "single", "multiple", "true_false", "sort", "policy", "short", "numerical",
     }  # fmt: skip
     xml = questions_moodle_xml()
     assert "$course$/top/IAM users//groups" in xml
+    assert "<text>-4500.125</text>" in xml and "<tolerance>0.75</tolerance>" in xml
     assert 'fraction="33.33333"' in xml and 'fraction="-33.33333"' in xml
 
     _empty_the_bank()
