@@ -75,7 +75,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .moodle import (
     MAX_SLUG_LENGTH,
@@ -87,7 +87,7 @@ from .moodle import (
     slugify,
     unsupported_message,
 )
-from .validation import number_value
+from .validation import file_decimal, number_value
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -671,7 +671,7 @@ class _Question:
         """``2``, ``2:0.5`` or ``1..3`` as (answer, tolerance); None after a problem."""
         text = " ".join(text.split())
         if ".." in text:
-            low, high = (_gift_number(part) for part in text.split("..", 1))
+            low, high = (file_decimal(part) for part in text.split("..", 1))
             if low is None or high is None or low > high:
                 self.problem(
                     line, f"the range '{text[:40]}' is not two numbers, low..high"
@@ -679,8 +679,8 @@ class _Question:
                 return None
             return (low + high) / 2, (high - low) / 2
         answer, _, margin = text.partition(":")
-        number = _gift_number(answer)
-        tolerance = _gift_number(margin) if margin else Decimal(0)
+        number = file_decimal(answer)
+        tolerance = file_decimal(margin) if margin else Decimal(0)
         if number is None or tolerance is None:
             self.problem(line, f"the numerical answer '{text[:40]}' is not a number")
             return None
@@ -715,15 +715,6 @@ class _Question:
             words = slugify(_TAG.sub(" ", prompt)).split("-")
             slug = "-".join(words[:_PROMPT_SLUG_WORDS])
         return slug[:_SLUG_BASE_LENGTH].strip("-") or "question"
-
-
-def _gift_number(text: str) -> Decimal | None:
-    """A finite number written in a GIFT numerical answer, or None."""
-    try:
-        number = Decimal(text.strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
 
 
 def _text_and_feedback(answers: _Text, start: int, end: int) -> tuple[str, str]:

@@ -54,7 +54,7 @@ import re
 import secrets
 import xml.etree.ElementTree as ET  # noqa: S405 - building only; defusedxml reads
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from html import escape, unescape
 from urllib.parse import quote, unquote
 
@@ -88,7 +88,7 @@ from .moodle import (
     slugify,
     unsupported_message,
 )
-from .validation import number_problem, number_value
+from .validation import file_decimal, number_problem, number_value
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -469,11 +469,8 @@ class _Reader:
         raw = (found.text or "").strip() if found is not None else ""
         if not raw:
             return 1
-        try:
-            mark = Decimal(raw)
-        except InvalidOperation:
-            mark = None
-        if mark is None or not mark.is_finite():
+        mark = file_decimal(raw)
+        if mark is None:
             self.problem(
                 found, f"Question '{name}': the defaultgrade '{raw}' is not a number."
             )
@@ -591,18 +588,29 @@ class _Reader:
             return None
         return {"type": QuestionType.TRUE_FALSE, "answer": value, "_feedback": feedback}
 
-    def read_shortanswer(self, element, name, ours, data) -> dict | None:
-        accepted = []
-        feedback = []
+    def right_answers(self, element: ET.Element) -> list[tuple[ET.Element, str]]:
+        """
+        A short or numerical question's answers at 100 %, with their text. Wrong
+        answers (0 % or less, often "*" with feedback for any other reply) are
+        left out; partial credit is not representable.
+        """
+        right = []
         for answer, fraction in self.answers(element):
             text = " ".join(_text(answer).split())
             if fraction <= 0:
-                continue  # wrong answers, often "*" with feedback: any other reply
+                continue
             if fraction < 100:
                 raise _Unsupported(
                     f"the answer '{text[:40]}' earns {fraction:g}%: partial credit "
                     "is not supported by this trainer"
                 )
+            right.append((answer, text))
+        return right
+
+    def read_shortanswer(self, element, name, ours, data) -> dict | None:
+        accepted = []
+        feedback = []
+        for answer, text in self.right_answers(element):
             if "*" in text:
                 raise _Unsupported(
                     f"the answer '{text[:40]}' has a * wildcard; this trainer "
@@ -622,18 +630,8 @@ class _Reader:
 
     def read_numerical(self, element, name, ours, data) -> dict | None:
         self.check_units(element)
-        right = []
+        right = self.right_answers(element)
         feedback = []
-        for answer, fraction in self.answers(element):
-            text = _text(answer).strip()
-            if fraction <= 0:
-                continue  # wrong answers, often "*" with feedback: any other reply
-            if fraction < 100:
-                raise _Unsupported(
-                    f"the answer '{text[:40]}' earns {fraction:g}%: partial credit "
-                    "is not supported by this trainer"
-                )
-            right.append((answer, text))
         if not right:
             self.problem(element, f"Question '{name}' has no answer at 100%.")
             return None
@@ -663,11 +661,8 @@ class _Reader:
 
     def number(self, element, raw: str, name: str, what: str):
         """A number of a numerical question, as a file writes it, or None."""
-        try:
-            number = Decimal(raw)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
+        number = file_decimal(raw)
+        if number is None:
             self.problem(
                 element, f"Question '{name}': the {what} '{raw[:40]}' is not a number."
             )
@@ -685,12 +680,8 @@ class _Reader:
         units = element.findall("units/unit")
         if not units:
             return
-        multiplier = _text(units[0], "multiplier").strip() or "1"
-        try:
-            plain = Decimal(multiplier) == 1
-        except InvalidOperation:
-            plain = False
-        if len(units) > 1 or not plain:
+        multiplier = file_decimal(_text(units[0], "multiplier") or "1")
+        if len(units) > 1 or multiplier != 1:
             line = self.line(element.find("units"))
             raise _Unsupported(
                 f"its units (line {line}) convert between units or scale the "

@@ -1,7 +1,7 @@
 """Checks a question must pass before it is saved, shared by the admin and imports."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from iam import PolicyError, Request, parse_policy
 
@@ -40,6 +40,15 @@ def number_value(number: Decimal | int) -> int | float:
     """
     number = Decimal(number)
     return int(number) if number == number.to_integral_value() else float(number)
+
+
+def file_decimal(text: str) -> Decimal | None:
+    """A finite number as a file writes it ("2", "-0.5", "1e3"), or None."""
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def number_problem(value: object, what: str) -> str | None:
