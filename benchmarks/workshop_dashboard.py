@@ -177,6 +177,10 @@ def _response(question, rng: random.Random) -> dict:
         case "short":
             accepted = question.accepted_answer_list
             return {"text": accepted[0] if right and accepted else "no idea"}
+        case "numerical":
+            answer = question.numerical_answer
+            wrong = answer + question.numerical_tolerance + 1
+            return {"number": str(answer if right else wrong)}
     return {}  # a responsibility sort is left unanswered
 
 

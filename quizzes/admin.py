@@ -26,7 +26,7 @@ from .models import (
     QuizDraw,
     QuizQuestion,
     Topic,
-    mark_text,
+    number_text,
 )
 from .selectors import question_statistics
 from .services import questions_export
@@ -72,6 +72,8 @@ def _problems_for(question: Question, choices: list[ChoiceSpec]) -> dict:
         request_resource=question.request_resource,
         request_context=question.request_context,
         accepted_answers=question.accepted_answer_list,
+        numerical_answer=question.numerical_answer,
+        numerical_tolerance=question.numerical_tolerance,
     )
 
 
@@ -84,24 +86,42 @@ class QuestionForm(forms.ModelForm):
             "slug", "type", "difficulty", "mark", "topics", "prompt", "explanation",
             "true_false_answer", "sort_category", "sort_service", "sort_areas",
             "policy_document", "policy_kind", "request_principal", "request_action",
-            "request_resource", "request_context", "accepted_answers", "source",
+            "request_resource", "request_context", "accepted_answers",
+            "numerical_answer", "numerical_tolerance", "source",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Left empty, the mark is the default; shown as "2.5", not "2.5000000".
         self.fields["mark"].required = False
+        self.fields["numerical_tolerance"].required = False
         if self.instance.pk:
-            self.initial["mark"] = mark_text(self.instance.mark)
+            self.initial["mark"] = number_text(self.instance.mark)
+            if self.instance.numerical_answer is not None:
+                self.initial["numerical_answer"] = number_text(
+                    self.instance.numerical_answer
+                )
+            self.initial["numerical_tolerance"] = number_text(
+                self.instance.numerical_tolerance
+            )
 
     def clean_mark(self):
         mark = self.cleaned_data.get("mark")
         return Question._meta.get_field("mark").default if mark is None else mark
 
+    def clean_numerical_tolerance(self):
+        tolerance = self.cleaned_data.get("numerical_tolerance")
+        return 0 if tolerance is None else tolerance
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        if cleaned.get("type") != QuestionType.NUMERICAL:
+            # The numerical section is hidden for other types: what it holds
+            # does not apply, so it is not kept.
+            cleaned["numerical_answer"] = None
+            cleaned["numerical_tolerance"] = 0
         question = Question(
             **{k: v for k, v in cleaned.items() if k not in {"topics", "sort_areas"}}
         )
@@ -275,6 +295,13 @@ class QuestionAdmin(admin.ModelAdmin):
                 "classes": ["collapse", *_for_types(QuestionType.SHORT)],
             },
         ),
+        (
+            "Numerical answer",
+            {
+                "fields": ["numerical_answer", "numerical_tolerance"],
+                "classes": ["collapse", *_for_types(QuestionType.NUMERICAL)],
+            },
+        ),
         ("Statistics", {"fields": ["statistics"]}),
     ]
 
@@ -298,7 +325,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.display(description="mark", ordering="mark")
     def marks(self, obj) -> str:
-        return mark_text(obj.mark)
+        return number_text(obj.mark)
 
     @admin.display(description="topics")
     def topic_list(self, obj) -> str:

@@ -5,7 +5,7 @@ from django import forms
 from curriculum.forms import StrictJSONField as StrictJSONField  # the admin's
 from responsibility.models import Owner
 
-from .grading import EFFECT_LABELS, sort_items
+from .grading import EFFECT_LABELS, NumberError, parse_number, sort_items
 from .models import Question, QuestionType
 
 SORT_PREFIX = "area__"
@@ -25,6 +25,20 @@ class Control:
     errors: list[str]
     max_length: int | None
     markdown: bool = False  # the option labels are authors' Markdown (choices)
+    inputmode: str = ""  # "decimal" for a number, so phones show a number pad
+
+
+class NumberField(forms.CharField):
+    """A number typed as text and read by grading.parse_number, as a Decimal."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return parse_number(text)
+        except NumberError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
 
 
 class AnswerForm(forms.Form):
@@ -99,6 +113,14 @@ class AnswerForm(forms.Form):
             error_messages={"required": "Type an answer."},
         )
 
+    def _build_numerical(self, order):
+        self.fields["number"] = NumberField(
+            label="Your answer (a number)",
+            # Longer input gets the form's own message rather than a silent cut.
+            max_length=None,
+            error_messages={"required": "Type a number."},
+        )
+
     def controls(self) -> list[Control]:
         """
         The fields, ready to render. The answer form is on every question page,
@@ -134,6 +156,7 @@ class AnswerForm(forms.Form):
                     max_length=getattr(bound.field, "max_length", None),
                     markdown=self.question.type
                     in (QuestionType.SINGLE, QuestionType.MULTIPLE),
+                    inputmode="decimal" if isinstance(bound.field, NumberField) else "",
                 )
             )
         return controls
@@ -159,6 +182,8 @@ class AnswerForm(forms.Form):
                 return {"effect": data["effect"]}
             case QuestionType.SHORT:
                 return {"text": data["text"]}
+            case QuestionType.NUMERICAL:
+                return {"number": str(data["number"])}
         raise ValueError(self.question.type)
 
     @staticmethod
@@ -183,6 +208,8 @@ class AnswerForm(forms.Form):
                 return {"effect": response.get("effect")}
             case QuestionType.SHORT:
                 return {"text": response.get("text", "")}
+            case QuestionType.NUMERICAL:
+                return {"number": response.get("number", "")}
         return {}
 
 

@@ -34,21 +34,29 @@ How GIFT questions become ours, deciding the kind of question in Moodle's order:
   a short answer there and here) is ``true_false``.
 - ``{=a =b}`` or ``{a}`` is ``short`` with ``accepted_answers``; a weight other
   than ``%100%`` is refused because we have no partial credit.
+- ``{#2}`` is ``numerical`` with ``answer: 2``; ``{#2:0.5}`` adds a
+  ``tolerance`` of 0.5; ``{#1..3}`` is a range, read as its midpoint (2) give
+  or take half its width (1). ``{#=2:0 =%0%3#Not 3. ~#Count again.}`` lists
+  answers: exactly one must be at 100% (a second is refused: we keep one
+  number and a tolerance), answers at 0% or below only add their feedback,
+  and any other weight is refused as partial credit. The feedback after ``~``
+  (Moodle's "any other answer") is added to the explanation.
 
 A question's ``explanation`` is the general feedback (``####...``) followed by
 answer feedback that has no other place in our format (the ``#...`` of a
-true/false or short-answer question), separated by blank lines, without repeats.
+true/false, short-answer or numerical question), separated by blank lines,
+without repeats.
 Choice feedback stays on its choice; when there is no general feedback, the
 feedback of the correct choices becomes the explanation. A question with no
 feedback at all imports with an empty explanation, and the admin lists it as
 needing one.
 
 Refused, each with a problem saying the type is not supported by this trainer,
-unless ``read_gift`` is asked to skip them: matching (``->``), numerical
-(``{#...}``), essay (``{}``), missing-word questions (text after the answer
-block, or a second block) and description items (no answer block). Also
-refused: several ``=`` answers in a multiple choice, partial credit on
-single-choice or short-answer questions, unbalanced or nested braces, a
+unless ``read_gift`` is asked to skip them: matching (``->``), essay (``{}``),
+missing-word questions (text after the answer block, or a second block) and
+description items (no answer block). Also refused: several ``=`` answers in a
+multiple choice, partial credit on single-choice, short-answer or numerical
+questions, a numerical answer that is no number, unbalanced or nested braces, a
 ``::Title`` with no closing ``::``, empty answers, answers longer than 500
 characters (``Choice.text``), ``*`` wildcards in short answers (we match
 literally), files over 2 MB (counted in UTF-8 bytes) and files with more than
@@ -67,6 +75,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from .moodle import (
     MAX_SLUG_LENGTH,
@@ -78,6 +87,7 @@ from .moodle import (
     slugify,
     unsupported_message,
 )
+from .validation import file_decimal, number_value
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -447,8 +457,7 @@ class _Question:
             self.unsupported("essay questions ({})")
             return None
         if answers.syntax[0] == "#":
-            self.unsupported("numerical questions ({#...})")
-            return None
+            return self.read_numerical(answers.slice(1, len(answers.text)), line)
         if answers.syntax.find("~") >= 0:
             return self.read_choices(answers)
         if answers.syntax.find("=") >= 0 and "->" in answers.text:
@@ -594,6 +603,91 @@ class _Question:
             "_feedback": feedback,
             "_feedback_is_fallback": False,
         }
+
+    def read_numerical(self, answers: _Text, line: int) -> dict | None:
+        """
+        ``{#2}``, ``{#2:0.5}`` (a tolerance), ``{#1..3}`` (a range: its midpoint,
+        give or take half its width), or ``{#=2:0 =%0%3 ~#feedback}`` with one
+        answer at 100%; wrong answers (0% or less) only add their feedback.
+        """
+        feedback: list[str] = []
+        other_feedback = ""  # for any other answer, after ~
+        wrong = answers.syntax.find("~")
+        if wrong >= 0:
+            end = len(answers.text)
+            _, other_feedback = _text_and_feedback(answers, wrong + 1, end)
+            answers = answers.slice(0, wrong)
+        pieces = answers.split(_EQUALS)
+        if pieces[0][2] == pieces[0][1]:
+            pieces = pieces[1:]
+        right: list[tuple[Decimal, Decimal]] = []
+        for _, start, end in pieces:
+            answer_line = answers.line_at(start)
+            parsed = self.weight(answers, start, end)
+            if parsed is None:
+                continue
+            weight, skip = parsed
+            text, answer_feedback = _text_and_feedback(answers, start + skip, end)
+            if 0 < weight < 100:
+                self.problem(
+                    answer_line,
+                    f"a numerical answer weighted {weight:g}%: partial credit is "
+                    "not supported by this trainer",
+                )
+                continue
+            if weight <= 0:
+                feedback.append(answer_feedback)
+                continue
+            number = self.number_and_tolerance(text, answer_line)
+            if number is None:
+                continue
+            if right:
+                self.problem(
+                    answer_line,
+                    "a second answer at 100%: this trainer keeps one accepted "
+                    "number and a tolerance",
+                )
+                continue
+            right.append(number)
+            feedback.insert(0, answer_feedback)
+        if not self.ok:
+            return None
+        if not right:
+            self.problem(line, "a numerical question needs an answer at 100%")
+            return None
+        answer, tolerance = right[0]
+        feedback.append(other_feedback)
+        return {
+            "type": "numerical",
+            "answer": number_value(answer),
+            "tolerance": number_value(tolerance),
+            "_feedback": feedback,
+            "_feedback_is_fallback": False,
+        }
+
+    def number_and_tolerance(
+        self, text: str, line: int
+    ) -> tuple[Decimal, Decimal] | None:
+        """``2``, ``2:0.5`` or ``1..3`` as (answer, tolerance); None after a problem."""
+        text = " ".join(text.split())
+        if ".." in text:
+            low, high = (file_decimal(part) for part in text.split("..", 1))
+            if low is None or high is None or low > high:
+                self.problem(
+                    line, f"the range '{text[:40]}' is not two numbers, low..high"
+                )
+                return None
+            return (low + high) / 2, (high - low) / 2
+        answer, _, margin = text.partition(":")
+        number = file_decimal(answer)
+        tolerance = file_decimal(margin) if margin else Decimal(0)
+        if number is None or tolerance is None:
+            self.problem(line, f"the numerical answer '{text[:40]}' is not a number")
+            return None
+        if tolerance < 0:
+            self.problem(line, f"the tolerance in '{text[:40]}' is negative")
+            return None
+        return number, tolerance
 
     def weight(
         self, answers: _Text, start: int, end: int, default: float = 100.0

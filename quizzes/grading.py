@@ -9,18 +9,24 @@ Responses are small JSON objects, one shape per question type:
     sort        {"items": {<area slug>: "aws" | "customer" | "shared"}}
     policy      {"effect": "Allow" | "ExplicitDeny" | "ImplicitDeny"}
     short       {"text": "..."}
+    numerical   {"number": "<the number as a decimal string>"}
+
+A numerical response is checked when the form is posted (parse_number): what
+cannot be read as a number is refused there, so a saved response always holds
+one.
 """
 
 import json
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from iam import Request, evaluate_policy, parse_policy
 from responsibility.models import Owner, Service, ServiceCategory
 from responsibility.selectors import service_duties
 
-from .models import Question, QuestionType
+from .models import Question, QuestionType, number_text
 from .validation import READABLE_POLICY_KINDS
 
 EFFECT_LABELS = {
@@ -204,6 +210,11 @@ def response_labels(question: Question, response: dict) -> list[ResponseLabel]:
                 if text
                 else []
             )
+        case QuestionType.NUMERICAL:
+            number = _response_number(response)
+            if number is None:
+                return []
+            return [ResponseLabel(number_text(number), number_right(question, number))]
         case QuestionType.SORT:
             key = {item.area_slug: item for item in sort_items(question)}
             owners = dict(Owner.choices)
@@ -216,6 +227,59 @@ def response_labels(question: Question, response: dict) -> list[ResponseLabel]:
                 if slug in key
             ]
     return []
+
+
+MAX_NUMBER_INPUT = 40
+# Beyond 10**30 (or below 10**-30) an answer is a slip, not an estimate.
+MAX_NUMBER_EXPONENT = 30
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+class NumberError(ValueError):
+    """A trainee's input is no number; the message says why, for the form."""
+
+
+def parse_number(text: str) -> Decimal:
+    """
+    A trainee's number, read exactly (as a Decimal, never a float): "2", "2.0",
+    " 2 ", "1,024" (commas only as thousands separators), "-0.5", "1e3". Raises
+    NumberError, with a message for the trainee, on anything else: an empty or
+    over-long input, words, NaN or infinity, "1,02" or "1.024,5".
+    """
+    text = text.strip()
+    if not text:
+        raise NumberError("Type a number.")
+    if len(text) > MAX_NUMBER_INPUT:
+        raise NumberError(
+            f"That is too long for a number: at most {MAX_NUMBER_INPUT} characters."
+        )
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    if not _NUMBER.fullmatch(text):
+        raise NumberError("Type a number using digits, such as 2, 0.5, 1,024 or 1e3.")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # pragma: no cover: the pattern admits only numbers
+        raise NumberError("Type a number.") from None
+    if abs(number.adjusted()) > MAX_NUMBER_EXPONENT:
+        raise NumberError("That number is too large or too small to check.")
+    return number
+
+
+def number_right(question: Question, number: Decimal) -> bool:
+    """Right when within the question's tolerance of its accepted number."""
+    if question.numerical_answer is None:
+        return False
+    return abs(number - question.numerical_answer) <= question.numerical_tolerance
+
+
+def _response_number(response: dict) -> Decimal | None:
+    """The number a saved numerical response holds, or None."""
+    try:
+        return parse_number(str(response.get("number") or ""))
+    except NumberError:
+        return None
 
 
 def normalise_short_answer(text: str) -> str:
@@ -301,4 +365,24 @@ def grade(question: Question, response: dict) -> Grade:
                 score=1.0 if right else 0.0,
                 detail="Accepted: " + "; ".join(question.accepted_answer_list),
             )
+        case QuestionType.NUMERICAL:
+            number = _response_number(response)
+            right = number is not None and number_right(question, number)
+            return Grade(
+                score=1.0 if right else 0.0,
+                detail=_numerical_detail(question),
+            )
     raise ValueError(f"unknown question type {question.type!r}")
+
+
+def _numerical_detail(question: Question) -> str:
+    if question.numerical_answer is None:
+        return ""
+    answer, tolerance = question.numerical_answer, question.numerical_tolerance
+    if not tolerance:
+        return f"Accepted: {number_text(answer)}"
+    return (
+        f"Accepted: {number_text(answer)}, give or take {number_text(tolerance)} "
+        f"(anything from {number_text(answer - tolerance)} "
+        f"to {number_text(answer + tolerance)})"
+    )

@@ -11,6 +11,7 @@ is documented in docs/question-format.md.
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -57,9 +58,10 @@ from .moodle import SKIP_HINT
 from .moodle_xml import questions_moodle_xml, read_moodle_xml
 from .validation import (
     ChoiceSpec,
-    mark_number,
     mark_problem,
     mark_value,
+    number_problem,
+    number_value,
     question_problems,
 )
 
@@ -80,7 +82,7 @@ FORMATS = ("yaml", "json", "gift", "moodle-xml")
 QUESTION_KEYS = {
     "slug", "type", "prompt", "explanation", "difficulty", "mark", "topics", "choices",
     "answer", "sort_category", "sort_service", "sort_areas", "policy",
-    "policy_kind", "request", "accepted_answers", "source",
+    "policy_kind", "request", "accepted_answers", "tolerance", "source",
 }  # fmt: skip
 TOPIC_KEYS = {"slug", "name", "description", "guide", "category", "area"}
 QUIZ_KEYS = {
@@ -347,9 +349,15 @@ class _Checker:
                 )
             specs.append(ChoiceSpec(choice["text"], choice.get("correct") is True))
         answer = q.get("answer")
-        if answer is not None and not isinstance(answer, bool):
+        number = tolerance = None
+        if kind == QuestionType.NUMERICAL:
+            number, tolerance = self.numerical(q, line)
+            answer = None
+        elif answer is not None and not isinstance(answer, bool):
             self.add(line, "answer must be true or false.")
             answer = None
+        elif "tolerance" in q:
+            self.add(line, "tolerance is only for numerical questions.")
         request = q.get("request") or {}
         if not isinstance(request, dict):
             self.add(line, "request must be a mapping.")
@@ -394,10 +402,26 @@ class _Checker:
             request_resource=request.get("resource", ""),
             request_context=strip_lines(request.get("context") or {}),
             accepted_answers=accepted,
+            numerical_answer=number,
+            numerical_tolerance=tolerance,
         )
         for messages in problems.values():
             for message in messages:
                 self.add(line, f"Question '{q.get('slug')}': {message}")
+
+    def numerical(self, q: dict, line) -> tuple[Decimal | None, Decimal | None]:
+        """A numerical question's `answer` and `tolerance` (0 when missing)."""
+        values: list[Decimal | None] = []
+        for key, default in [("answer", None), ("tolerance", 0)]:
+            value = q.get(key, default)
+            if value is None:
+                values.append(None)
+            elif problem := number_problem(value, key):
+                self.add(line, f"Question '{q.get('slug')}': {problem}")
+                values.append(Decimal(0) if key == "answer" else None)
+            else:
+                values.append(Decimal(str(value)))
+        return values[0], values[1]
 
     def check_quizzes(self):
         for quiz in self.entries("quizzes", QUIZ_KEYS, "A quiz"):
@@ -533,7 +557,7 @@ def questions_import(
                 "explanation": entry.get("explanation", ""),
                 "difficulty": entry.get("difficulty", 1),
                 "mark": mark_value(entry.get("mark", 1)),
-                "true_false_answer": entry.get("answer"),
+                **_answer_fields(entry),
                 "sort_category": categories.get(entry.get("sort_category")),
                 "sort_service": services.get(entry.get("sort_service")),
                 "policy_document": entry.get("policy", ""),
@@ -615,6 +639,21 @@ def questions_load(*, update: bool = False) -> Counter:
     )
 
 
+def _answer_fields(entry: dict) -> dict:
+    """A checked entry's `answer` (and `tolerance`) as the question's fields."""
+    if entry["type"] == QuestionType.NUMERICAL:
+        return {
+            "true_false_answer": None,
+            "numerical_answer": Decimal(str(entry["answer"])),
+            "numerical_tolerance": Decimal(str(entry.get("tolerance", 0))),
+        }
+    return {
+        "true_false_answer": entry.get("answer"),
+        "numerical_answer": None,
+        "numerical_tolerance": 0,
+    }
+
+
 def _question_entry(question: Question) -> dict:
     entry: dict = {
         "slug": question.slug,
@@ -626,7 +665,7 @@ def _question_entry(question: Question) -> dict:
     }
     # Written only when it is not 1, so that files without marks stay as they were.
     if question.mark != 1:
-        entry["mark"] = mark_number(question.mark)
+        entry["mark"] = number_value(question.mark)
     match question.type:
         case QuestionType.SINGLE | QuestionType.MULTIPLE:
             entry["choices"] = [
@@ -652,6 +691,9 @@ def _question_entry(question: Question) -> dict:
             }
         case QuestionType.SHORT:
             entry["accepted_answers"] = question.accepted_answer_list
+        case QuestionType.NUMERICAL:
+            entry["answer"] = number_value(question.numerical_answer)
+            entry["tolerance"] = number_value(question.numerical_tolerance)
     if question.source:
         entry["source"] = question.source
     return entry

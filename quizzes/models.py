@@ -30,6 +30,7 @@ class QuestionType(models.TextChoices):
     SORT = "sort", "Responsibility sort"
     POLICY = "policy", "Policy reading"
     SHORT = "short", "Short answer"
+    NUMERICAL = "numerical", "Numerical answer"
 
 
 # A question's mark, as Moodle stores its default mark: up to 7 decimals. More
@@ -38,15 +39,22 @@ MARK_PLACES = 7
 MARK_MAX = 1000
 
 
+# A numerical question's answer and tolerance: up to 9 digits before the point
+# and 6 after. PostgreSQL's numeric(15, 6) keeps them exactly, and 15
+# significant digits survive a float, so YAML and JSON files keep them too.
+NUMBER_DIGITS = 15
+NUMBER_PLACES = 6
+
+
 def validate_mark(value: Decimal) -> None:
     """A question worth no marks would count for nothing in any quiz."""
     if value is not None and value <= 0:
         raise ValidationError("A question's mark must be more than 0.")
 
 
-def mark_text(mark: Decimal) -> str:
-    """A mark as people write it: Decimal("2.5000000") -> "2.5", 2 -> "2"."""
-    return f"{Decimal(mark).normalize():f}"
+def number_text(value: Decimal) -> str:
+    """A mark or a number as people write it: Decimal("2.5000000") -> "2.5"."""
+    return f"{Decimal(value).normalize():f}"
 
 
 # The engine names the kinds of policy; the choices only borrow its words.
@@ -61,7 +69,8 @@ class Question(SluggedModel):
 
     The fields used depend on `type`: choices (single, multiple), `true_false_answer`,
     the sort subject (a category or a service, and optionally a subset of areas),
-    the policy and request (policy reading), or `accepted_answers` (short answer).
+    the policy and request (policy reading), `accepted_answers` (short answer), or
+    `numerical_answer` and `numerical_tolerance` (numerical answer).
     """
 
     type = models.CharField(max_length=12, choices=QuestionType.choices)
@@ -126,6 +135,23 @@ class Question(SluggedModel):
         help_text="Short answer: one accepted answer per line; case and spacing "
         "are ignored when matching.",
     )
+    numerical_answer = models.DecimalField(
+        "accepted number",
+        max_digits=NUMBER_DIGITS,
+        decimal_places=NUMBER_PLACES,
+        null=True,
+        blank=True,
+        help_text="Numerical answer: the number that is right.",
+    )
+    numerical_tolerance = models.DecimalField(
+        "tolerance",
+        max_digits=NUMBER_DIGITS,
+        decimal_places=NUMBER_PLACES,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text="Numerical answer: how far from the accepted number an answer "
+        "may be and still be right (0: exactly).",
+    )
     source = source_field()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,7 +160,11 @@ class Question(SluggedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(mark__gt=0), name="question_mark_positive"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(numerical_tolerance__gte=0),
+                name="question_tolerance_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,7 +173,7 @@ class Question(SluggedModel):
     @property
     def mark_label(self) -> str:
         """The mark in words, as the review page shows it: "2 marks", "0.5 marks"."""
-        text = mark_text(self.mark)
+        text = number_text(self.mark)
         return f"{text} mark" if text == "1" else f"{text} marks"
 
     @property
@@ -156,6 +186,16 @@ class Question(SluggedModel):
         return [
             line.strip() for line in self.accepted_answers.splitlines() if line.strip()
         ]
+
+    @property
+    def numerical_answer_text(self) -> str:
+        """The accepted number as people write it: 2048, 0.5; with "± t" when t > 0."""
+        if self.numerical_answer is None:
+            return ""
+        text = number_text(self.numerical_answer)
+        if self.numerical_tolerance:
+            text += f" ± {number_text(self.numerical_tolerance)}"
+        return text
 
 
 class Choice(models.Model):

@@ -16,7 +16,10 @@ How Moodle questions become ours:
 - ``multichoice`` with ``<single>true`` is ``single`` (exactly one answer at
   100 %, the others at 0 % or a penalty); otherwise ``multiple`` (answers with a
   positive fraction are correct). ``truefalse`` is ``true_false``;
-  ``shortanswer`` is ``short`` (the answers at 100 %). ``matching`` is a
+  ``shortanswer`` is ``short`` (the answers at 100 %). ``numerical`` is
+  ``numerical``: its one answer at 100 % and that answer's ``tolerance``;
+  several answers at 100 % or units that convert or scale are not
+  representable. ``matching`` is a
   responsibility ``sort`` when it is one: a tag ``srt-sort-category:<slug>`` or
   ``srt-sort-service:<slug>`` names the subject, every sub-question names a
   responsibility area and every answer an owner (AWS, Customer, Shared) that
@@ -29,7 +32,7 @@ How Moodle questions become ours:
   ``penalty``, ``hidden`` and the combined feedback fields are ignored.
   HTML is cleaned by the guides' sanitiser and kept as Markdown
   (quizzes/htmltext.py).
-- Anything else (essay, cloze, drag and drop, calculated, numerical, ...), and a
+- Anything else (essay, cloze, drag and drop, calculated, ...), and a
   question using what we cannot represent (partial credit, a ``*`` wildcard, a
   matching question that is no responsibility sort, an embedded file), is a
   problem naming the question and its line, or, with ``skip_unsupported``, a
@@ -51,7 +54,7 @@ import re
 import secrets
 import xml.etree.ElementTree as ET  # noqa: S405 - building only; defusedxml reads
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from html import escape, unescape
 from urllib.parse import quote, unquote
 
@@ -66,7 +69,14 @@ from responsibility.selectors import STUDY_RELATED
 from .grading import EFFECT_LABELS, policy_decision, sort_items, sort_key
 from .htmltext import html_to_markdown, markdown_to_html, plain_to_markdown
 from .images import Image, image_file_name, image_read, image_url
-from .models import MARK_PLACES, Question, QuestionImage, QuestionType, Topic
+from .models import (
+    MARK_PLACES,
+    Question,
+    QuestionImage,
+    QuestionType,
+    Topic,
+    number_text,
+)
 from .moodle import (
     MAX_SLUG_LENGTH,
     SKIP_HINT,
@@ -78,7 +88,7 @@ from .moodle import (
     slugify,
     unsupported_message,
 )
-from .validation import mark_number
+from .validation import file_decimal, number_problem, number_value
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -108,7 +118,6 @@ UNSUPPORTED_TYPES = {
     "ddmarker": "drag and drop markers",
     "description": "description",
     "randomsamatch": "random short-answer matching",
-    "numerical": "numerical",
     "random": "random",
     "ordering": "ordering",
 }
@@ -402,7 +411,7 @@ class _Reader:
 
     def question(self, element: ET.Element, name: str) -> dict | None:
         kind = element.get("type", "")
-        supported = {"multichoice", "truefalse", "shortanswer", "matching"}
+        supported = {"multichoice", "truefalse", "shortanswer", "matching", "numerical"}
         if kind not in supported:
             label = UNSUPPORTED_TYPES.get(kind, kind or "untyped")
             raise _Unsupported(
@@ -460,11 +469,8 @@ class _Reader:
         raw = (found.text or "").strip() if found is not None else ""
         if not raw:
             return 1
-        try:
-            mark = Decimal(raw)
-        except InvalidOperation:
-            mark = None
-        if mark is None or not mark.is_finite():
+        mark = file_decimal(raw)
+        if mark is None:
             self.problem(
                 found, f"Question '{name}': the defaultgrade '{raw}' is not a number."
             )
@@ -476,7 +482,7 @@ class _Reader:
                 "no marks cannot be represented.",
             )
             return None
-        return mark_number(mark)
+        return number_value(mark)
 
     def srtdata(self, element: ET.Element) -> dict:
         found = element.find("srtdata")
@@ -582,18 +588,29 @@ class _Reader:
             return None
         return {"type": QuestionType.TRUE_FALSE, "answer": value, "_feedback": feedback}
 
-    def read_shortanswer(self, element, name, ours, data) -> dict | None:
-        accepted = []
-        feedback = []
+    def right_answers(self, element: ET.Element) -> list[tuple[ET.Element, str]]:
+        """
+        A short or numerical question's answers at 100 %, with their text. Wrong
+        answers (0 % or less, often "*" with feedback for any other reply) are
+        left out; partial credit is not representable.
+        """
+        right = []
         for answer, fraction in self.answers(element):
             text = " ".join(_text(answer).split())
             if fraction <= 0:
-                continue  # wrong answers, often "*" with feedback: any other reply
+                continue
             if fraction < 100:
                 raise _Unsupported(
                     f"the answer '{text[:40]}' earns {fraction:g}%: partial credit "
                     "is not supported by this trainer"
                 )
+            right.append((answer, text))
+        return right
+
+    def read_shortanswer(self, element, name, ours, data) -> dict | None:
+        accepted = []
+        feedback = []
+        for answer, text in self.right_answers(element):
             if "*" in text:
                 raise _Unsupported(
                     f"the answer '{text[:40]}' has a * wildcard; this trainer "
@@ -610,6 +627,66 @@ class _Reader:
             "accepted_answers": accepted,
             "_feedback": feedback,
         }
+
+    def read_numerical(self, element, name, ours, data) -> dict | None:
+        self.check_units(element)
+        right = self.right_answers(element)
+        feedback = []
+        if not right:
+            self.problem(element, f"Question '{name}' has no answer at 100%.")
+            return None
+        if len(right) > 1:
+            lines = ", ".join(str(self.line(answer)) for answer, _ in right)
+            raise _Unsupported(
+                f"it has {len(right)} answers at 100% (lines {lines}); this trainer "
+                "keeps one accepted number and a tolerance"
+            )
+        answer, text = right[0]
+        number = self.number(answer, text, name, "answer")
+        found = answer.find("tolerance")
+        raw = (found.text or "").strip() if found is not None else ""
+        tolerance = self.number(found, raw, name, "tolerance") if raw else 0
+        if number is None or tolerance is None:
+            return None
+        if tolerance < 0:
+            self.problem(found, f"Question '{name}': the tolerance {raw} is negative.")
+            return None
+        feedback.append(self.rich(answer.find("feedback"), inline=False))
+        return {
+            "type": QuestionType.NUMERICAL,
+            "answer": number,
+            "tolerance": tolerance,
+            "_feedback": feedback,
+        }
+
+    def number(self, element, raw: str, name: str, what: str):
+        """A number of a numerical question, as a file writes it, or None."""
+        number = file_decimal(raw)
+        if number is None:
+            self.problem(
+                element, f"Question '{name}': the {what} '{raw[:40]}' is not a number."
+            )
+            return None
+        if problem := number_problem(number, what):
+            self.problem(element, f"Question '{name}': {problem}")
+            return None
+        return number_value(number)
+
+    def check_units(self, element: ET.Element) -> None:
+        """
+        Units are refused unless they change nothing: none, or one unit with the
+        multiplier 1 (Moodle's "the unit the answer is in"), which is left out.
+        """
+        units = element.findall("units/unit")
+        if not units:
+            return
+        multiplier = file_decimal(_text(units[0], "multiplier") or "1")
+        if len(units) > 1 or multiplier != 1:
+            line = self.line(element.find("units"))
+            raise _Unsupported(
+                f"its units (line {line}) convert between units or scale the "
+                "answer; units are not supported by this trainer"
+            )
 
     def read_matching(self, element, name, ours, data) -> dict | None:
         subject: dict = {}
@@ -758,6 +835,7 @@ def _question_element(root: ET.Element, question: Question, images: dict) -> Non
         QuestionType.POLICY: "multichoice",
         QuestionType.TRUE_FALSE: "truefalse",
         QuestionType.SHORT: "shortanswer",
+        QuestionType.NUMERICAL: "numerical",
         QuestionType.SORT: "matching",
     }[question.type]
     element = _element(root, "question", type=moodle_type)
@@ -853,6 +931,18 @@ def _question_element(root: ET.Element, question: Question, images: dict) -> Non
                 )
                 _element(answer, "text", accepted)
                 _rich_element(answer, "feedback", "")
+        case QuestionType.NUMERICAL:
+            answer = _element(
+                element, "answer", format="moodle_auto_format", fraction="100"
+            )
+            _element(answer, "text", number_text(question.numerical_answer))
+            _rich_element(answer, "feedback", "")
+            _element(answer, "tolerance", number_text(question.numerical_tolerance))
+            # No units: the number alone is the answer.
+            _element(element, "unitgradingtype", "0")
+            _element(element, "unitpenalty", "0.1000000")
+            _element(element, "showunits", "3")
+            _element(element, "unitsleft", "0")
         case QuestionType.SORT:
             if question.sort_category_id:
                 tags.append(f"sort-category:{question.sort_category.slug}")

@@ -1,11 +1,11 @@
 """Checks a question must pass before it is saved, shared by the admin and imports."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from iam import PolicyError, Request, parse_policy
 
-from .models import MARK_MAX, MARK_PLACES, QuestionType
+from .models import MARK_MAX, MARK_PLACES, NUMBER_DIGITS, NUMBER_PLACES, QuestionType
 
 # A policy-reading question shows one policy that decides on its own: the
 # caller's identity policy, or the resource's policy or trust policy.
@@ -32,10 +32,41 @@ def mark_value(value: int | float | Decimal) -> Decimal:
     return Decimal(str(value))
 
 
-def mark_number(mark: Decimal | int) -> int | float:
-    """A mark as a file writes it: Decimal("2.0000000") -> 2, "2.5000000" -> 2.5."""
-    mark = Decimal(mark)
-    return int(mark) if mark == mark.to_integral_value() else float(mark)
+def number_value(number: Decimal | int) -> int | float:
+    """
+    A mark or a numerical answer as a file writes it: Decimal("2.0000000") -> 2,
+    Decimal("2.5000000") -> 2.5. Both keep at most 15 significant digits, which
+    a float (and so YAML and JSON) writes and reads back exactly.
+    """
+    number = Decimal(number)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def file_decimal(text: str) -> Decimal | None:
+    """A finite number as a file writes it ("2", "-0.5", "1e3"), or None."""
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def number_problem(value: object, what: str) -> str | None:
+    """
+    Why a file's number (a numerical question's answer or tolerance) is not one
+    the question can keep, or None: a finite number with at most NUMBER_PLACES
+    decimals and NUMBER_DIGITS - NUMBER_PLACES digits before the point.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return f"{what} must be a number, not {value!r}."
+    number = Decimal(str(value))
+    if not number.is_finite():
+        return f"{what} must be a finite number, not {value}."
+    if abs(number) >= Decimal(10) ** (NUMBER_DIGITS - NUMBER_PLACES):
+        return f"{what} is too large: {value}."
+    if number != number.quantize(Decimal(1).scaleb(-NUMBER_PLACES)):
+        return f"{what} has more than {NUMBER_PLACES} decimals: {value}."
+    return None
 
 
 @dataclass(frozen=True)
@@ -57,6 +88,8 @@ def question_problems(
     request_resource: str = "",
     request_context: object = None,
     accepted_answers: list[str] | None = None,
+    numerical_answer: Decimal | None = None,
+    numerical_tolerance: Decimal | None = None,
 ) -> dict[str, list[str]]:
     """Problems with a question's type-specific data, keyed by field name."""
     problems: dict[str, list[str]] = {}
@@ -91,6 +124,16 @@ def question_problems(
         add("sort_category", "Choose the category or the service whose duties to sort.")
     if type == QuestionType.SHORT and not accepted_answers:
         add("accepted_answers", "Give at least one accepted answer.")
+    if type == QuestionType.NUMERICAL:
+        if numerical_answer is None:
+            add("numerical_answer", "Give the accepted number.")
+        if numerical_tolerance is not None and numerical_tolerance < 0:
+            add("numerical_tolerance", "The tolerance cannot be negative.")
+    else:
+        if numerical_answer is not None:
+            add("numerical_answer", "Only numerical questions have an accepted number.")
+        if numerical_tolerance:
+            add("numerical_tolerance", "Only numerical questions have a tolerance.")
     if type == QuestionType.POLICY:
         _policy_problems(
             add,

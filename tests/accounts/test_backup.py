@@ -37,7 +37,7 @@ def test_backup_then_restore_brings_results_back(alice, questions, tmp_path):
     restored = Attempt.objects.get(pk=attempt.pk)
     assert restored.user.username == "alice"
     assert restored.score == attempt.score
-    assert Answer.objects.filter(attempt=restored).count() == 6
+    assert Answer.objects.filter(attempt=restored).count() == 7
     assert User.objects.get(username="alice").check_password(
         "correct horse battery staple"
     )

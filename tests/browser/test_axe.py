@@ -142,6 +142,7 @@ PAGES: list[tuple[str, str, str, Callable | None]] = [
     ("question-multiple", "trainee", "{w.questions[multiple]}", None),
     ("question-true-false", "trainee", "{w.questions[true_false]}", None),
     ("question-short", "trainee", "{w.questions[short]}", None),
+    ("question-numerical", "trainee", "{w.questions[numerical]}", None),
     ("question-sort", "trainee", "{w.questions[sort]}", None),
     ("question-timed", "trainee", "/attempts/{w.timed_attempt.pk}/", None),
     ("feedback-single", "trainee", "{w.questions[single]}", None),

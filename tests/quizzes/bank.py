@@ -72,6 +72,14 @@ BANK = {
             "explanation": "Effect.",
             "accepted_answers": ["Effect", "the Effect element"],
         },
+        {
+            "slug": "access-keys-count",
+            "type": "numerical",
+            "prompt": "How many access keys can an IAM user have at once?",
+            "explanation": "Two.",
+            "answer": 2,
+            "tolerance": 0,
+        },
     ],
     "quizzes": [
         {
@@ -82,6 +90,7 @@ BANK = {
             "questions": [
                 "groups-rule", "root-credentials", "groups-nest",
                 "sort-container", "read-get-star", "name-effect",
+                "access-keys-count",
             ],
         },
         {

@@ -20,6 +20,7 @@ def test_each_type_section_is_marked_for_the_question_script(client, admin_user)
         "question-type-sort",
         "question-type-policy",
         "question-type-short",
+        "question-type-numerical",
         "question-type question-type-single question-type-multiple",
     ]:
         assert marker in html

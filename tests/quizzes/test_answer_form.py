@@ -16,6 +16,7 @@ KINDS = {
     "sort-container": ("radio", True),
     "read-get-star": ("radio", False),
     "name-effect": ("text", False),
+    "access-keys-count": ("text", False),
 }
 
 

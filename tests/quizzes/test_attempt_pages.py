@@ -49,7 +49,7 @@ def test_navigator_tells_correct_from_wrong_once_feedback_was_shown(
     marks = {state.position: state.mark for state in response.context["states"]}
     assert marks[right] == CORRECT
     assert marks[wrong] == NOT_CORRECT
-    assert sum(mark == NOT_ANSWERED for mark in marks.values()) == 4
+    assert sum(mark == NOT_ANSWERED for mark in marks.values()) == 5
     page = response.content.decode()
     assert f'{wrong}<span aria-hidden="true"> ✘</span>' in page
     assert '<span class="visually-hidden"> (not correct)</span>' in page
@@ -210,11 +210,11 @@ def test_submit_the_quiz_opens_a_summary_and_submits_only_on_confirmation(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Summary of your attempt" in page
-    assert "1 of 6 questions answered, 1 flagged for review" in page
-    assert page.count("Not answered</td>") == 5
+    assert "1 of 7 questions answered, 1 flagged for review" in page
+    assert page.count("Not answered</td>") == 6
     assert page.count("Flagged for review</td>") == 1
-    assert "5 questions have no answer and will count as wrong." in page
-    for position in range(1, 7):
+    assert "6 questions have no answer and will count as wrong." in page
+    for position in range(1, 8):
         assert f'href="{question_url(attempt, position)}"' in page
     assert f'action="{reverse("quizzes:submit", args=[attempt.pk])}"' in page
     attempt.refresh_from_db()
@@ -271,6 +271,7 @@ def _any_answer(question) -> dict:
         "sort": lambda: {"area__guest-os": "aws", "area__customer-data": "customer"},
         "policy": lambda: {"effect": "Allow"},
         "short": lambda: {"text": "Effect"},
+        "numerical": lambda: {"number": "2"},
     }[question.type]()
 
 

@@ -123,19 +123,19 @@ def test_a_full_attempt_with_feedback_after_each_question(client, alice, questio
     response = client.post(reverse("quizzes:submit", args=[attempt.pk]))
     assert response.status_code == 302
     attempt.refresh_from_db()
-    assert attempt.score == pytest.approx(2 / 6)
-    assert attempt.percent == round(100 * 2 / 6, 1)
+    assert attempt.score == pytest.approx(2 / 7)
+    assert attempt.percent == round(100 * 2 / 7, 1)
     assert attempt.passed is False
     review = client.get(reverse("quizzes:review", args=[attempt.pk])).content.decode()
     assert "Your results" in review
     assert "Groups do not nest." in review or "Groups hold users only." in review
-    assert review.count("Explanation.") == 6
+    assert review.count("Explanation.") == 7
 
 
 def test_invalid_answer_is_a_form_error_and_saves_nothing(client, alice, bank):
     client.force_login(alice)
     attempt = _start(client)
-    for position in range(1, 7):
+    for position in range(1, 8):
         url = reverse("quizzes:question", args=[attempt.pk, position])
         response = client.post(
             url, {"choice": "999999", "choices": ["x"], "value": "maybe"}
@@ -162,7 +162,7 @@ def test_submit_is_idempotent(client, alice, questions):
     assert attempt.submitted_at == first_submitted
     assert attempt.score == score
     assert Attempt.objects.count() == 1
-    assert Answer.objects.filter(attempt=attempt).count() == 6  # skipped ones recorded
+    assert Answer.objects.filter(attempt=attempt).count() == 7  # skipped ones recorded
 
     # The back button and a resent answer change nothing.
     response = client.post(
@@ -254,7 +254,7 @@ def test_best_and_latest_scores_are_kept(client, alice, questions):
     attempt_submit(attempt=second)
     client.force_login(alice)
     page = client.get(reverse("quizzes:quiz", args=["basics"])).content.decode()
-    assert "Best score: 16.7%" in page
+    assert "Best score: 14.3%" in page  # 1 of 7
     assert "latest: 0.0%" in page
 
 

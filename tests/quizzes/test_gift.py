@@ -274,7 +274,6 @@ def test_question_with_no_feedback_at_all_has_an_empty_explanation():
     ("question", "kind"),
     [
         ("Match. {=cat -> cat food =dog -> dog food ####x}", "matching"),
-        ("When was Grant born? {#1822:5 ####x}", "numerical"),
         ("How are you? {}", "essay"),
         ("How are you? {####We hope well.}", "essay"),
         ("Grant is {~buried =entombed ~living} in Grant's tomb.", "missing-word"),
@@ -297,7 +296,7 @@ def test_skip_unsupported_lists_each_skipped_question_and_keeps_the_rest():
     text = (
         "::Fine::Fine? {T####x}\n\n"
         "Match. {=cat -> cat food =dog -> dog food}\n\n"
-        "When? {#1822:5}\n\n"
+        "Tell us about it. {}\n\n"
         "Grant is {~buried =entombed} in {=Grant's} tomb.\n\n"
         "Just text.\n\n"
         "::Also fine::Fine? {F}"
@@ -313,7 +312,7 @@ def test_skip_unsupported_lists_each_skipped_question_and_keeps_the_rest():
         (9, True),
     ]
     assert "matching" in bank.skipped[0].message
-    assert "numerical" in bank.skipped[1].message
+    assert "essay" in bank.skipped[1].message
     assert "missing-word" in bank.skipped[2].message
     assert "description" in bank.skipped[3].message
 
@@ -327,7 +326,7 @@ def test_skip_unsupported_still_refuses_other_problems():
 
 def test_without_skip_unsupported_the_file_fails_with_every_unsupported_question():
     with pytest.raises(GiftError) as caught:
-        read_gift("Essay? {}\n\nWhen? {#1}\n\nOk? {T}")
+        read_gift("Essay? {}\n\nMatch. {=a -> b =c -> d}\n\nOk? {T}")
 
     assert [p.line for p in caught.value.problems] == [1, 3]
 
@@ -486,7 +485,7 @@ def test_crlf_line_endings_and_byte_order_mark():
 
 
 def test_crlf_line_numbers_count_lines():
-    [(line, _)] = problems("\ufeffA? {T####x}\r\n\r\n\r\nB? {#1 ####x}\r\n")
+    [(line, _)] = problems("\ufeffA? {T####x}\r\n\r\n\r\nB? {####x}\r\n")
 
     assert line == 4
 
@@ -590,7 +589,7 @@ def test_all_problems_are_collected_in_line_order():
         "\n"
         "::Match::M? {=a -> b =c -> d}\n"
         "\n"
-        "::Num::N? {#3:1}\n"
+        "::Num::N? {#=3:1 =%50%4}\n"
         "\n"
         "::Weights::W? {\n"
         "~%50%a\n"
@@ -624,7 +623,7 @@ def test_problem_is_frozen_and_prints_its_line():
 
 
 def test_reading_stops_after_500_problems():
-    text = "\n\n".join(f"Q{n}? {{#1 ####x}}" for n in range(600))
+    text = "\n\n".join(f"Q{n}? {{####x}}" for n in range(600))
 
     with pytest.raises(GiftError) as caught:
         parse_gift(text)

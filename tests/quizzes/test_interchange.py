@@ -30,7 +30,7 @@ def _import_text(text: str, format: str):
 def test_export_then_import_round_trips_every_type(bank, format):
     exported = questions_export()
     assert {q["type"] for q in exported["questions"]} == {
-        "single", "multiple", "true_false", "sort", "policy", "short",
+        "single", "multiple", "true_false", "sort", "policy", "short", "numerical",
     }  # fmt: skip
     text = dump_document(exported, format=format)
 
@@ -38,7 +38,7 @@ def test_export_then_import_round_trips_every_type(bank, format):
     Question.objects.all().delete()
     Topic.objects.all().delete()
     counts = _import_text(text, format)
-    assert counts["questions created"] == 6
+    assert counts["questions created"] == 7
     assert questions_export() == exported
 
 
@@ -50,7 +50,7 @@ def test_import_updates_an_existing_question_by_slug(bank):
     question = Question.objects.get(slug="groups-rule")
     assert question.prompt == "Reworded prompt"
     assert question.choices.count() == 2
-    assert Question.objects.count() == 6
+    assert Question.objects.count() == 7
 
 
 def test_import_counts_only_questions_whose_fields_or_choices_changed(bank):
@@ -157,7 +157,7 @@ def test_unknown_fields_and_references_are_reported(bank):
 def test_management_commands_import_and_export(bank, tmp_path, capsys):
     call_command("export_questions", "--format", "json")
     exported = json.loads(capsys.readouterr().out)
-    assert len(exported["questions"]) == 6
+    assert len(exported["questions"]) == 7
     call_command("export_questions")
     assert yaml.safe_load(capsys.readouterr().out)["questions"][0]["slug"]
 
@@ -201,11 +201,11 @@ def test_moodle_gift_file_imports_the_types_that_map(db, tmp_path, capsys):
 
 
 def test_gift_errors_keep_their_line_numbers(db):
-    text = "// header\n\nWhat is 2+2? {#4}\n"
+    text = "// header\n\nWhat is 2+2? {#four}\n"
     with pytest.raises(ImportFileError) as error:
         read_document(text, format="gift")
     assert error.value.problems[0].line == 3
-    assert "not supported" in str(error.value)
+    assert "'four' is not a number" in str(error.value)
 
 
 def test_a_topic_name_taken_by_another_slug_is_an_error_not_a_crash(bank):

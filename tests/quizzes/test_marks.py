@@ -61,7 +61,7 @@ def test_with_every_mark_one_the_score_is_the_mean_of_the_answers(alice, questio
     )
     attempt = attempt_submit(attempt=attempt)
     scores = [a.score for a in attempt.answers.all()]
-    assert len(scores) == 6
+    assert len(scores) == 7
     assert attempt.score == sum(scores) / len(scores)
 
 

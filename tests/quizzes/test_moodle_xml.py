@@ -53,6 +53,7 @@ def _snapshot() -> dict:
             ],
             "answer": q.true_false_answer,
             "accepted": q.accepted_answer_list,
+            "number": (q.numerical_answer, q.numerical_tolerance),
             "sort_category": q.sort_category.slug if q.sort_category else None,
             "sort_service": q.sort_service.slug if q.sort_service else None,
             "sort_areas": sorted(a.slug for a in q.sort_areas.all()),
@@ -89,7 +90,7 @@ def test_the_shipped_bank_survives_a_moodle_xml_round_trip(content):
     questions_load()
     before = _snapshot()
     assert {q["type"] for q in before.values()} == {
-        "single", "multiple", "true_false", "sort", "policy", "short",
+        "single", "multiple", "true_false", "sort", "policy", "short", "numerical",
     }  # fmt: skip
     xml = questions_moodle_xml()
 
@@ -127,10 +128,11 @@ def test_a_bank_with_every_corner_goes_yaml_to_moodle_xml_and_back(content):
     yaml_before = questions_export(with_quizzes=False)
     before = _snapshot()
     assert {q["type"] for q in before.values()} == {
-        "single", "multiple", "true_false", "sort", "policy", "short",
+        "single", "multiple", "true_false", "sort", "policy", "short", "numerical",
     }  # fmt: skip
     xml = questions_moodle_xml()
     assert "$course$/top/IAM users//groups" in xml
+    assert "<text>-4500.125</text>" in xml and "<tolerance>0.75</tolerance>" in xml
     assert 'fraction="33.33333"' in xml and 'fraction="-33.33333"' in xml
 
     _empty_the_bank()
@@ -159,7 +161,7 @@ def test_a_questions_mark_is_its_defaultgrade_and_comes_back(bank):
     before = _snapshot()
     xml = questions_moodle_xml()
     grades = re.findall(r"<defaultgrade>(.*)</defaultgrade>", xml)
-    assert sorted(grades) == ["0.3333333"] + ["1.0000000"] * 4 + ["2.5000000"]
+    assert sorted(grades) == ["0.3333333"] + ["1.0000000"] * 5 + ["2.5000000"]
 
     _empty_the_bank()
     _import(xml)
@@ -863,7 +865,6 @@ def test_a_gift_file_mixing_types_imports_what_it_can_with_skip_unsupported(
         call_command("import_questions", str(path))
     assert [line for line in str(caught.value).splitlines() if "line" in line] == [
         "line 5: matching questions (=item -> match) are not supported by this trainer",
-        "line 7: numerical questions ({#...}) are not supported by this trainer",
         "line 9: essay questions ({}) are not supported by this trainer",
         "line 11: missing-word questions (text after the {...} answer block) are "
         "not supported by this trainer",
@@ -873,8 +874,9 @@ def test_a_gift_file_mixing_types_imports_what_it_can_with_skip_unsupported(
 
     call_command("import_questions", str(path), skip_unsupported=True)
     out = capsys.readouterr().out
-    assert out.count("Skipped: line") == 5
+    assert out.count("Skipped: line") == 4
     assert sorted(Question.objects.values_list("slug", flat=True)) == [
+        "num",
         "single",
         "tf",
     ]

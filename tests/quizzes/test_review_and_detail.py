@@ -27,7 +27,7 @@ def test_the_review_starts_with_a_grid_of_every_question(client, alice, question
     right = position_of(attempt, questions["groups-nest"])
     link = f'href="#q{right}">Question {right}: <span aria-hidden="true">✔</span>'
     assert link + " correct</a>" in page
-    assert page.count('<span aria-hidden="true">✘</span> not correct</a>') == 5
+    assert page.count('<span aria-hidden="true">✘</span> not correct</a>') == 6
     assert page.index("Question by question") < page.index('id="q1"')
     assert "Show only what I got wrong" in page
 
@@ -37,12 +37,12 @@ def test_only_wrong_hides_what_was_right(client, alice, questions):
     right = position_of(attempt, questions["groups-nest"])
     review = reverse("quizzes:review", args=[attempt.pk])
     response = client.get(review, {"only": "wrong"})
-    assert len(response.context["shown"]) == 5
+    assert len(response.context["shown"]) == 6
     page = response.content.decode()
     assert f'id="q{right}"' not in page
     assert f'href="?only=all#q{right}"' in page
     assert "Show every question" in page
-    assert page.count("Explanation.") == 5
+    assert page.count("Explanation.") == 6
 
 
 def test_an_unknown_review_filter_says_so_and_shows_everything(
@@ -55,7 +55,7 @@ def test_an_unknown_review_filter_says_so_and_shows_everything(
     assert response.status_code == 200
     page = response.content.decode()
     assert "“&lt;b&gt;right&lt;/b&gt;” is not a filter here" in page
-    assert page.count("Explanation.") == 6
+    assert page.count("Explanation.") == 7
 
 
 # --- before starting --------------------------------------------------------------
@@ -64,7 +64,7 @@ def test_an_unknown_review_filter_says_so_and_shows_everything(
 def test_the_quiz_page_says_how_many_questions_and_the_time_limit(client, alice, bank):
     client.force_login(alice)
     page = client.get(reverse("quizzes:quiz", args=["basics"])).content.decode()
-    assert "<li>Questions: 6</li>" in page
+    assert "<li>Questions: 7</li>" in page
     assert "<li>No time limit</li>" in page
     page = client.get(reverse("quizzes:quiz", args=["timed"])).content.decode()
     assert "<li>Questions: 2</li>" in page  # one listed, one drawn

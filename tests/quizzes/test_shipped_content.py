@@ -303,3 +303,34 @@ def test_the_new_material_uses_every_question_type(shipped, db, topics):
         Question.objects.filter(topics__slug__in=topics).values_list("type", flat=True)
     )
     assert types == set(QuestionType.values)
+
+
+QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+
+
+@pytest.mark.parametrize(
+    ("slug", "answer", "source"),
+    [
+        # Each number checked against the AWS page the question cites.
+        ("access-keys-per-user-quota", 2, QUOTAS),
+        ("inline-policy-size-user", 2048, QUOTAS),
+        ("roles-inline-policy-size", 10240, QUOTAS),
+        ("roles-managed-policies-default-quota", 10, QUOTAS),
+        ("pt-managed-policy-size", 6144, QUOTAS),
+        (
+            "cloudtrail-event-history-days",
+            90,
+            "https://docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/"
+            "log-using-cloudtrail-rec-actions.html",
+        ),
+    ],
+)
+def test_the_shipped_numerical_questions_keep_their_checked_numbers(
+    shipped, db, slug, answer, source
+):
+    question = Question.objects.get(slug=slug)
+    assert question.type == QuestionType.NUMERICAL
+    assert (question.numerical_answer, question.numerical_tolerance) == (answer, 0)
+    assert question.source == source
+    assert grade(question, {"number": f"{answer:,}"}).is_correct
+    assert not grade(question, {"number": str(answer + 1)}).is_correct
