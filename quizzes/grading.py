@@ -275,9 +275,11 @@ def number_right(question: Question, number: Decimal) -> bool:
 
 
 def _response_number(response: dict) -> Decimal | None:
-    """The number a saved numerical response holds, or None."""
+    """The number a saved numerical response holds, or None. A question that
+    was a short answer before (a number typed as text) keeps the answers given
+    then: their "text" is read as the number when it is one."""
     try:
-        return parse_number(str(response.get("number") or ""))
+        return parse_number(str(response.get("number") or response.get("text") or ""))
     except NumberError:
         return None
 

@@ -127,6 +127,17 @@ def test_the_response_reads_as_the_number_given():
     assert (label.text, label.right) == ("1024", True)
 
 
+def test_an_answer_from_when_the_question_was_a_short_answer_still_reads():
+    """cloudtrail-event-history-days was a short answer; answers typed then
+    ({"text": ...}) keep their number, and words stay unreadable, not errors."""
+    question = _numerical("90")
+    [label] = response_labels(question, {"text": "90"})
+    assert (label.text, label.right) == ("90", True)
+    assert grade(question, {"text": "90"}).score == 1
+    assert grade(question, {"text": "ninety days"}).score == 0
+    assert response_labels(question, {"text": "ninety days"}) == []
+
+
 # --- the answer form and the question page ----------------------------------------
 
 
