@@ -5,7 +5,14 @@ from decimal import Decimal, InvalidOperation
 
 from iam import PolicyError, Request, parse_policy
 
-from .models import MARK_MAX, MARK_PLACES, NUMBER_DIGITS, NUMBER_PLACES, QuestionType
+from .models import (
+    MARK_MAX,
+    MARK_PLACES,
+    NUMBER_DIGITS,
+    NUMBER_PLACES,
+    QuestionType,
+    number_text,
+)
 
 # A policy-reading question shows one policy that decides on its own: the
 # caller's identity policy, or the resource's policy or trust policy.
@@ -17,14 +24,13 @@ def mark_problem(value: object) -> str | None:
     Why a question file's `mark` is no mark, or None: it must be a number more
     than 0 and at most MARK_MAX, with no more decimals than the field keeps.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return f"mark must be a number, not {value!r}."
-    mark = Decimal(str(value))
-    if not mark.is_finite() or not 0 < mark <= MARK_MAX:
-        return f"mark must be more than 0 and at most {MARK_MAX}, not {value}."
-    if mark != mark.quantize(Decimal(1).scaleb(-MARK_PLACES)):
-        return f"mark has more than {MARK_PLACES} decimals: {value}."
-    return None
+    return _file_number_problem(
+        value,
+        "mark",
+        MARK_PLACES,
+        lambda mark: 0 < mark <= MARK_MAX,
+        f"must be more than 0 and at most {MARK_MAX}",
+    )
 
 
 def mark_value(value: int | float | Decimal) -> Decimal:
@@ -57,15 +63,26 @@ def number_problem(value: object, what: str) -> str | None:
     the question can keep, or None: a finite number with at most NUMBER_PLACES
     decimals and NUMBER_DIGITS - NUMBER_PLACES digits before the point.
     """
+    limit = Decimal(10) ** (NUMBER_DIGITS - NUMBER_PLACES)
+    return _file_number_problem(
+        value,
+        what,
+        NUMBER_PLACES,
+        lambda number: abs(number) < limit,
+        f"must be a finite number below {number_text(limit)} in size",
+    )
+
+
+def _file_number_problem(value, what: str, places: int, fits, words: str):
+    """The checks a number written in a file passes: a number (not a bool or
+    text), finite, within what ``fits`` allows, with at most ``places`` decimals."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return f"{what} must be a number, not {value!r}."
     number = Decimal(str(value))
-    if not number.is_finite():
-        return f"{what} must be a finite number, not {value}."
-    if abs(number) >= Decimal(10) ** (NUMBER_DIGITS - NUMBER_PLACES):
-        return f"{what} is too large: {value}."
-    if number != number.quantize(Decimal(1).scaleb(-NUMBER_PLACES)):
-        return f"{what} has more than {NUMBER_PLACES} decimals: {value}."
+    if not number.is_finite() or not fits(number):
+        return f"{what} {words}, not {value}."
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        return f"{what} has more than {places} decimals: {value}."
     return None
 
 
